@@ -1,0 +1,231 @@
+// Package policy answers "what may this plan do now?" for the desktop app.
+// It is pure: no I/O, no clock, no globals that change. The app gives it the
+// plan limits (from the verified entitlement, or the free plan), the plans
+// table (to name the plan that would allow a refused thing) and the request;
+// it returns what to convert now, what to queue, and why anything was refused.
+package policy
+
+import (
+	"fmt"
+	"sort"
+
+	"imageconverter/functions/wire"
+)
+
+// Refusal codes. They are stable: the UI maps them to its own (Korean,
+// English, Japanese) sentences; Message is the English default.
+const (
+	CodeFormat     = "format_not_in_plan"    // output format not in the plan
+	CodeFolders    = "folders_not_in_plan"   // a folder was dropped, plan converts files only
+	CodeBatch      = "files_per_run"         // more files than one run may convert; rest queued
+	CodeDailyLimit = "daily_limit_reached"   // today's conversions used up; rest waits for tomorrow
+	CodeSchedules  = "schedules_not_in_plan" // watched folders need a higher plan
+	CodeScan       = "scan_not_in_plan"      // computer scan needs a higher plan
+)
+
+// Refusal says why something was not done now, in words a person
+// understands, and which plan would allow it ("" when no plan would).
+type Refusal struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	UpgradeTo string `json:"upgradeTo,omitempty"`
+	Files     int    `json:"files,omitempty"` // how many files this refusal holds back
+}
+
+// Request describes one drop or one click.
+type Request struct {
+	Format        string // "webp" or "avif"
+	IncludesDirs  bool   // the drop contains at least one folder
+	Files         int    // convertible files in the drop (after walking folders)
+	Remaining     *int   // conversions left today; nil = unlimited
+	ContinueQueue bool   // the user (or Pro automatically) continues a queued batch
+}
+
+// Decision is the answer for a Request.
+type Decision struct {
+	Allowed      int       `json:"allowed"`      // files to convert now
+	Queued       int       `json:"queued"`       // files kept in the queue for a later run
+	AutoContinue bool      `json:"autoContinue"` // the queue continues by itself (Pro)
+	Refusals     []Refusal `json:"refusals,omitempty"`
+}
+
+// Plans is the plans table, used to name the cheapest plan that allows
+// something. DefaultPlans is SPEC §2; the server's GET /v1/plans may replace it.
+type Plans []wire.Plan
+
+func intp(i int) *int { return &i }
+
+// DefaultPlans is the plans table of SPEC §2, built into the app so policy
+// works offline and signed out.
+var DefaultPlans = Plans{
+	{ID: wire.PlanFree, Name: "Free", PriceKRW: 0, DailyLimit: intp(5), Formats: []string{"webp"},
+		Features: []string{wire.FeatureFiles}, BatchSize: 1, MaxDevices: 1},
+	{ID: wire.PlanBasic, Name: "Basic", PriceKRW: 4900, DailyLimit: intp(50), Formats: []string{"webp", "avif"},
+		Features: []string{wire.FeatureFiles, wire.FeatureFolders, wire.FeatureSchedules}, BatchSize: 10, MaxDevices: 2},
+	{ID: wire.PlanPro, Name: "Pro", PriceKRW: 9900, DailyLimit: nil, Formats: []string{"webp", "avif"},
+		Features: []string{wire.FeatureFiles, wire.FeatureFolders, wire.FeatureSchedules, wire.FeatureScan}, BatchSize: 100, MaxDevices: 3},
+}
+
+// Lookup returns the plan with the id, or the free plan for an unknown id
+// (SPEC §2: unknown plan ids fall back to free).
+func (ps Plans) Lookup(id string) wire.Plan {
+	for _, p := range ps {
+		if p.ID == id {
+			return p
+		}
+	}
+	for _, p := range ps {
+		if p.ID == wire.PlanFree {
+			return p
+		}
+	}
+	return DefaultPlans[0]
+}
+
+// Free returns the limits of the free plan.
+func (ps Plans) Free() wire.Limits { return ps.Lookup(wire.PlanFree).Limits() }
+
+// cheapest returns the id of the cheapest plan for which ok is true, or "".
+func (ps Plans) cheapest(ok func(wire.Limits) bool) string {
+	sorted := append(Plans(nil), ps...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].PriceKRW < sorted[j].PriceKRW })
+	for _, p := range sorted {
+		if ok(p.Limits()) {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+func (ps Plans) name(id string) string {
+	for _, p := range ps {
+		if p.ID == id && p.Name != "" {
+			return p.Name
+		}
+	}
+	return id
+}
+
+// upgradeText completes a sentence with the plan that allows it.
+func (ps Plans) upgradeText(id string) string {
+	if id == "" {
+		return ""
+	}
+	return fmt.Sprintf(" The %s plan allows it.", ps.name(id))
+}
+
+// Decide answers a Request under the given plan id and limits. A refused format or folder
+// refuses the whole drop (nothing is converted in a way the user did not
+// ask for); otherwise up to the plan's files-per-run and today's remaining
+// conversions are allowed and the rest is queued.
+func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision {
+	var d Decision
+	if req.Files <= 0 {
+		return d
+	}
+	if !limits.AllowsFormat(req.Format) {
+		up := plans.cheapest(func(l wire.Limits) bool { return l.AllowsFormat(req.Format) })
+		d.Refusals = append(d.Refusals, Refusal{Code: CodeFormat, UpgradeTo: up, Files: req.Files,
+			Message: fmt.Sprintf("Your plan does not include %s output.%s", formatName(req.Format), plans.upgradeText(up))})
+	}
+	if req.IncludesDirs && !limits.Has(wire.FeatureFolders) {
+		up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureFolders) })
+		d.Refusals = append(d.Refusals, Refusal{Code: CodeFolders, UpgradeTo: up, Files: req.Files,
+			Message: "Your plan converts individual photos, not whole folders. Drop the photos themselves." + plans.upgradeText(up)})
+	}
+	if len(d.Refusals) > 0 {
+		return d
+	}
+
+	batch := limits.BatchSize
+	if batch <= 0 {
+		batch = 1
+	}
+	d.Allowed = min(req.Files, batch)
+	if d.Allowed < req.Files {
+		up := plans.cheapest(func(l wire.Limits) bool { return l.BatchSize >= req.Files })
+		if up == "" {
+			up = plans.cheapest(func(l wire.Limits) bool { return l.BatchSize > batch })
+		}
+		held := req.Files - d.Allowed
+		d.Refusals = append(d.Refusals, Refusal{Code: CodeBatch, UpgradeTo: up, Files: held,
+			Message: fmt.Sprintf("Your plan converts %d %s at a time; the other %d wait in the queue. Click Continue to convert the next ones.%s",
+				batch, plural(batch, "photo", "photos"), held, plans.upgradeText(up))})
+		// SPEC §2: Pro continues the queue by itself. Plan ids are stable
+		// (limits are admin-editable), so the rule keys on the id.
+		d.AutoContinue = plan == wire.PlanPro
+	}
+	if req.Remaining != nil && *req.Remaining < d.Allowed {
+		left := max(*req.Remaining, 0)
+		held := d.Allowed - left
+		d.Allowed = left
+		up := plans.cheapest(func(l wire.Limits) bool {
+			return l.DailyLimit == nil || (limits.DailyLimit != nil && *l.DailyLimit > *limits.DailyLimit)
+		})
+		msg := fmt.Sprintf("You have used today's conversions; %d %s wait until tomorrow.", held, plural(held, "photo", "photos"))
+		if left > 0 {
+			msg = fmt.Sprintf("Only %d %s left today; the other %d wait until tomorrow.", left, plural(left, "conversion is", "conversions are"), held)
+		}
+		d.Refusals = append(d.Refusals, Refusal{Code: CodeDailyLimit, UpgradeTo: up, Files: held, Message: msg + plans.upgradeText(up)})
+		d.AutoContinue = false
+	}
+	d.Queued = req.Files - d.Allowed
+	return d
+}
+
+// Schedules says whether watched folders are allowed; nil means yes.
+func Schedules(limits wire.Limits, plans Plans) *Refusal {
+	if limits.Has(wire.FeatureSchedules) {
+		return nil
+	}
+	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureSchedules) })
+	return &Refusal{Code: CodeSchedules, UpgradeTo: up,
+		Message: "Watched folders that convert by themselves are not in your plan." + plans.upgradeText(up)}
+}
+
+// Scan says whether the computer scan is allowed; nil means yes.
+func Scan(limits wire.Limits, plans Plans) *Refusal {
+	if limits.Has(wire.FeatureScan) {
+		return nil
+	}
+	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureScan) })
+	return &Refusal{Code: CodeScan, UpgradeTo: up,
+		Message: "Scanning your computer for photos is not in your plan." + plans.upgradeText(up)}
+}
+
+// Folders says whether dropping folders is allowed; nil means yes.
+func Folders(limits wire.Limits, plans Plans) *Refusal {
+	if limits.Has(wire.FeatureFolders) {
+		return nil
+	}
+	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureFolders) })
+	return &Refusal{Code: CodeFolders, UpgradeTo: up,
+		Message: "Your plan converts individual photos, not whole folders." + plans.upgradeText(up)}
+}
+
+// Format says whether an output format is allowed; nil means yes.
+func Format(limits wire.Limits, plans Plans, format string) *Refusal {
+	if limits.AllowsFormat(format) {
+		return nil
+	}
+	up := plans.cheapest(func(l wire.Limits) bool { return l.AllowsFormat(format) })
+	return &Refusal{Code: CodeFormat, UpgradeTo: up,
+		Message: fmt.Sprintf("Your plan does not include %s output.%s", formatName(format), plans.upgradeText(up))}
+}
+
+func formatName(f string) string {
+	switch f {
+	case "webp":
+		return "WebP"
+	case "avif":
+		return "AVIF"
+	}
+	return f
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,181 @@
+// The one place that touches the Wails bridge (window.go, window.runtime).
+//
+// We do not commit or generate frontend/wailsjs: these few typed wrappers
+// call the bound methods by name, and app_bridge_test.go (Go) checks that
+// every name used here is a method of App, so the two cannot drift apart.
+// Stores call this module; components call stores.
+
+export type Format = "webp" | "avif";
+export type Preset = "smallest" | "balanced" | "best";
+
+export interface ConvertRequest {
+  paths: string[];
+  format: Format;
+  preset: Preset;
+}
+export interface Refusal {
+  code: string;
+  message: string;
+  upgradeTo: string;
+  files: number;
+}
+export interface RunInfo {
+  runId: string;
+  total: number;
+  queued: number;
+  refusals: Refusal[] | null;
+  nothing: string;
+}
+export interface Progress {
+  runId: string;
+  done: number;
+  total: number;
+  bytesIn: number;
+  bytesOut: number;
+  etaSeconds: number;
+  current: string;
+}
+export type FileStatus = "converted" | "skipped" | "failed" | "cancelled";
+export interface FileResult {
+  runId: string;
+  src: string;
+  dst: string;
+  status: FileStatus;
+  code: string;
+  reason: string;
+  bytesIn: number;
+  bytesOut: number;
+}
+export interface Summary {
+  runId: string;
+  converted: number;
+  skipped: number;
+  failed: number;
+  bytesIn: number;
+  bytesOut: number;
+  savedBytes: number;
+  savedPercent: number;
+  outputDir: string;
+  canceled: boolean;
+  queued: number;
+  autoContinue: boolean;
+  error: string;
+  problems: FileResult[] | null;
+}
+export interface EngineInfo {
+  webp: string;
+  avif: string;
+  warning: string;
+}
+export interface Settings {
+  format: Format;
+  preset: Preset;
+  outputMode: "beside" | "folder";
+  outputDir: string;
+  existing: "skip" | "overwrite" | "rename";
+  keepMetadata: boolean;
+  resize: boolean;
+  maxWidth: number;
+  maxHeight: number;
+  keepDates: boolean;
+  language: "" | "ko" | "en" | "ja";
+}
+export interface PlanInfo {
+  id: string;
+  name: string;
+  priceKRW: number;
+  dailyLimit: number; // -1 = unlimited
+  formats: string[];
+  features: string[];
+  batchSize: number;
+  maxDevices: number;
+}
+export interface Device {
+  id: string;
+  name: string;
+  os: string;
+  lastSeen: string;
+  current: boolean;
+}
+export interface AccountState {
+  signedIn: boolean;
+  email: string;
+  plan: PlanInfo;
+  status: string; // active | past_due | canceled | expired | ""
+  autoRenew: boolean;
+  periodEnd: string;
+  usedToday: number;
+  remainingToday: number; // -1 = unlimited
+  offline: boolean;
+  graceDaysLeft: number;
+  available: boolean; // false while the account service is not configured
+}
+
+type Bound = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+declare global {
+  interface Window {
+    go?: { main?: { App?: Bound } };
+    runtime?: {
+      EventsOnMultiple(name: string, cb: (...data: unknown[]) => void, max: number): () => void;
+      OnFileDrop(cb: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean): void;
+      OnFileDropOff(): void;
+      BrowserOpenURL(url: string): void;
+    };
+  }
+}
+
+/** Errors from Go arrive as plain strings; make them Error objects with that sentence. */
+function call<T>(method: string, ...args: unknown[]): Promise<T> {
+  const app = window.go?.main?.App;
+  if (!app || typeof app[method] !== "function") {
+    return Promise.reject(new Error("The app is still starting. Please try again in a moment."));
+  }
+  return (app[method](...args) as Promise<T>).catch((e: unknown) => {
+    throw new Error(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
+  });
+}
+
+export const api = {
+  startConversion: (req: ConvertRequest) => call<RunInfo>("StartConversion", req),
+  continueQueue: () => call<RunInfo>("ContinueQueue"),
+  cancel: () => call<boolean>("Cancel"),
+  chooseFiles: () => call<string[] | null>("ChooseFiles"),
+  chooseFolder: () => call<string>("ChooseFolder"),
+  chooseOutputFolder: () => call<string>("ChooseOutputFolder"),
+  openFolder: (path: string) => call<void>("OpenFolder", path),
+  getSettings: () => call<Settings>("GetSettings"),
+  saveSettings: (s: Settings) => call<Settings>("SaveSettings", s),
+  engineInfo: () => call<EngineInfo>("EngineInfo"),
+  account: () => call<AccountState>("Account"),
+  signIn: (email: string, password: string) => call<AccountState>("SignIn", email, password),
+  signUp: (email: string, password: string) => call<AccountState>("SignUp", email, password),
+  resetPassword: (email: string) => call<void>("ResetPassword", email),
+  signOut: () => call<AccountState>("SignOut"),
+  refreshAccount: () => call<AccountState>("RefreshAccount"),
+  plans: () => call<PlanInfo[]>("Plans"),
+  devices: () => call<Device[]>("Devices"),
+  removeDevice: (id: string) => call<Device[]>("RemoveDevice", id),
+  upgrade: (planId: string) => call<void>("Upgrade", planId),
+  setAutoRenew: (on: boolean) => call<AccountState>("SetAutoRenew", on),
+};
+
+/** Subscribe to a Go event; returns the unsubscribe function (always call it). */
+export function onEvent<T>(name: string, cb: (data: T) => void): () => void {
+  if (!window.runtime) return () => {};
+  return window.runtime.EventsOnMultiple(name, (...data: unknown[]) => cb(data[0] as T), -1);
+}
+
+/** Native file drop (Wails OnFileDrop): paths of files and folders dropped on a drop target. */
+export function onFileDrop(cb: (paths: string[]) => void): () => void {
+  if (!window.runtime) return () => {};
+  window.runtime.OnFileDrop((_x, _y, paths) => cb(paths ?? []), true);
+  return () => window.runtime?.OnFileDropOff();
+}
+
+export const events = {
+  progress: "convert:progress",
+  file: "convert:file",
+  done: "convert:done",
+  account: "account:changed",
+} as const;

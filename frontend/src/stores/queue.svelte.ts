@@ -1,0 +1,130 @@
+// Queue store: the only caller of the conversion bindings and listener of
+// their events. The event subscriptions live as long as the store is
+// started and are removed by stop().
+import { api, events, onEvent, onFileDrop, type FileResult, type Progress, type Refusal, type RunInfo, type Summary } from "../lib/api";
+import { settings } from "./settings.svelte";
+import { account } from "./account.svelte";
+
+export type Phase = "idle" | "running" | "canceling" | "done";
+
+class QueueStore {
+  phase = $state<Phase>("idle");
+  progress = $state<Progress | null>(null);
+  files = $state<FileResult[]>([]);
+  summary = $state<Summary | null>(null);
+  error = $state("");
+  notices = $state<Refusal[]>([]);
+  nothing = $state("");
+  runId = "";
+  private offs: (() => void)[] = [];
+
+  start() {
+    this.stop();
+    this.offs.push(
+      onEvent<Progress>(events.progress, (p) => {
+        if (p.runId === this.runId) this.progress = p;
+      }),
+      onEvent<FileResult>(events.file, (f) => {
+        if (f.runId === this.runId) this.files = [f, ...this.files].slice(0, 500);
+      }),
+      onEvent<Summary>(events.done, (s) => {
+        if (s.runId !== this.runId) return;
+        this.summary = s;
+        this.phase = "done";
+        void account.refreshQuiet();
+        // Pro continues a queued batch by itself (SPEC §2).
+        if (s.autoContinue && s.queued > 0 && !s.canceled) void this.continueQueue();
+      }),
+      onFileDrop((paths) => void this.convert(paths)),
+    );
+  }
+
+  stop() {
+    for (const off of this.offs) off();
+    this.offs = [];
+  }
+
+  /** Show what the plan held back; start following the run when one began. */
+  private begin(run: RunInfo) {
+    this.notices = run.refusals ?? [];
+    this.nothing = run.nothing;
+    if (!run.runId) {
+      this.phase = "idle";
+      return;
+    }
+    const { runId, total } = run;
+    this.runId = runId;
+    this.files = [];
+    this.summary = null;
+    this.progress = { runId, done: 0, total, bytesIn: 0, bytesOut: 0, etaSeconds: -1, current: "" };
+    this.phase = "running";
+  }
+
+  async convert(paths: string[]) {
+    if (paths.length === 0 || this.phase === "running" || this.phase === "canceling") return;
+    this.error = "";
+    const s = settings.value;
+    try {
+      this.begin(await api.startConversion({ paths, format: s?.format ?? "webp", preset: s?.preset ?? "balanced" }));
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async continueQueue() {
+    this.error = "";
+    try {
+      this.begin(await api.continueQueue());
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async chooseFiles() {
+    try {
+      const paths = await api.chooseFiles();
+      if (paths && paths.length) await this.convert(paths);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async chooseFolder() {
+    try {
+      const dir = await api.chooseFolder();
+      if (dir) await this.convert([dir]);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async cancel() {
+    if (this.phase !== "running") return;
+    this.phase = "canceling";
+    try {
+      await api.cancel();
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async openOutput() {
+    if (!this.summary?.outputDir) return;
+    try {
+      await api.openFolder(this.summary.outputDir);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  reset() {
+    this.phase = "idle";
+    this.notices = [];
+    this.nothing = "";
+    this.summary = null;
+    this.progress = null;
+    this.files = [];
+  }
+}
+
+export const queue = new QueueStore();

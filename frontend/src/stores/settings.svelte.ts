@@ -1,0 +1,49 @@
+// Settings store: the only caller of the settings bindings.
+import { api, type EngineInfo, type Settings } from "../lib/api";
+import { i18n } from "../lib/i18n.svelte";
+
+class SettingsStore {
+  value = $state<Settings | null>(null);
+  engine = $state<EngineInfo | null>(null);
+  error = $state("");
+  savedAt = $state(0);
+
+  async load() {
+    try {
+      this.value = await api.getSettings();
+      i18n.use(this.value.language);
+      this.engine = await api.engineInfo();
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async save(next: Settings): Promise<boolean> {
+    this.error = "";
+    try {
+      this.value = await api.saveSettings(next);
+      i18n.use(this.value.language);
+      this.savedAt = Date.now();
+      return true;
+    } catch (e) {
+      this.error = (e as Error).message;
+      return false;
+    }
+  }
+
+  /** Format and preset are chosen on the main screen and remembered. */
+  async choose(part: Pick<Settings, "format"> | Pick<Settings, "preset">) {
+    if (this.value) await this.save({ ...this.value, ...part });
+  }
+
+  async chooseOutputFolder(): Promise<string> {
+    try {
+      return await api.chooseOutputFolder();
+    } catch (e) {
+      this.error = (e as Error).message;
+      return "";
+    }
+  }
+}
+
+export const settings = new SettingsStore();

@@ -1,0 +1,308 @@
+package decode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/png"
+	"io"
+	"math/bits"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
+
+	"imageconverter/converter/meta"
+)
+
+// DefaultMaxPixels is the decompression-bomb limit when Options.MaxPixels is 0: 200 megapixels covers the
+// largest phone and camera sensors sold today (200 MP phones, 150 MP medium format) while refusing files
+// that would need more than 800 MiB of RGBA just to hold.
+const DefaultMaxPixels = 200_000_000
+
+// Options steer Decode.
+type Options struct {
+	// KeepMetadata returns EXIF (orientation reset to 1) and XMP in Image.Meta. An RGB ICC profile is then
+	// kept too, with the pixels left in that colour space (the encoder embeds it; no double conversion).
+	// Without it every picture comes out in sRGB and Meta is empty (GPS and camera data are stripped).
+	KeepMetadata bool
+	// MaxPixels refuses larger declared dimensions before any pixel is decoded (0 = DefaultMaxPixels).
+	MaxPixels int64
+}
+
+// Image is a decoded picture ready for the encoder.
+type Image struct {
+	// Pixels is *image.RGBA when opaque, *image.NRGBA when it has transparency; EXIF/HEIF orientation
+	// already applied; sRGB unless Meta.ICC is set.
+	Pixels image.Image
+	Meta   meta.Metadata // only filled when KeepMetadata
+	Config Config        // from the header: dimensions as stored, before orientation
+}
+
+// Decode reads a whole picture: Probe first (so too-large and animated files are refused before any
+// pixel memory is allocated), then the format's decoder, colour conversion to sRGB (ICC profiles, CMYK),
+// and orientation.
+func Decode(r io.ReadSeeker, opts Options) (*Image, error) {
+	cfg, err := Probe(r)
+	if err != nil {
+		return nil, err
+	}
+	maxPx := opts.MaxPixels
+	if maxPx <= 0 {
+		maxPx = DefaultMaxPixels
+	}
+	if cfg.Pixels() > maxPx {
+		return nil, newErr(ErrTooLarge, fmt.Sprintf("The image is too large: %d × %d pixels is %.0f megapixels, the limit is %.0f",
+			cfg.Width, cfg.Height, float64(cfg.Pixels())/1e6, float64(maxPx)/1e6), nil)
+	}
+	if cfg.Animated {
+		return nil, newErr(ErrAnimated, fmt.Sprintf("This %s is animated; animated images are not supported yet, so it was not converted",
+			formatLabel(cfg.Format)), nil)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("decode: rewind: %w", err)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("decode: read file: %w", err)
+	}
+	b, m, o, needICC, err := decodePixels(data, cfg, maxPx)
+	if err != nil {
+		return nil, err
+	}
+	// Defence in depth: a decoder must not return more than the header promised.
+	if int64(b.w)*int64(b.h) > maxPx {
+		return nil, newErr(ErrTooLarge, "The image is larger than its header says", nil)
+	}
+
+	keptICC := false
+	if needICC && len(m.ICC) > 0 {
+		switch kind := iccKind(m.ICC); {
+		case kind == profileSRGB:
+			keptICC = opts.KeepMetadata
+		case kind == profileRGB && opts.KeepMetadata:
+			keptICC = true // pixels stay in their profile; the encoder embeds it
+		case kind == profileRGB || kind == profileGray:
+			if err := toSRGB(b, m.ICC, kind); err != nil {
+				return nil, newErr(ErrCorrupt, "The colour profile inside this picture is damaged", err)
+			}
+		}
+	}
+	b = orient(b, o)
+
+	img := &Image{Pixels: b.image(), Config: cfg}
+	if opts.KeepMetadata {
+		img.Meta = trimEmpty(meta.Metadata{XMP: m.XMP})
+		if len(m.EXIF) > 0 {
+			img.Meta.EXIF = meta.ResetOrientation(m.EXIF)
+		}
+		if keptICC {
+			img.Meta.ICC = m.ICC
+		}
+	}
+	return img, nil
+}
+
+// decodePixels runs the format's decoder. It returns the pixels, the container metadata, the
+// orientation still to apply, and whether an embedded ICC profile still has to be honoured.
+func decodePixels(data []byte, cfg Config, maxPx int64) (*buf, rawMeta, int, bool, error) {
+	switch cfg.Format {
+	case FormatJPEG:
+		m := jpegMeta(data)
+		b, needICC, err := decodeJPEG(data, m)
+		return b, m, meta.Orientation(m.EXIF), needICC, err
+	case FormatWebP:
+		m := webpMeta(data)
+		b, err := decodeWebP(data)
+		return b, m, meta.Orientation(m.EXIF), true, err
+	case FormatAVIF:
+		b, m, o, err := decodeAVIF(data, maxPx)
+		return b, m, o, true, err
+	case FormatHEIC:
+		b, m, err := decodeHEIC(data)
+		return b, m, 1, true, err
+	case FormatPNG:
+		m := pngMeta(data)
+		im, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			// Go reports a cut-off PNG as "not enough pixel data"; a file without its IEND trailer
+			// was cut short, which is the more useful thing to tell a person.
+			if !bytes.Contains(data[max(0, len(data)-32):], []byte("IEND")) {
+				return nil, m, 1, false, truncated(FormatPNG, err)
+			}
+			return nil, m, 1, false, stdErr(FormatPNG, err)
+		}
+		return fromImage(im), m, meta.Orientation(m.EXIF), true, nil
+	case FormatGIF:
+		im, err := gif.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, rawMeta{}, 1, false, stdErr(FormatGIF, err)
+		}
+		return fromImage(im), rawMeta{}, 1, false, nil
+	case FormatBMP:
+		im, err := bmp.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, rawMeta{}, 1, false, stdErr(FormatBMP, err)
+		}
+		return fromImage(im), rawMeta{}, 1, false, nil
+	case FormatTIFF:
+		im, err := tiff.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, rawMeta{}, 1, false, stdErr(FormatTIFF, err)
+		}
+		// A TIFF file is itself a TIFF structure: its IFD0 orientation tag is read like EXIF's. Its EXIF
+		// as a whole is not carried (it would be the whole file).
+		return fromImage(im), rawMeta{}, meta.Orientation(data), false, nil
+	}
+	return nil, rawMeta{}, 1, false, newErr(ErrUnsupported, "This kind of file is not supported", nil)
+}
+
+func stdErr(format string, err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return truncated(format, err)
+	case errors.As(err, new(png.UnsupportedError)), errors.As(err, new(tiff.UnsupportedError)), errors.Is(err, bmp.ErrUnsupported):
+		return newErr(ErrUnsupported, formatName(format)+" file uses a feature this app cannot read", err)
+	}
+	return corrupt(format, "is damaged", err)
+}
+
+func formatLabel(f string) string {
+	switch f {
+	case FormatGIF:
+		return "GIF"
+	case FormatWebP:
+		return "WebP"
+	case FormatAVIF:
+		return "AVIF"
+	case FormatHEIC:
+		return "HEIC"
+	}
+	return "image"
+}
+
+func trimEmpty(m meta.Metadata) meta.Metadata {
+	if len(m.EXIF) == 0 {
+		m.EXIF = nil
+	}
+	if len(m.ICC) == 0 {
+		m.ICC = nil
+	}
+	if len(m.XMP) == 0 {
+		m.XMP = nil
+	}
+	return m
+}
+
+// image wraps the buffer without copying: RGBA when opaque (identical bytes), NRGBA otherwise.
+func (b *buf) image() image.Image {
+	r := image.Rect(0, 0, b.w, b.h)
+	if b.alpha && !b.opaque() {
+		return &image.NRGBA{Pix: b.pix, Stride: 4 * b.w, Rect: r}
+	}
+	return &image.RGBA{Pix: b.pix, Stride: 4 * b.w, Rect: r}
+}
+
+// opaque reports whether every alpha is 255, so a "has alpha" file with none used is treated as opaque.
+func (b *buf) opaque() bool {
+	w := b.words()
+	var acc uint32 = 0xFFFFFFFF
+	mask := uint32(0xFF) << 24
+	if bits.ReverseBytes32(1) == 1 { // big-endian host: A is the lowest byte of the word
+		mask = 0xFF
+	}
+	for _, p := range w {
+		acc &= p
+		if acc&mask != mask {
+			return false
+		}
+	}
+	return true
+}
+
+// fromImage copies a standard-library image into a 4-byte RGBA (non-premultiplied) buffer.
+func fromImage(im image.Image) *buf {
+	r := im.Bounds()
+	w, h := r.Dx(), r.Dy()
+	switch s := im.(type) {
+	case *image.NRGBA:
+		b := &buf{w: w, h: h, alpha: true}
+		if s.Stride == 4*w && r.Min == (image.Point{}) {
+			b.pix = s.Pix[:4*w*h]
+			return b
+		}
+		b.pix = make([]byte, 4*w*h)
+		for y := 0; y < h; y++ {
+			copy(b.pix[y*4*w:], s.Pix[s.PixOffset(r.Min.X, r.Min.Y+y):][:4*w])
+		}
+		return b
+	case *image.RGBA:
+		b := &buf{w: w, h: h, alpha: false, pix: make([]byte, 4*w*h)}
+		for y := 0; y < h; y++ {
+			copy(b.pix[y*4*w:], s.Pix[s.PixOffset(r.Min.X, r.Min.Y+y):][:4*w])
+		}
+		for i := 3; i < len(b.pix); i += 4 {
+			if b.pix[i] != 0xFF { // premultiplied with transparency: un-premultiply
+				b.alpha = true
+				a := uint32(b.pix[i])
+				if a != 0 {
+					b.pix[i-3] = uint8(uint32(b.pix[i-3]) * 255 / a)
+					b.pix[i-2] = uint8(uint32(b.pix[i-2]) * 255 / a)
+					b.pix[i-1] = uint8(uint32(b.pix[i-1]) * 255 / a)
+				}
+			}
+		}
+		return b
+	case *image.Gray:
+		b := newBuf(w, h, false)
+		for y := 0; y < h; y++ {
+			row := s.Pix[s.PixOffset(r.Min.X, r.Min.Y+y):][:w]
+			o := b.pix[y*4*w:]
+			for x, g := range row {
+				o[4*x], o[4*x+1], o[4*x+2], o[4*x+3] = g, g, g, 0xFF
+			}
+		}
+		return b
+	case *image.Paletted:
+		b := newBuf(w, h, false)
+		var lut [256][4]byte
+		for i, c := range s.Palette {
+			n := nrgba(c)
+			lut[i] = n
+			if n[3] != 0xFF {
+				b.alpha = true
+			}
+		}
+		for y := 0; y < h; y++ {
+			row := s.Pix[s.PixOffset(r.Min.X, r.Min.Y+y):][:w]
+			o := b.pix[y*4*w:]
+			for x, idx := range row {
+				copy(o[4*x:4*x+4], lut[idx][:])
+			}
+		}
+		return b
+	}
+	// 16-bit and other models: the generic route (8 bits kept, as every encoder here takes 8-bit input).
+	b := newBuf(w, h, true)
+	i := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			n := nrgba(im.At(x, y))
+			copy(b.pix[i:i+4], n[:])
+			i += 4
+		}
+	}
+	return b
+}
+
+func nrgba(c interface{ RGBA() (r, g, b, a uint32) }) [4]byte {
+	r, g, bl, a := c.RGBA()
+	if a == 0 {
+		return [4]byte{}
+	}
+	if a != 0xFFFF {
+		r, g, bl = r*0xFFFF/a, g*0xFFFF/a, bl*0xFFFF/a
+	}
+	return [4]byte{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), uint8(a >> 8)}
+}

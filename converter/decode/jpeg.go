@@ -1,0 +1,93 @@
+package decode
+
+/*
+#cgo pkg-config: libturbojpeg
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+// ic_jpeg_header reads the frame header. Returns 0, or -1 with msg filled.
+static int ic_jpeg_header(tjhandle h, const unsigned char *src, unsigned long n,
+                          int *w, int *hh, int *cs, char *msg, int msglen) {
+	int sub;
+	if (tjDecompressHeader3(h, src, n, w, hh, &sub, cs) != 0) {
+		strncpy(msg, tjGetErrorStr2(h), msglen - 1);
+		return -1;
+	}
+	return 0;
+}
+
+// ic_jpeg_decode decodes straight into dst (pitch bytes per row) in pixel format pf.
+// Returns 0 on success, 1 when it decoded with a warning (msg says which), -1 on failure.
+static int ic_jpeg_decode(tjhandle h, const unsigned char *src, unsigned long n,
+                          unsigned char *dst, int w, int pitch, int hh, int pf, char *msg, int msglen) {
+	int rc = tjDecompress2(h, src, n, dst, w, pitch, hh, pf, TJFLAG_LIMITSCANS);
+	if (rc != 0) {
+		strncpy(msg, tjGetErrorStr2(h), msglen - 1);
+		return tjGetErrorCode(h) == TJERR_WARNING ? 1 : -1;
+	}
+	return 0;
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"strings"
+	"unsafe"
+)
+
+// decodeJPEG decodes with libjpeg-turbo (TurboJPEG API) directly into the final RGBA buffer, so there is
+// no YCbCr→RGBA pass in Go. CMYK/YCCK files are decoded to CMYK and converted with their ICC profile, or
+// a plain formula without one. It returns the pixels and whether they still need the ICC profile applied
+// (never for CMYK: that conversion already used it).
+func decodeJPEG(data []byte, m rawMeta) (*buf, bool, error) {
+	h := C.tjInitDecompress()
+	if h == nil {
+		return nil, false, errors.New("libjpeg-turbo: cannot create a decompressor")
+	}
+	defer C.tjDestroy(h)
+	var msg [200]C.char
+	src := (*C.uchar)(unsafe.Pointer(&data[0]))
+	n := C.ulong(len(data))
+	var w, hh, cs C.int
+	if C.ic_jpeg_header(h, src, n, &w, &hh, &cs, &msg[0], C.int(len(msg))) != 0 {
+		return nil, false, jpegErr(C.GoString(&msg[0]))
+	}
+	cmyk := cs == C.TJCS_CMYK || cs == C.TJCS_YCCK
+	b := newBuf(int(w), int(hh), false)
+	var dst []byte
+	pf := C.int(C.TJPF_RGBA) // libjpeg-turbo fills A with 0xFF
+	if cmyk {
+		dst = make([]byte, len(b.pix))
+		pf = C.TJPF_CMYK
+	} else {
+		dst = b.pix
+	}
+	rc := C.ic_jpeg_decode(h, src, n, (*C.uchar)(unsafe.Pointer(&dst[0])), w, 4*w, hh, pf, &msg[0], C.int(len(msg)))
+	if rc != 0 {
+		s := C.GoString(&msg[0])
+		// A warning is usually harmless (extraneous bytes between markers is common in camera files), but
+		// a premature end means the bottom of the picture is missing: say so instead of writing grey rows.
+		if rc < 0 || strings.Contains(s, "Premature end") {
+			return nil, false, jpegErr(s)
+		}
+	}
+	if !cmyk {
+		return b, true, nil
+	}
+	if err := cmykToRGBA(dst, b.pix, b.w, b.h, m.ICC, m.adobe); err != nil {
+		return nil, false, err
+	}
+	return b, false, nil
+}
+
+func jpegErr(s string) error {
+	switch {
+	case strings.Contains(s, "Premature end"):
+		return truncated(FormatJPEG, errors.New(s))
+	case strings.Contains(s, "Unsupported"), strings.Contains(s, "not supported"):
+		return newErr(ErrUnsupported, "This JPEG uses a feature this app cannot read", errors.New(s))
+	}
+	return corrupt(FormatJPEG, "is damaged", errors.New(s))
+}

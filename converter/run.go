@@ -1,0 +1,341 @@
+package converter
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/disintegration/imaging"
+	"golang.org/x/sync/semaphore"
+
+	"imageconverter/converter/decode"
+	"imageconverter/converter/encode"
+)
+
+// readWholeLimit: sources up to this size are read into memory in one go (one syscall burst, and the
+// decoder seeks in memory); larger ones are decoded from the open file.
+const readWholeLimit = 256 << 20
+
+// Run converts tasks (usually a Plan's Tasks, or a prefix of them) with opts.Workers workers and a pixel
+// budget, calling onProgress (may be nil) at most every ProgressInterval and once at the end. It
+// returns when every task has a result. After ctx is cancelled no new file is started, files in flight
+// are discarded (no output, no temporary file) and the rest are reported as cancelled. The error is
+// only for invalid options.
+func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progress)) (Summary, error) {
+	o, err := opts.normalized()
+	if err != nil {
+		return Summary{}, err
+	}
+	start := time.Now()
+	r := &runner{
+		opts:    o,
+		sem:     semaphore.NewWeighted(o.PixelBudget),
+		threads: max(1, runtime.NumCPU()/o.Workers),
+	}
+	var total int64
+	for _, t := range tasks {
+		total += t.Size
+	}
+	tr := newTracker(len(tasks), total, onProgress)
+	results := make([]FileResult, len(tasks))
+
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(o.Workers, len(tasks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t := tasks[i]
+				tr.started(i, t.Src)
+				res := r.convert(ctx, t)
+				results[i] = res
+				tr.finished(i, t.Size, res)
+			}
+		}()
+	}
+	next := 0
+feed:
+	for ; next < len(tasks); next++ {
+		select {
+		case jobs <- next:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for i := next; i < len(tasks); i++ {
+		results[i] = cancelled(tasks[i])
+		tr.finished(i, tasks[i].Size, results[i])
+	}
+	tr.finish()
+
+	s := Summarize(results)
+	s.Backend = encode.Backend(encode.Format(o.Format))
+	s.Elapsed = time.Since(start)
+	return s, nil
+}
+
+// Convert plans paths and runs every task: the whole batch in one call, for cmd/convert and scripts.
+// The summary includes the plan's pre-decided files.
+func Convert(ctx context.Context, paths []string, opts Options, onProgress func(Progress)) (Summary, *Batch, error) {
+	start := time.Now()
+	p, err := Plan(ctx, paths, opts)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	s, err := Run(ctx, p.Tasks, p.Options, onProgress)
+	if err != nil {
+		return Summary{}, p, err
+	}
+	s = Merge(s, p.Summary())
+	s.Elapsed = time.Since(start)
+	return s, p, nil
+}
+
+func cancelled(t Task) FileResult {
+	return FileResult{Src: t.Src, Status: StatusCancelled, Code: CodeCancelled, Reason: "Cancelled before it was converted.", BytesIn: t.Size}
+}
+
+type runner struct {
+	opts    Options
+	sem     *semaphore.Weighted
+	threads int // AVIF encoder threads per file: the cores left over by the worker count
+
+	sweptMu sync.Mutex
+	swept   map[string]bool
+
+	inFlight atomic.Int64 // pixels currently held from the budget (observed by tests)
+}
+
+// observePixels, when set (tests), is called with the pixels in flight after each acquisition.
+var observePixels func(inFlight int64)
+
+// beforeCommit, when set (tests), runs just before an output is published; an error fails the file.
+var beforeCommit func(dst string) error
+
+// weight is the task's share of the pixel budget: its pixel count, capped so that an image larger than
+// the whole budget can still run (alone).
+func (r *runner) weight(t Task) int64 {
+	w := int64(t.Width) * int64(t.Height)
+	return min(max(w, 1), r.opts.PixelBudget)
+}
+
+// convert runs one task to a result; it never panics the batch and never leaves a temporary file.
+func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
+	res = FileResult{Src: t.Src, Dst: t.Dst, BytesIn: t.Size}
+	fail := func(code Code, reason string) FileResult {
+		res.Status, res.Code, res.Reason = StatusFailed, code, reason
+		return res
+	}
+	if ctx.Err() != nil {
+		return cancelled(t)
+	}
+	defer func() {
+		if p := recover(); p != nil { // a decoder bug on one hostile file must not end the batch
+			res = fail(CodeCorrupt, fmt.Sprintf("This file could not be converted (internal error: %v).", p))
+		}
+	}()
+
+	fi, err := os.Stat(t.Src)
+	if err != nil {
+		return fail(classify(err))
+	}
+	res.BytesIn = fi.Size()
+
+	w := r.weight(t)
+	if err := r.sem.Acquire(ctx, w); err != nil {
+		return cancelled(t)
+	}
+	inflight := r.inFlight.Add(w)
+	if observePixels != nil {
+		observePixels(inflight)
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			r.inFlight.Add(-w)
+			r.sem.Release(w)
+		}
+	}
+	defer release()
+
+	img, err := r.decode(t.Src, fi.Size())
+	if err != nil {
+		code, reason := classify(err)
+		if code == CodeAnimated { // found only now if the header probe could not tell
+			res.Status, res.Code, res.Reason = StatusSkipped, code, reason
+			return res
+		}
+		return fail(code, reason)
+	}
+	pix := fitInside(img.Pixels, r.opts.MaxWidth, r.opts.MaxHeight)
+	b := pix.Bounds()
+	res.Width, res.Height = b.Dx(), b.Dy()
+	if ctx.Err() != nil {
+		return cancelled(t)
+	}
+
+	dir := filepath.Dir(t.Dst)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fail(CodeIO, "Could not create the output folder: "+ioReason(err))
+	}
+	r.sweepOnce(dir)
+	tmp, err := createTemp(dir, r.opts.ext())
+	if err != nil {
+		return fail(CodeIO, "Could not write the output: "+ioReason(err))
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			tmp.abort()
+		}
+	}()
+	cw := &countingWriter{w: tmp}
+	bw := bufio.NewWriterSize(cw, 256<<10)
+	eo := encode.Options{
+		Format: encode.Format(r.opts.Format), Quality: r.opts.Quality, Lossless: r.opts.Lossless,
+		Effort: r.opts.Effort, Threads: r.threads,
+	}
+	if r.opts.KeepMetadata {
+		eo.Meta = img.Meta
+	}
+	if err := encode.Encode(bw, pix, eo); err != nil {
+		if errors.Is(err, encode.ErrInvalidOptions) {
+			return fail(CodeEncode, sentence(err.Error()))
+		}
+		return fail(CodeEncode, "The encoder failed: "+sentence(err.Error()))
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(CodeIO, "Could not write the output: "+ioReason(err))
+	}
+	release() // pixels are no longer needed; let the next image start while we publish
+	img, pix = nil, nil
+
+	if r.opts.SkipIfLarger && cw.n >= fi.Size() {
+		res.Status, res.Code = StatusSkipped, CodeLarger
+		res.Reason = fmt.Sprintf("The %s would not be smaller (%s vs %s), so the original was kept.",
+			formatName(r.opts.Format), humanBytes(cw.n), humanBytes(fi.Size()))
+		res.Dst, res.Width, res.Height = "", 0, 0
+		return res
+	}
+	if ctx.Err() != nil {
+		return cancelled(t)
+	}
+	if beforeCommit != nil {
+		if err := beforeCommit(t.Dst); err != nil {
+			return fail(CodeIO, "Could not write the output: "+ioReason(err))
+		}
+	}
+	var mtime time.Time
+	if r.opts.KeepModTime {
+		mtime = fi.ModTime()
+	}
+	dst, err := tmp.commit(t.Dst, mtime, r.opts.Existing)
+	committed = true // commit cleans up after itself on every path
+	if errors.Is(err, errOutputExists) {
+		res.Status, res.Code = StatusSkipped, CodeExists
+		res.Reason = fmt.Sprintf("%s appeared while converting and was left as is.", filepath.Base(t.Dst))
+		return res
+	}
+	if err != nil {
+		return fail(CodeIO, "Could not write the output: "+ioReason(err))
+	}
+	res.Dst, res.Status, res.BytesOut = dst, StatusConverted, cw.n
+	return res
+}
+
+func (r *runner) decode(path string, size int64) (*decode.Image, error) {
+	opts := decode.Options{KeepMetadata: r.opts.KeepMetadata, MaxPixels: r.opts.MaxPixels}
+	if size <= readWholeLimit {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return decode.Decode(bytes.NewReader(data), opts)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return decode.Decode(f, opts)
+}
+
+// sweepOnce removes stale temporary files from dir the first time this run writes there.
+func (r *runner) sweepOnce(dir string) {
+	r.sweptMu.Lock()
+	if r.swept == nil {
+		r.swept = map[string]bool{}
+	}
+	first := !r.swept[dir]
+	r.swept[dir] = true
+	r.sweptMu.Unlock()
+	if first {
+		sweepStale(dir)
+	}
+}
+
+// fitInside scales img down with Lanczos to fit maxW×maxH (0 = unbounded on that side), keeping the
+// aspect ratio; it never enlarges and returns img itself when it already fits.
+func fitInside(img image.Image, maxW, maxH int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if (maxW <= 0 || w <= maxW) && (maxH <= 0 || h <= maxH) {
+		return img
+	}
+	scale := 1.0
+	if maxW > 0 && w > maxW {
+		scale = float64(maxW) / float64(w)
+	}
+	if maxH > 0 && float64(h)*scale > float64(maxH) {
+		scale = float64(maxH) / float64(h)
+	}
+	nw := max(1, min(maxW0(maxW, w), int(float64(w)*scale+0.5)))
+	nh := max(1, min(maxW0(maxH, h), int(float64(h)*scale+0.5)))
+	return imaging.Resize(img, nw, nh, imaging.Lanczos)
+}
+
+// maxW0 is the bound on a side: the limit, or the size itself when unlimited.
+func maxW0(limit, size int) int {
+	if limit <= 0 {
+		return size
+	}
+	return limit
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// humanBytes formats a size the way file managers do (1000-based).
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0f KB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

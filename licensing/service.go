@@ -1,0 +1,666 @@
+package licensing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"imageconverter/functions/entitlement"
+	"imageconverter/functions/wire"
+	"imageconverter/licensing/apiclient"
+	"imageconverter/licensing/deviceid"
+	"imageconverter/licensing/firebaseauth"
+	"imageconverter/licensing/policy"
+	"imageconverter/licensing/secrets"
+)
+
+// Reasons the effective plan is not the one the account pays for (Status.Reason).
+const (
+	ReasonSignedOut      = "signed_out"          // not signed in: free plan
+	ReasonNoEntitlement  = "no_entitlement"      // signed in, never reached the server yet
+	ReasonInvalid        = "entitlement_invalid" // signature or content does not check out (tampered)
+	ReasonUntrustedKey   = "untrusted_key"       // signed by a key this app does not trust
+	ReasonForeignDevice  = "foreign_device"      // issued to another computer
+	ReasonOtherAccount   = "other_account"       // issued to another user
+	ReasonExpired        = "expired"             // offline longer than the grace period
+	ReasonClockSetBack   = "clock_set_back"      // the clock is before a time already seen
+	ReasonUnknownPlan    = "unknown_plan"        // plan id this app does not know
+	ReasonDeviceLimit    = "device_limit"        // the server refused this computer (too many devices)
+	ReasonSessionExpired = "session_expired"     // the sign-in is no longer valid
+)
+
+var reasonMessages = map[string]string{
+	ReasonSignedOut:      "You are not signed in, so the Free plan applies.",
+	ReasonNoEntitlement:  "Your plan could not be checked yet, so the Free plan applies until the app can reach the service.",
+	ReasonInvalid:        "Your plan information on this computer is damaged, so the Free plan applies until the app can check it online.",
+	ReasonUntrustedKey:   "Your plan information could not be confirmed, so the Free plan applies. Please update the app.",
+	ReasonForeignDevice:  "Your plan information belongs to another computer, so the Free plan applies until the app can check it online.",
+	ReasonOtherAccount:   "Your plan information belongs to another account, so the Free plan applies until the app can check it online.",
+	ReasonExpired:        "The app has been offline for too long, so the Free plan applies. Connect to the internet to restore your plan.",
+	ReasonClockSetBack:   "Your computer's clock was set back, so the app must check your plan online. The Free plan applies until then.",
+	ReasonUnknownPlan:    "Your plan is not known to this version of the app, so the Free plan applies. Please update the app.",
+	ReasonDeviceLimit:    "Your plan is already used on its maximum number of computers. Remove one in Plan & billing, or upgrade.",
+	ReasonSessionExpired: "You have been signed out. Please sign in again.",
+}
+
+// ReasonMessage returns the English sentence for a Status.Reason.
+func ReasonMessage(r string) string { return reasonMessages[r] }
+
+const (
+	clockTolerance = 5 * time.Minute // NTP corrections are not "setting the clock back"
+	refreshAfter   = 24 * time.Hour  // SPEC §5: refresh the entitlement when older than a day
+	stateKey       = "state"
+)
+
+// Options builds a Service. Only Config is needed; the rest has defaults and
+// exists for tests and for the app's own choices.
+type Options struct {
+	Config      Config
+	Store       secrets.Store           // nil: the OS keychain, or a 0600 file when there is none
+	DeviceID    string                  // nil: deviceid.ID()
+	DeviceName  string                  // "": the host name
+	Clock       func() time.Time        // nil: time.Now
+	HTTP        *http.Client            // nil: a default client; every server call goes through it
+	TrustedKeys []entitlement.PublicKey // nil: BuiltinKeys()
+	Plans       policy.Plans            // nil: policy.DefaultPlans
+	Backoff     time.Duration           // first retry delay of API calls; 0 = 300 ms
+}
+
+// Service is the licensing facade the app holds. It is safe for concurrent
+// use. Methods with a context may call the network (run them off the UI
+// thread); the others only read memory.
+type Service struct {
+	cfg      Config
+	store    secrets.Store
+	storeErr error // why the keychain was not used (file fallback)
+	device   apiclient.Device
+	clock    func() time.Time
+	auth     *firebaseauth.Client
+	api      *apiclient.Client
+	trusted  []entitlement.PublicKey
+	plans    policy.Plans
+
+	refreshMu sync.Mutex // one entitlement refresh at a time
+
+	mu        sync.Mutex // guards everything below
+	st        state
+	idToken   string
+	idExpires time.Time
+	offline   bool   // the last server call could not reach it
+	lastCode  string // code of the last failed refresh (device_limit, ...)
+	savedSeen time.Time
+}
+
+// state is what survives restarts, saved as JSON in the secrets store.
+type state struct {
+	Session     *firebaseauth.Session `json:"session,omitempty"` // user id, email, refresh token
+	Token       string                `json:"entitlement,omitempty"`
+	Info        info                  `json:"info"`
+	FetchedAt   time.Time             `json:"fetchedAt"` // trusted time of the last successful refresh
+	LastSeen    time.Time             `json:"lastSeen"`  // latest trusted time ever seen
+	Skew        time.Duration         `json:"skew"`      // server time − local clock at the last refresh
+	NeedOnline  bool                  `json:"needOnline"`
+	Ledger      ledger                `json:"ledger"`
+	AnonLedger  ledger                `json:"anonLedger"` // signed-out (free plan) runs
+	DevKeys     wire.JWKS             `json:"devKeys"`    // keys learned from a local API only
+	PlanChanged bool                  `json:"planChanged"`
+}
+
+type info struct {
+	Status            string     `json:"status"`
+	PeriodEnd         *time.Time `json:"periodEnd,omitempty"`
+	AutoRenew         bool       `json:"autoRenew"`
+	CancelAtPeriodEnd bool       `json:"cancelAtPeriodEnd"`
+}
+
+// New builds the Service and loads what the last run saved. A keychain that
+// is missing is not an error (see Status.StorageWarning).
+func New(opts Options) (*Service, error) {
+	s := &Service{cfg: opts.Config, store: opts.Store, clock: opts.Clock, trusted: opts.TrustedKeys, plans: opts.Plans}
+	if s.cfg.APIBase == "" {
+		s.cfg = DefaultConfig()
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.plans == nil {
+		s.plans = policy.DefaultPlans
+	}
+	if s.trusted == nil {
+		keys, err := BuiltinKeys()
+		if err != nil {
+			return nil, err
+		}
+		s.trusted = keys
+	}
+	if s.store == nil {
+		path, err := secrets.DefaultFallbackPath(s.cfg.AppName)
+		if err != nil {
+			return nil, err
+		}
+		s.store, s.storeErr = secrets.Open(s.cfg.AppName, path)
+	}
+	id := opts.DeviceID
+	if id == "" {
+		var err error
+		if id, err = deviceid.ID(); err != nil {
+			return nil, err
+		}
+	}
+	name := opts.DeviceName
+	if name == "" {
+		name, _ = os.Hostname()
+	}
+	s.device = apiclient.Device{ID: id, Name: name, OS: runtime.GOOS, AppVersion: s.cfg.AppVersion}
+	httpc := opts.HTTP
+	if httpc == nil {
+		httpc = &http.Client{Timeout: 30 * time.Second}
+	}
+	s.auth = &firebaseauth.Client{APIKey: s.cfg.FirebaseAPIKey, EmulatorHost: s.cfg.AuthEmulatorHost, HTTP: httpc, Now: s.clock}
+	s.api = &apiclient.Client{BaseURL: s.cfg.APIBase, HTTP: httpc, Tokens: tokens{s}, Device: s.device, Backoff: opts.Backoff}
+
+	raw, err := s.store.Get(stateKey)
+	switch {
+	case errors.Is(err, secrets.ErrNotFound):
+	case err != nil:
+		return nil, &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
+	default:
+		if err := json.Unmarshal([]byte(raw), &s.st); err != nil {
+			// A damaged state only loses the cached sign-in; start clean.
+			s.st = state{}
+		}
+	}
+	s.savedSeen = s.st.LastSeen
+	return s, nil
+}
+
+// DeviceID returns this computer's id as the server knows it.
+func (s *Service) DeviceID() string { return s.device.ID }
+
+// Plans returns the plans table the policy uses.
+func (s *Service) Plans() policy.Plans { return s.plans }
+
+// save writes the state; call with s.mu held.
+func (s *Service) save() error {
+	b, err := json.Marshal(s.st)
+	if err != nil {
+		return fmt.Errorf("encode licensing state: %w", err)
+	}
+	if err := s.store.Set(stateKey, string(b)); err != nil {
+		return &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
+	}
+	s.savedSeen = s.st.LastSeen
+	return nil
+}
+
+// now is the trusted time: the local clock corrected by the skew to the
+// server's clock measured at the last refresh. Call with s.mu held.
+func (s *Service) now() time.Time { return s.clock().Add(s.st.Skew) }
+
+// seen raises LastSeen to t. Call with s.mu held.
+func (s *Service) seen(t time.Time) {
+	if t.After(s.st.LastSeen) {
+		s.st.LastSeen = t
+	}
+}
+
+// clockSetBack: the trusted time is before a time already seen.
+func (s *Service) clockSetBack(now time.Time) bool {
+	return now.Before(s.st.LastSeen.Add(-clockTolerance))
+}
+
+// ---- sign-in ----
+
+// SignUp creates an account, signs in and fetches the entitlement. The
+// returned error may be a device_limit *Error (signed in, free plan until a
+// device is removed) or offline (signed in, free plan until reachable).
+func (s *Service) SignUp(ctx context.Context, email, password string) (Status, error) {
+	sess, err := s.auth.SignUp(ctx, email, password)
+	if err != nil {
+		return s.Status(), toError(err)
+	}
+	return s.startSession(ctx, sess)
+}
+
+// SignIn signs in with email and password and fetches the entitlement.
+func (s *Service) SignIn(ctx context.Context, email, password string) (Status, error) {
+	sess, err := s.auth.SignIn(ctx, email, password)
+	if err != nil {
+		return s.Status(), toError(err)
+	}
+	return s.startSession(ctx, sess)
+}
+
+func (s *Service) startSession(ctx context.Context, sess *firebaseauth.Session) (Status, error) {
+	s.mu.Lock()
+	if s.st.Session == nil || s.st.Session.UserID != sess.UserID {
+		// Another account: nothing of the previous one carries over.
+		anon, seen, skew, keys := s.st.AnonLedger, s.st.LastSeen, s.st.Skew, s.st.DevKeys
+		s.st = state{AnonLedger: anon, LastSeen: seen, Skew: skew, DevKeys: keys}
+	}
+	s.st.Session = sess
+	s.idToken, s.idExpires = sess.IDToken, sess.ExpiresAt
+	s.lastCode = ""
+	err := s.save()
+	s.mu.Unlock()
+	if err != nil {
+		return s.Status(), err
+	}
+	err = s.Refresh(ctx)
+	return s.Status(), err
+}
+
+// SignOut forgets the account on this computer (tokens and entitlement). The
+// device stays registered on the server; RemoveDevice frees it.
+func (s *Service) SignOut() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	anon, seen, skew, keys := s.st.AnonLedger, s.st.LastSeen, s.st.Skew, s.st.DevKeys
+	s.st = state{AnonLedger: anon, LastSeen: seen, Skew: skew, DevKeys: keys}
+	s.idToken, s.idExpires, s.lastCode = "", time.Time{}, ""
+	return s.save()
+}
+
+// ResetPassword emails a password-reset link.
+func (s *Service) ResetPassword(ctx context.Context, email string) error {
+	return toError(s.auth.SendPasswordReset(ctx, email))
+}
+
+// tokens gives the API client ID tokens, refreshing them with the refresh token.
+type tokens struct{ s *Service }
+
+func (t tokens) Token(ctx context.Context) (string, error) {
+	s := t.s
+	s.mu.Lock()
+	tok, exp, signedIn := s.idToken, s.idExpires, s.st.Session != nil
+	now := s.clock()
+	s.mu.Unlock()
+	if !signedIn {
+		return "", &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
+	}
+	if tok != "" && now.Add(time.Minute).Before(exp) {
+		return tok, nil
+	}
+	return t.Refresh(ctx)
+}
+
+func (t tokens) Refresh(ctx context.Context) (string, error) {
+	s := t.s
+	s.mu.Lock()
+	sess := s.st.Session
+	s.mu.Unlock()
+	if sess == nil {
+		return "", &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
+	}
+	ns, err := s.auth.Refresh(ctx, sess)
+	if err != nil {
+		if firebaseauth.IsCode(err, firebaseauth.CodeSessionExpired) {
+			s.mu.Lock()
+			s.lastCode = ReasonSessionExpired
+			s.mu.Unlock()
+		}
+		return "", toError(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.Session == nil || s.st.Session.UserID != sess.UserID {
+		return "", &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
+	}
+	s.idToken, s.idExpires = ns.IDToken, ns.ExpiresAt
+	if ns.RefreshToken != s.st.Session.RefreshToken {
+		s.st.Session.RefreshToken = ns.RefreshToken
+		if err := s.save(); err != nil {
+			return "", err
+		}
+	}
+	return ns.IDToken, nil
+}
+
+// ---- entitlement ----
+
+// Refresh fetches the entitlement now (registering this device), after first
+// sending usage the server has not seen. Use it when the user asks, after a
+// purchase or plan change; otherwise EnsureFresh.
+func (s *Service) Refresh(ctx context.Context) error {
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
+	s.mu.Lock()
+	signedIn := s.st.Session != nil
+	s.mu.Unlock()
+	if !signedIn {
+		return &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
+	}
+	if err := s.syncPending(ctx, false); err != nil {
+		return err
+	}
+	resp, meta, err := s.api.Entitlement(ctx)
+	if err != nil {
+		return s.failed(err)
+	}
+	if err := s.ensureKeys(ctx, resp.Entitlement); err != nil {
+		return s.failed(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offline, s.lastCode = false, ""
+	server := resp.ServerTime
+	if server.IsZero() {
+		server = meta.Date
+	}
+	if !server.IsZero() {
+		s.st.Skew = server.Sub(s.clock())
+		if s.st.Skew.Abs() < clockTolerance {
+			s.st.Skew = 0 // a correct clock: keep the local one
+		}
+	}
+	now := s.now()
+	s.seen(now)
+	s.st.Token = resp.Entitlement
+	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
+	s.st.FetchedAt = now
+	s.st.NeedOnline, s.st.PlanChanged = false, false
+	s.st.Ledger.serverSaw(resp.Day, resp.UsageToday)
+	s.st.Ledger.prune(DayOf(now), now)
+	return s.save()
+}
+
+// failed records a failed server call and returns it as an *Error.
+func (s *Service) failed(err error) error {
+	le := toError(err).(*Error)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offline = le.Code == CodeOffline
+	if !s.offline {
+		s.lastCode = le.Code
+		if le.Code == string(wire.CodeUnauthenticated) {
+			s.lastCode = ReasonSessionExpired
+		}
+	}
+	return le
+}
+
+// PlanChanged marks the entitlement stale (after a purchase, cancel or
+// resume); the next EnsureFresh fetches it.
+func (s *Service) PlanChanged() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.PlanChanged = true
+	_ = s.save()
+}
+
+// NeedsRefresh reports whether the entitlement should be fetched: none yet,
+// older than a day, the plan changed, or the clock was set back.
+func (s *Service) NeedsRefresh() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.needsRefresh(s.now())
+}
+
+func (s *Service) needsRefresh(now time.Time) bool {
+	if s.st.Session == nil {
+		return false
+	}
+	return s.st.Token == "" || s.st.NeedOnline || s.st.PlanChanged || s.clockSetBack(now) || now.Sub(s.st.FetchedAt) >= refreshAfter
+}
+
+// EnsureFresh refreshes the entitlement only when NeedsRefresh. Call it at
+// start-up and when the app comes back to the foreground; Reserve calls it.
+func (s *Service) EnsureFresh(ctx context.Context) error {
+	if !s.NeedsRefresh() {
+		return nil
+	}
+	return s.Refresh(ctx)
+}
+
+// ensureKeys learns the dev key from a local API when the token's kid is not
+// trusted yet. Never for a remote API: production keys are built in.
+func (s *Service) ensureKeys(ctx context.Context, token string) error {
+	if !s.cfg.LocalAPI() || token == "" {
+		return nil
+	}
+	if _, err := s.verifier(); err == nil {
+		if _, err := s.verify(token); !errors.Is(err, entitlement.ErrUnknownKey) {
+			return nil
+		}
+	}
+	set, err := s.api.Keys(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := entitlement.KeysFromJWKS(set); err != nil {
+		return fmt.Errorf("keys from local API: %w", err)
+	}
+	s.mu.Lock()
+	s.st.DevKeys = set
+	s.mu.Unlock()
+	return nil
+}
+
+// verifier builds a verifier over the built-in keys plus, for a local API,
+// the keys learned from it. Built-in keys win on a kid clash.
+func (s *Service) verifier() (*entitlement.Verifier, error) {
+	keys := append([]entitlement.PublicKey(nil), s.trusted...)
+	if s.cfg.LocalAPI() {
+		s.mu.Lock()
+		dev, _ := entitlement.KeysFromJWKS(s.st.DevKeys)
+		s.mu.Unlock()
+	next:
+		for _, d := range dev {
+			for _, k := range keys {
+				if k.KeyID == d.KeyID {
+					continue next
+				}
+			}
+			keys = append(keys, d)
+		}
+	}
+	return entitlement.NewVerifier(keys...)
+}
+
+func (s *Service) verify(token string) (entitlement.Entitlement, error) {
+	v, err := s.verifier()
+	if err != nil {
+		return entitlement.Entitlement{}, entitlement.ErrUnknownKey
+	}
+	s.mu.Lock()
+	now := s.now()
+	if now.Before(s.st.LastSeen) {
+		now = s.st.LastSeen
+	}
+	s.mu.Unlock()
+	v.Now = func() time.Time { return now }
+	return v.VerifyForDevice(token, s.device.ID)
+}
+
+// ---- status ----
+
+// Status is everything the UI shows about the account and the plan.
+type Status struct {
+	SignedIn bool   `json:"signedIn"`
+	Email    string `json:"email,omitempty"`
+	UserID   string `json:"userId,omitempty"`
+
+	Plan     string      `json:"plan"`     // effective plan id: what the app enforces now
+	PlanName string      `json:"planName"` // e.g. "Basic"
+	Limits   wire.Limits `json:"limits"`
+	// Reason is set when the effective plan is Free for a reason other than
+	// the account's own plan (signed out, expired, tampered, ...).
+	Reason        string `json:"reason,omitempty"`
+	ReasonMessage string `json:"reasonMessage,omitempty"`
+
+	SubscriptionStatus string     `json:"subscriptionStatus,omitempty"` // active, past_due, canceled, expired, none
+	PeriodEnd          *time.Time `json:"periodEnd,omitempty"`
+	AutoRenew          bool       `json:"autoRenew"`
+	CancelAtPeriodEnd  bool       `json:"cancelAtPeriodEnd"`
+
+	Day        string `json:"day"` // quota day, Asia/Seoul
+	UsageToday int    `json:"usageToday"`
+	Remaining  *int   `json:"remaining"` // nil = unlimited
+
+	Offline          bool      `json:"offline"` // the last server call did not get through
+	OfflineUntil     time.Time `json:"offlineUntil,omitzero"`
+	GraceDaysLeft    int       `json:"graceDaysLeft"` // whole days of offline use left
+	NeedsOnlineCheck bool      `json:"needsOnlineCheck"`
+	LastRefresh      time.Time `json:"lastRefresh,omitzero"`
+
+	Storage        secrets.Kind `json:"storage"`                  // keychain or file
+	StorageWarning string       `json:"storageWarning,omitempty"` // set when secrets are in a file
+}
+
+// Status answers from memory (no I/O).
+func (s *Service) Status() Status {
+	s.mu.Lock()
+	now := s.now()
+	s.seen(now)
+	setBack := s.clockSetBack(now)
+	var st Status
+	st.Storage = s.store.Kind()
+	if st.Storage == secrets.KindFile {
+		st.StorageWarning = "No system keychain is available, so your sign-in is kept in a file on this computer that only your user account can read."
+	}
+	st.Offline = s.offline
+	st.Day = DayOf(now)
+	sess, token, inf, fetched, lastCode := s.st.Session, s.st.Token, s.st.Info, s.st.FetchedAt, s.lastCode
+	st.NeedsOnlineCheck = s.needsRefresh(now)
+	if setBack && !s.st.NeedOnline && sess != nil {
+		s.st.NeedOnline = true // stays until an online check succeeds
+		_ = s.save()
+	} else if s.st.LastSeen.Sub(s.savedSeen) > 10*time.Minute {
+		_ = s.save() // keep LastSeen fresh on disk without writing on every call
+	}
+	s.mu.Unlock()
+
+	plan, limits, reason := wire.PlanFree, s.plans.Free(), ""
+	var ent entitlement.Entitlement
+	switch {
+	case sess == nil:
+		reason = ReasonSignedOut
+	case setBack:
+		reason = ReasonClockSetBack
+	case token == "":
+		reason = ReasonNoEntitlement
+		if lastCode == ReasonDeviceLimit || lastCode == ReasonSessionExpired {
+			reason = lastCode
+		}
+	default:
+		var err error
+		ent, err = s.verify(token)
+		switch {
+		case err == nil && ent.UserID != sess.UserID:
+			reason = ReasonOtherAccount
+		case err == nil:
+			if s.known(ent.Plan) {
+				plan, limits = ent.Plan, ent.Limits
+			} else {
+				reason = ReasonUnknownPlan
+			}
+		case errors.Is(err, entitlement.ErrExpired):
+			reason = ReasonExpired
+		case errors.Is(err, entitlement.ErrWrongDevice):
+			reason = ReasonForeignDevice
+		case errors.Is(err, entitlement.ErrUnknownKey):
+			reason = ReasonUntrustedKey
+		default:
+			reason = ReasonInvalid
+		}
+		if reason == "" && lastCode == ReasonSessionExpired {
+			// The entitlement is still valid offline; the UI asks to sign in again.
+			st.NeedsOnlineCheck = true
+		}
+	}
+	if sess != nil {
+		st.SignedIn, st.Email, st.UserID = true, sess.Email, sess.UserID
+		st.SubscriptionStatus, st.PeriodEnd, st.AutoRenew, st.CancelAtPeriodEnd = inf.Status, inf.PeriodEnd, inf.AutoRenew, inf.CancelAtPeriodEnd
+		st.LastRefresh = fetched
+	}
+	if reason == "" {
+		st.OfflineUntil = ent.ExpiresAt
+		st.GraceDaysLeft = int(math.Ceil(ent.ExpiresAt.Sub(now).Hours() / 24))
+	}
+	st.Plan, st.Limits, st.Reason, st.ReasonMessage = plan, limits, reason, reasonMessages[reason]
+	st.PlanName = s.plans.Lookup(plan).Name
+
+	s.mu.Lock()
+	led := &s.st.Ledger
+	if sess == nil {
+		led = &s.st.AnonLedger
+	}
+	st.UsageToday = led.usedOn(st.Day)
+	s.mu.Unlock()
+	if limits.DailyLimit != nil {
+		r := max(*limits.DailyLimit-st.UsageToday, 0)
+		st.Remaining = &r
+	}
+	return st
+}
+
+func (s *Service) known(plan string) bool {
+	for _, p := range s.plans {
+		if p.ID == plan {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- devices ----
+
+// Devices lists the account's registered computers (Current marks this one).
+func (s *Service) Devices(ctx context.Context) ([]wire.Device, error) {
+	resp, err := s.api.Devices(ctx)
+	if err != nil {
+		return nil, s.failed(err)
+	}
+	for i := range resp.Devices {
+		if resp.Devices[i].ID == s.device.ID {
+			resp.Devices[i].Current = true
+		}
+	}
+	return resp.Devices, nil
+}
+
+// RemoveDevice unregisters a computer of the account, freeing its place.
+// After removing another computer following a device_limit refusal, call
+// Refresh to register this one.
+func (s *Service) RemoveDevice(ctx context.Context, id string) error {
+	if err := s.api.RemoveDevice(ctx, id); err != nil {
+		return s.failed(err)
+	}
+	if id == s.device.ID {
+		s.mu.Lock()
+		s.st.Token = ""
+		_ = s.save()
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// ---- policy ----
+
+// Decide answers what a drop or click may convert now under the effective
+// plan and today's remaining conversions (see package policy).
+func (s *Service) Decide(req policy.Request) policy.Decision {
+	st := s.Status()
+	req.Remaining = st.Remaining
+	return policy.Decide(st.Plan, st.Limits, s.plans, req)
+}
+
+// CanUseFormat, CanUseFolders, CanUseSchedules and CanScan return nil when the
+// effective plan allows the feature, else the refusal to show.
+func (s *Service) CanUseFormat(format string) *policy.Refusal {
+	return policy.Format(s.Status().Limits, s.plans, format)
+}
+func (s *Service) CanUseFolders() *policy.Refusal {
+	return policy.Folders(s.Status().Limits, s.plans)
+}
+func (s *Service) CanUseSchedules() *policy.Refusal {
+	return policy.Schedules(s.Status().Limits, s.plans)
+}
+func (s *Service) CanScan() *policy.Refusal { return policy.Scan(s.Status().Limits, s.plans) }

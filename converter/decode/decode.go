@@ -110,11 +110,11 @@ func decodePixels(data []byte, cfg Config, maxPx int64) (*buf, rawMeta, int, boo
 	switch cfg.Format {
 	case FormatJPEG:
 		m := jpegMeta(data)
-		b, needICC, err := decodeJPEG(data, m)
+		b, needICC, err := decodeJPEG(data, m, maxPx)
 		return b, m, meta.Orientation(m.EXIF), needICC, err
 	case FormatWebP:
 		m := webpMeta(data)
-		b, err := decodeWebP(data)
+		b, err := decodeWebP(data, maxPx)
 		return b, m, meta.Orientation(m.EXIF), true, err
 	case FormatAVIF:
 		b, m, o, err := decodeAVIF(data, maxPx)

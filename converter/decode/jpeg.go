@@ -41,7 +41,7 @@ import (
 // no YCbCr→RGBA pass in Go. CMYK/YCCK files are decoded to CMYK and converted with their ICC profile, or
 // a plain formula without one. It returns the pixels and whether they still need the ICC profile applied
 // (never for CMYK: that conversion already used it).
-func decodeJPEG(data []byte, m rawMeta) (*buf, bool, error) {
+func decodeJPEG(data []byte, m rawMeta, maxPx int64) (*buf, bool, error) {
 	h := C.tjInitDecompress()
 	if h == nil {
 		return nil, false, errors.New("libjpeg-turbo: cannot create a decompressor")
@@ -53,6 +53,9 @@ func decodeJPEG(data []byte, m rawMeta) (*buf, bool, error) {
 	var w, hh, cs C.int
 	if C.ic_jpeg_header(h, src, n, &w, &hh, &cs, &msg[0], C.int(len(msg))) != 0 {
 		return nil, false, jpegErr(C.GoString(&msg[0]))
+	}
+	if int64(w)*int64(hh) > maxPx { // libjpeg-turbo's own reading of the header is the one that allocates
+		return nil, false, newErr(ErrTooLarge, "The image is too large", nil)
 	}
 	cmyk := cs == C.TJCS_CMYK || cs == C.TJCS_YCCK
 	b := newBuf(int(w), int(hh), false)

@@ -19,7 +19,7 @@ import (
 )
 
 // decodeWebP decodes a still WebP with libwebp straight into RGBA (non-premultiplied, as libwebp gives it).
-func decodeWebP(data []byte) (*buf, error) {
+func decodeWebP(data []byte, maxPx int64) (*buf, error) {
 	p := (*C.uint8_t)(unsafe.Pointer(&data[0]))
 	n := C.size_t(len(data))
 	var w, h, alpha, anim C.int
@@ -28,6 +28,9 @@ func decodeWebP(data []byte) (*buf, error) {
 	}
 	if anim != 0 {
 		return nil, newErr(ErrAnimated, "This WebP is animated; animated images are not supported yet", nil)
+	}
+	if int64(w)*int64(h) > maxPx {
+		return nil, newErr(ErrTooLarge, "The image is too large", nil)
 	}
 	b := newBuf(int(w), int(h), alpha != 0)
 	if C.WebPDecodeRGBAInto(p, n, (*C.uint8_t)(unsafe.Pointer(&b.pix[0])), C.size_t(len(b.pix)), C.int(4*w)) == nil {

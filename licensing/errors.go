@@ -113,3 +113,14 @@ func ErrorCode(err error) string {
 	}
 	return ""
 }
+
+// isOffline reports whether err means a service could not be reached (the
+// API after its retries, or Firebase Auth while refreshing the ID token):
+// the app then works from the cached entitlement and the local ledger.
+func isOffline(err error) bool {
+	switch ErrorCode(toError(err)) {
+	case CodeOffline, string(firebaseauth.CodeNetwork), string(firebaseauth.CodeUnavailable):
+		return true
+	}
+	return false
+}

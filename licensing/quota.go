@@ -41,11 +41,11 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 		return Grant{RunID: runID, Remaining: s.Status().Remaining, Day: s.Status().Day}, nil
 	}
 	if signedIn {
-		if err := s.EnsureFresh(ctx); err != nil && ErrorCode(err) != CodeOffline {
+		if err := s.EnsureFresh(ctx); err != nil && !isOffline(err) {
 			return Grant{}, err
 		}
 		g, err := s.reserveOnline(ctx, runID, n)
-		if err == nil || ErrorCode(err) != CodeOffline {
+		if err == nil || !isOffline(err) {
 			return g, err
 		}
 	}

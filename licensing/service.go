@@ -376,7 +376,7 @@ func (s *Service) failed(err error) error {
 	le := toError(err).(*Error)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.offline = le.Code == CodeOffline
+	s.offline = isOffline(le)
 	if !s.offline {
 		s.lastCode = le.Code
 		if le.Code == string(wire.CodeUnauthenticated) {

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/mail"
+	"strings"
+	"time"
+
+	"imageconverter/functions/wire"
+)
+
+// The account side of App: sign-in, plan and devices. Each method checks its
+// arguments, calls Account and maps the answer for the UI.
+
+// Account returns the current account state.
+func (a *App) Account() AccountState {
+	ctx := a.lifetime()
+	return a.mapAccount(ctx, a.account.Status(ctx))
+}
+
+func (a *App) mapAccount(ctx context.Context, st AccountStatus) AccountState {
+	out := AccountState{
+		SignedIn: st.SignedIn, Email: st.Email, Status: st.Status, AutoRenew: st.AutoRenew,
+		UsedToday: st.UsedToday, RemainingToday: -1, Offline: st.Offline, Available: st.Available,
+		Plan: mapPlan(a.account.Plans(ctx).Lookup(st.PlanID)),
+	}
+	// The entitlement's limits win over the table (an admin may have changed them).
+	out.Plan.Formats, out.Plan.Features, out.Plan.BatchSize = st.Limits.Formats, st.Limits.Features, st.Limits.BatchSize
+	if st.Limits.DailyLimit != nil {
+		out.Plan.DailyLimit = *st.Limits.DailyLimit
+	} else {
+		out.Plan.DailyLimit = -1
+	}
+	if st.Remaining != nil {
+		out.RemainingToday = *st.Remaining
+	}
+	if !st.PeriodEnd.IsZero() {
+		out.PeriodEnd = st.PeriodEnd.UTC().Format(time.RFC3339)
+	}
+	if st.Offline && !st.GraceUntil.IsZero() {
+		out.GraceDaysLeft = max(int(math.Ceil(st.GraceUntil.Sub(a.now()).Hours()/24)), 0)
+	}
+	return out
+}
+
+func mapPlan(p wire.Plan) PlanInfo {
+	out := PlanInfo{ID: p.ID, Name: p.Name, PriceKRW: p.PriceKRW, DailyLimit: -1, Formats: p.Formats,
+		Features: p.Features, BatchSize: p.BatchSize, MaxDevices: p.MaxDevices}
+	if p.DailyLimit != nil {
+		out.DailyLimit = *p.DailyLimit
+	}
+	return out
+}
+
+// Plans returns the plans table with prices.
+func (a *App) Plans() []PlanInfo {
+	var out []PlanInfo
+	for _, p := range a.account.Plans(a.lifetime()) {
+		out = append(out, mapPlan(p))
+	}
+	return out
+}
+
+func checkCredentials(email, password string, needPassword bool) (string, error) {
+	email = strings.TrimSpace(email)
+	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
+		return "", errors.New("enter a valid email address")
+	}
+	if needPassword && len(password) < 6 {
+		return "", errors.New("the password must have at least 6 characters")
+	}
+	return email, nil
+}
+
+// accountChanged tells every view and returns the new state.
+func (a *App) accountChanged() AccountState {
+	st := a.Account()
+	a.emit(EventAccount, st)
+	return st
+}
+
+// SignIn signs in with email and password.
+func (a *App) SignIn(email, password string) (AccountState, error) {
+	email, err := checkCredentials(email, password, true)
+	if err != nil {
+		return AccountState{}, err
+	}
+	if err := a.account.SignIn(a.lifetime(), email, password); err != nil {
+		return AccountState{}, userError(err)
+	}
+	return a.accountChanged(), nil
+}
+
+// SignUp creates an account and signs in.
+func (a *App) SignUp(email, password string) (AccountState, error) {
+	email, err := checkCredentials(email, password, true)
+	if err != nil {
+		return AccountState{}, err
+	}
+	if err := a.account.SignUp(a.lifetime(), email, password); err != nil {
+		return AccountState{}, userError(err)
+	}
+	return a.accountChanged(), nil
+}
+
+// ResetPassword sends a password reset email.
+func (a *App) ResetPassword(email string) error {
+	email, err := checkCredentials(email, "", false)
+	if err != nil {
+		return err
+	}
+	return userError(a.account.ResetPassword(a.lifetime(), email))
+}
+
+// SignOut signs out; the app goes back to the free plan.
+func (a *App) SignOut() (AccountState, error) {
+	if err := a.account.SignOut(a.lifetime()); err != nil {
+		return AccountState{}, userError(err)
+	}
+	return a.accountChanged(), nil
+}
+
+// RefreshAccount asks the server for the plan and usage now.
+func (a *App) RefreshAccount() (AccountState, error) {
+	if err := a.account.Refresh(a.lifetime()); err != nil {
+		return a.Account(), userError(err)
+	}
+	return a.accountChanged(), nil
+}
+
+// Devices lists the registered devices.
+func (a *App) Devices() ([]Device, error) {
+	ds, err := a.account.Devices(a.lifetime())
+	if err != nil {
+		return nil, userError(err)
+	}
+	out := make([]Device, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Device{ID: d.ID, Name: d.Name, OS: d.OS, LastSeen: d.LastSeenAt.UTC().Format(time.RFC3339), Current: d.Current})
+	}
+	return out, nil
+}
+
+// RemoveDevice removes a device and returns the remaining ones.
+func (a *App) RemoveDevice(id string) ([]Device, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, errors.New("choose a device to remove")
+	}
+	if err := a.account.RemoveDevice(a.lifetime(), id); err != nil {
+		return nil, userError(err)
+	}
+	return a.Devices()
+}
+
+// Upgrade opens the checkout page for planID in the browser.
+func (a *App) Upgrade(planID string) error {
+	p := a.account.Plans(a.lifetime()).Lookup(planID)
+	if p.ID != planID || p.PriceKRW <= 0 {
+		return fmt.Errorf("%q is not a plan you can buy", planID)
+	}
+	url, err := a.account.CheckoutURL(a.lifetime(), planID)
+	if err != nil {
+		return userError(err)
+	}
+	rt := a.runtime()
+	if rt == nil {
+		return errNotReady
+	}
+	if err := rt.OpenURL(url); err != nil {
+		return fmt.Errorf("could not open the checkout page: %w", err)
+	}
+	return nil
+}
+
+// SetAutoRenew turns monthly renewal off (access continues to the period end) or back on.
+func (a *App) SetAutoRenew(on bool) (AccountState, error) {
+	if err := a.account.SetAutoRenew(a.lifetime(), on); err != nil {
+		return AccountState{}, userError(err)
+	}
+	return a.accountChanged(), nil
+}

@@ -1,0 +1,124 @@
+package main
+
+// The types in this file cross the Wails bridge as JSON. The frontend mirrors
+// them in frontend/src/lib/api.ts; keep the two in step.
+
+// Event names emitted to the UI.
+const (
+	EventProgress = "convert:progress" // Progress, at most ~10 per second
+	EventFile     = "convert:file"     // FileResult, once per finished file
+	EventDone     = "convert:done"     // Summary, once per run
+)
+
+// ConvertRequest is one drop or one click.
+type ConvertRequest struct {
+	Paths  []string `json:"paths"`
+	Format string   `json:"format"` // "webp" or "avif"
+	Preset string   `json:"preset"` // "smallest", "balanced" or "best"
+}
+
+// RunInfo answers StartConversion. RunID is "" when nothing was started; the
+// refusals then say why, each with the plan that would allow it.
+type RunInfo struct {
+	RunID    string    `json:"runId"`
+	Total    int       `json:"total"`  // files this run converts
+	Queued   int       `json:"queued"` // files kept for a later run (plan's files per run, daily limit)
+	Refusals []Refusal `json:"refusals"`
+	Nothing  string    `json:"nothing"` // a sentence when the drop held nothing to convert
+}
+
+// Refusal is a plan rule that held files back: a stable code the UI
+// translates, an English sentence, and the plan that allows it.
+type Refusal struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	UpgradeTo string `json:"upgradeTo"`
+	Files     int    `json:"files"`
+}
+
+// Progress is the running state of a conversion.
+type Progress struct {
+	RunID      string  `json:"runId"`
+	Done       int     `json:"done"`
+	Total      int     `json:"total"`
+	BytesIn    int64   `json:"bytesIn"`
+	BytesOut   int64   `json:"bytesOut"`
+	ETASeconds float64 `json:"etaSeconds"` // -1 while unknown
+	Current    string  `json:"current"`
+}
+
+// FileResult is what happened to one source file.
+type FileResult struct {
+	RunID    string `json:"runId"`
+	Src      string `json:"src"`
+	Dst      string `json:"dst"`
+	Status   string `json:"status"` // "converted", "skipped", "failed", "cancelled"
+	Code     string `json:"code"`   // converter's stable reason code, translated by the UI
+	Reason   string `json:"reason"` // English sentence, shown when the UI has no translation
+	BytesIn  int64  `json:"bytesIn"`
+	BytesOut int64  `json:"bytesOut"`
+}
+
+// Summary closes a run.
+type Summary struct {
+	RunID        string       `json:"runId"`
+	Converted    int          `json:"converted"`
+	Skipped      int          `json:"skipped"`
+	Failed       int          `json:"failed"`
+	BytesIn      int64        `json:"bytesIn"`
+	BytesOut     int64        `json:"bytesOut"`
+	SavedBytes   int64        `json:"savedBytes"`
+	SavedPercent float64      `json:"savedPercent"`
+	OutputDir    string       `json:"outputDir"`
+	Canceled     bool         `json:"canceled"`
+	Queued       int          `json:"queued"`       // files still waiting (continue with ContinueQueue)
+	AutoContinue bool         `json:"autoContinue"` // the plan continues the queue by itself (Pro)
+	Error        string       `json:"error"`        // a sentence when the whole run could not start or finish
+	Problems     []FileResult `json:"problems"`
+}
+
+// EngineInfo tells the UI which encoder backends run.
+type EngineInfo struct {
+	WebP    string `json:"webp"` // "native" or "wasm"
+	AVIF    string `json:"avif"`
+	Warning string `json:"warning"` // a sentence when a backend fell back to WASM
+}
+
+// PlanInfo is one row of the plans table for the UI.
+type PlanInfo struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	PriceKRW   int      `json:"priceKRW"`
+	DailyLimit int      `json:"dailyLimit"` // -1 = unlimited
+	Formats    []string `json:"formats"`
+	Features   []string `json:"features"`
+	BatchSize  int      `json:"batchSize"`
+	MaxDevices int      `json:"maxDevices"`
+}
+
+// Device is a registered computer.
+type Device struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	OS       string `json:"os"`
+	LastSeen string `json:"lastSeen"` // RFC 3339
+	Current  bool   `json:"current"`
+}
+
+// AccountState is the account shown in the sidebar and the plan screen.
+type AccountState struct {
+	SignedIn       bool     `json:"signedIn"`
+	Email          string   `json:"email"`
+	Plan           PlanInfo `json:"plan"`
+	Status         string   `json:"status"`
+	AutoRenew      bool     `json:"autoRenew"`
+	PeriodEnd      string   `json:"periodEnd"` // RFC 3339, "" for the free plan
+	UsedToday      int      `json:"usedToday"`
+	RemainingToday int      `json:"remainingToday"` // -1 = unlimited
+	Offline        bool     `json:"offline"`
+	GraceDaysLeft  int      `json:"graceDaysLeft"`
+	Available      bool     `json:"available"`
+}
+
+// EventAccount carries an AccountState whenever the account changes.
+const EventAccount = "account:changed"

@@ -1,0 +1,139 @@
+// Package encode writes pixels as WebP or AVIF with native libraries: libwebp loaded at run time
+// (purego dlopen, no link-time dependency) and libavif through cgo. When a native library cannot be
+// used the package falls back to the WASM builds shipped in gen2brain/webp and gen2brain/avif, which
+// are several times slower; Backend tells the caller which one runs so the app can warn.
+package encode
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"io"
+
+	"imageconverter/converter/meta"
+)
+
+// Format is an output format.
+type Format string
+
+// Output formats.
+const (
+	WebP Format = "webp"
+	AVIF Format = "avif"
+)
+
+// Backend names reported by Backend.
+const (
+	BackendNative = "native"
+	BackendWASM   = "wasm"
+)
+
+// Options are the encoder settings. Values are taken literally (0 is a valid quality and a valid
+// WebP method); callers fill defaults first, e.g. from PresetOptions or DefaultOptions.
+type Options struct {
+	Format   Format
+	Quality  int  // 0–100
+	Lossless bool // WebP only
+	Effort   int  // WebP method 0–6 (default 4); AVIF speed 0–10 (default 6)
+	Threads  int  // AVIF encoder threads (0 = 1)
+	Meta     meta.Metadata
+}
+
+// ErrInvalidOptions is wrapped by errors about settings out of range.
+var ErrInvalidOptions = errors.New("invalid encoder settings")
+
+// ErrEncode is wrapped by errors from the encoders themselves.
+var ErrEncode = errors.New("encoding failed")
+
+// Encode writes img to w in opts.Format. Straight-alpha (*image.NRGBA) and premultiplied
+// (*image.RGBA) pixels are encoded without a copy; any other image type is converted to NRGBA first.
+// Metadata blocks in opts.Meta are written when non-empty.
+func Encode(w io.Writer, img image.Image, opts Options) error {
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return fmt.Errorf("%w: the image is empty (%dx%d)", ErrInvalidOptions, b.Dx(), b.Dy())
+	}
+	switch opts.Format {
+	case WebP:
+		if b.Dx() > maxWebPDimension || b.Dy() > maxWebPDimension {
+			return fmt.Errorf("%w: WebP cannot hold images larger than %d pixels on a side (this one is %dx%d); choose AVIF or resize",
+				ErrInvalidOptions, maxWebPDimension, b.Dx(), b.Dy())
+		}
+		return encodeWebP(w, img, opts)
+	default:
+		return encodeAVIF(w, img, opts)
+	}
+}
+
+// Backend reports which implementation encodes f: BackendNative or BackendWASM.
+func Backend(f Format) string {
+	switch f {
+	case WebP:
+		return webpBackend()
+	case AVIF:
+		return avifBackend()
+	}
+	return ""
+}
+
+// BackendDetail explains Backend in a sentence, e.g. which library file was loaded or why the
+// native library could not be used. Meant for logs and the app's "about" panel.
+func BackendDetail(f Format) string {
+	switch f {
+	case WebP:
+		return webpBackendDetail()
+	case AVIF:
+		return avifBackendDetail()
+	}
+	return fmt.Sprintf("unknown format %q", f)
+}
+
+// maxWebPDimension is the largest width or height the WebP bitstream can carry.
+const maxWebPDimension = 16383
+
+func (o Options) validate() error {
+	switch o.Format {
+	case WebP:
+		if o.Effort < 0 || o.Effort > 6 {
+			return fmt.Errorf("%w: WebP effort (method) %d is out of range 0–6", ErrInvalidOptions, o.Effort)
+		}
+	case AVIF:
+		if o.Effort < 0 || o.Effort > 10 {
+			return fmt.Errorf("%w: AVIF effort (speed) %d is out of range 0–10", ErrInvalidOptions, o.Effort)
+		}
+		if o.Lossless {
+			return fmt.Errorf("%w: lossless is only available for WebP", ErrInvalidOptions)
+		}
+		if o.Threads < 0 {
+			return fmt.Errorf("%w: AVIF threads %d must not be negative", ErrInvalidOptions, o.Threads)
+		}
+	default:
+		return fmt.Errorf("%w: output format %q is not supported (use webp or avif)", ErrInvalidOptions, o.Format)
+	}
+	if o.Quality < 0 || o.Quality > 100 {
+		return fmt.Errorf("%w: quality %d is out of range 0–100", ErrInvalidOptions, o.Quality)
+	}
+	return nil
+}
+
+// toNRGBA returns img as straight-alpha pixels, copying only when img is neither *image.NRGBA nor an
+// opaque *image.RGBA (for opaque pixels premultiplied and straight alpha are the same bytes).
+func toNRGBA(img image.Image) *image.NRGBA {
+	switch m := img.(type) {
+	case *image.NRGBA:
+		return m
+	case *image.RGBA:
+		if m.Opaque() {
+			return &image.NRGBA{Pix: m.Pix, Stride: m.Stride, Rect: m.Rect}
+		}
+	}
+	b := img.Bounds()
+	dst := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	// draw.Src into NRGBA converts through the colour model, which un-premultiplies.
+	draw.Draw(dst, dst.Rect, img, b.Min, draw.Src)
+	return dst
+}

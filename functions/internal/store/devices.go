@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"cloud.google.com/go/firestore"
+
+	"imageconverter/functions/wire"
+)
+
+// DeviceDoc is users/{uid}/devices/{deviceId}.
+type DeviceDoc struct {
+	Name        string    `firestore:"name"`
+	OS          string    `firestore:"os"`
+	AppVersion  string    `firestore:"appVersion"`
+	FirstSeenAt time.Time `firestore:"firstSeenAt"`
+	LastSeenAt  time.Time `firestore:"lastSeenAt"`
+}
+
+func (s *Store) devices(uid string) *firestore.CollectionRef {
+	return s.FS.Collection(ColUsers).Doc(uid).Collection(ColDevices)
+}
+
+func toWireDevice(id string, d DeviceDoc) wire.Device {
+	return wire.Device{ID: id, Name: d.Name, OS: d.OS, AppVersion: d.AppVersion, FirstSeenAt: d.FirstSeenAt, LastSeenAt: d.LastSeenAt}
+}
+
+func sortDevices(list []wire.Device) {
+	sort.Slice(list, func(i, j int) bool { return list[i].LastSeenAt.After(list[j].LastSeenAt) })
+}
+
+// Devices lists a user's devices, most recently seen first.
+func (s *Store) Devices(ctx context.Context, uid string) ([]wire.Device, error) {
+	docs, err := s.devices(uid).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("firestore list devices of %s: %w", uid, err)
+	}
+	out := make([]wire.Device, 0, len(docs))
+	for _, d := range docs {
+		var dd DeviceDoc
+		if err := d.DataTo(&dd); err != nil {
+			return nil, fmt.Errorf("firestore device %s: %w", d.Ref.ID, err)
+		}
+		out = append(out, toWireDevice(d.Ref.ID, dd))
+	}
+	sortDevices(out)
+	return out, nil
+}
+
+// DeviceLimitError carries the registered devices with ErrDeviceLimit.
+type DeviceLimitError struct{ Devices []wire.Device }
+
+func (e *DeviceLimitError) Error() string { return ErrDeviceLimit.Error() }
+func (e *DeviceLimitError) Unwrap() error { return ErrDeviceLimit }
+
+// RegisterDevice records that device dev (ID set) was seen now. A known device
+// is refreshed; a new one is added only while the user has fewer than
+// maxDevices, otherwise a *DeviceLimitError lists the current devices. It runs
+// in a transaction so two new devices signing in at once cannot both take the
+// last slot.
+func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device, maxDevices int) (wire.Device, error) {
+	var out wire.Device
+	now := s.Now()
+	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		docs, err := tx.Documents(s.devices(uid)).GetAll()
+		if err != nil {
+			return err
+		}
+		var list []wire.Device
+		for _, d := range docs {
+			var dd DeviceDoc
+			if err := d.DataTo(&dd); err != nil {
+				return fmt.Errorf("device %s: %w", d.Ref.ID, err)
+			}
+			if d.Ref.ID == dev.ID {
+				dd.Name, dd.OS, dd.AppVersion, dd.LastSeenAt = dev.Name, dev.OS, dev.AppVersion, now
+				out = toWireDevice(dev.ID, dd)
+				return tx.Set(d.Ref, dd)
+			}
+			list = append(list, toWireDevice(d.Ref.ID, dd))
+		}
+		if len(list) >= maxDevices {
+			sortDevices(list)
+			return &DeviceLimitError{Devices: list}
+		}
+		dd := DeviceDoc{Name: dev.Name, OS: dev.OS, AppVersion: dev.AppVersion, FirstSeenAt: now, LastSeenAt: now}
+		out = toWireDevice(dev.ID, dd)
+		return tx.Create(s.devices(uid).Doc(dev.ID), dd)
+	}, firestore.MaxAttempts(20))
+	if err != nil {
+		var dl *DeviceLimitError
+		if errors.As(err, &dl) {
+			return wire.Device{}, dl
+		}
+		return wire.Device{}, fmt.Errorf("firestore register device %s of %s: %w", dev.ID, uid, err)
+	}
+	return out, nil
+}
+
+// RemoveDevice deletes a device; ErrNotFound when the user has no such device.
+func (s *Store) RemoveDevice(ctx context.Context, uid, deviceID string) error {
+	_, err := s.devices(uid).Doc(deviceID).Delete(ctx, firestore.Exists)
+	if isNotFound(err) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("firestore delete device %s of %s: %w", deviceID, uid, err)
+	}
+	return nil
+}

@@ -1,0 +1,236 @@
+// Package store is the Firestore data layer of SPEC §7: plans, users, devices,
+// subscriptions and daily usage. Documents use Timestamps and plain field
+// names so an admin can read and edit them in the Firebase console.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"imageconverter/functions/wire"
+)
+
+// Collection names (SPEC §7).
+const (
+	ColPlans         = "plans"
+	ColUsers         = "users"
+	ColDevices       = "devices" // under users/{uid}
+	ColSubscriptions = "subscriptions"
+	ColBilling       = "billing"
+	ColUsage         = "usage"
+	ColDays          = "days" // under usage/{uid}
+	ColOrders        = "orders"
+	ColPayments      = "payments"
+	ColWebhookEvents = "webhookEvents"
+	ColMail          = "mail"
+)
+
+// Sentinel errors; the HTTP layer maps them to error codes.
+var (
+	ErrNotFound      = errors.New("store: not found")
+	ErrDeviceLimit   = errors.New("store: device limit reached")
+	ErrQuotaExceeded = errors.New("store: no conversions left today")
+)
+
+// Store reads and writes the documents. It is safe for concurrent use.
+type Store struct {
+	FS  *firestore.Client
+	Now func() time.Time
+
+	// PlanCacheTTL bounds how long plans edited in the console take to apply.
+	PlanCacheTTL time.Duration
+	mu           sync.Mutex
+	plans        map[string]wire.Plan
+	plansAt      time.Time
+}
+
+// New returns a store over fs with the real clock.
+func New(fs *firestore.Client) *Store {
+	return &Store{FS: fs, Now: time.Now, PlanCacheTTL: 30 * time.Second}
+}
+
+// isNotFound reports a Firestore NotFound error.
+func isNotFound(err error) bool { return status.Code(err) == codes.NotFound }
+
+// --- plans ---
+
+// PlanDoc is plans/{id}.
+type PlanDoc struct {
+	Name       string   `firestore:"name"`
+	PriceKRW   int      `firestore:"priceKRW"`
+	DailyLimit *int64   `firestore:"dailyLimit"` // null = unlimited
+	Formats    []string `firestore:"formats"`
+	Features   []string `firestore:"features"`
+	BatchSize  int      `firestore:"batchSize"`
+	MaxDevices int      `firestore:"maxDevices"`
+}
+
+func intp(n int) *int { return &n }
+
+// DefaultPlans is the plans table of SPEC §2; seed-plans writes it and it is
+// the fallback when Firestore has no plans yet.
+func DefaultPlans() []wire.Plan {
+	return []wire.Plan{
+		{ID: wire.PlanFree, Name: "Free", PriceKRW: 0, DailyLimit: intp(5), Formats: []string{"webp"}, Features: []string{"files"}, BatchSize: 1, MaxDevices: 1},
+		{ID: wire.PlanBasic, Name: "Basic", PriceKRW: 4900, DailyLimit: intp(50), Formats: []string{"webp", "avif"}, Features: []string{"files", "folders", "schedules"}, BatchSize: 10, MaxDevices: 2},
+		{ID: wire.PlanPro, Name: "Pro", PriceKRW: 9900, DailyLimit: nil, Formats: []string{"webp", "avif"}, Features: []string{"files", "folders", "schedules", "scan"}, BatchSize: 100, MaxDevices: 3},
+	}
+}
+
+func planToDoc(p wire.Plan) PlanDoc {
+	d := PlanDoc{Name: p.Name, PriceKRW: p.PriceKRW, Formats: p.Formats, Features: p.Features, BatchSize: p.BatchSize, MaxDevices: p.MaxDevices}
+	if p.DailyLimit != nil {
+		v := int64(*p.DailyLimit)
+		d.DailyLimit = &v
+	}
+	return d
+}
+
+func docToPlan(id string, d PlanDoc) wire.Plan {
+	p := wire.Plan{ID: id, Name: d.Name, PriceKRW: d.PriceKRW, Formats: d.Formats, Features: d.Features, BatchSize: d.BatchSize, MaxDevices: d.MaxDevices}
+	if d.DailyLimit != nil {
+		p.DailyLimit = intp(int(*d.DailyLimit))
+	}
+	if p.Formats == nil {
+		p.Formats = []string{}
+	}
+	if p.Features == nil {
+		p.Features = []string{}
+	}
+	return p
+}
+
+// SeedPlans creates the plans of DefaultPlans that do not exist yet (so edits
+// made in the console survive); with overwrite it resets them. It returns the
+// ids written.
+func (s *Store) SeedPlans(ctx context.Context, overwrite bool) ([]string, error) {
+	var written []string
+	for _, p := range DefaultPlans() {
+		ref := s.FS.Collection(ColPlans).Doc(p.ID)
+		var err error
+		if overwrite {
+			_, err = ref.Set(ctx, planToDoc(p))
+		} else {
+			_, err = ref.Create(ctx, planToDoc(p))
+			if status.Code(err) == codes.AlreadyExists {
+				continue
+			}
+		}
+		if err != nil {
+			return written, fmt.Errorf("seed plan %s: %w", p.ID, err)
+		}
+		written = append(written, p.ID)
+	}
+	s.InvalidatePlans()
+	return written, nil
+}
+
+// InvalidatePlans drops the plan cache.
+func (s *Store) InvalidatePlans() {
+	s.mu.Lock()
+	s.plans = nil
+	s.mu.Unlock()
+}
+
+// Plans returns all plans ordered by price. When the collection is empty it
+// returns DefaultPlans (a fresh project still works; seed-plans makes it editable).
+func (s *Store) Plans(ctx context.Context) ([]wire.Plan, error) {
+	m, err := s.planMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]wire.Plan, 0, len(m))
+	for _, p := range m {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].PriceKRW != out[j].PriceKRW {
+			return out[i].PriceKRW < out[j].PriceKRW
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Plan returns plan id; unknown ids fall back to free (SPEC §2).
+func (s *Store) Plan(ctx context.Context, id string) (wire.Plan, error) {
+	m, err := s.planMap(ctx)
+	if err != nil {
+		return wire.Plan{}, err
+	}
+	if p, ok := m[id]; ok {
+		return p, nil
+	}
+	if p, ok := m[wire.PlanFree]; ok {
+		return p, nil
+	}
+	return DefaultPlans()[0], nil
+}
+
+func (s *Store) planMap(ctx context.Context) (map[string]wire.Plan, error) {
+	s.mu.Lock()
+	if s.plans != nil && s.Now().Sub(s.plansAt) < s.PlanCacheTTL {
+		m := s.plans
+		s.mu.Unlock()
+		return m, nil
+	}
+	s.mu.Unlock()
+	docs, err := s.FS.Collection(ColPlans).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("firestore get plans: %w", err)
+	}
+	m := map[string]wire.Plan{}
+	for _, d := range docs {
+		var pd PlanDoc
+		if err := d.DataTo(&pd); err != nil {
+			return nil, fmt.Errorf("firestore plan %s: %w", d.Ref.ID, err)
+		}
+		m[d.Ref.ID] = docToPlan(d.Ref.ID, pd)
+	}
+	if len(m) == 0 {
+		for _, p := range DefaultPlans() {
+			m[p.ID] = p
+		}
+	}
+	s.mu.Lock()
+	s.plans, s.plansAt = m, s.Now()
+	s.mu.Unlock()
+	return m, nil
+}
+
+// --- users ---
+
+// UserDoc is users/{uid}.
+type UserDoc struct {
+	Email      string    `firestore:"email"`
+	CreatedAt  time.Time `firestore:"createdAt"`
+	LastSeenAt time.Time `firestore:"lastSeenAt"`
+	Locale     string    `firestore:"locale"`
+}
+
+// TouchUser creates users/{uid} on first sight and refreshes lastSeenAt, email
+// and locale afterwards.
+func (s *Store) TouchUser(ctx context.Context, uid, email, locale string) error {
+	ref := s.FS.Collection(ColUsers).Doc(uid)
+	now := s.Now()
+	_, err := ref.Create(ctx, UserDoc{Email: email, CreatedAt: now, LastSeenAt: now, Locale: locale})
+	if status.Code(err) == codes.AlreadyExists {
+		upd := []firestore.Update{{Path: "lastSeenAt", Value: now}, {Path: "email", Value: email}}
+		if locale != "" {
+			upd = append(upd, firestore.Update{Path: "locale", Value: locale})
+		}
+		_, err = ref.Update(ctx, upd)
+	}
+	if err != nil {
+		return fmt.Errorf("firestore touch user %s: %w", uid, err)
+	}
+	return nil
+}

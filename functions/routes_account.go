@@ -1,0 +1,272 @@
+package api
+
+import (
+	"log"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/store"
+	"imageconverter/functions/wire"
+)
+
+func init() { addRoutes(registerAccountRoutes) }
+
+func registerAccountRoutes(s *Server, rt *Router) {
+	rt.User("GET /v1/entitlement", s.entitlement)
+	rt.User("POST /v1/usage/reserve", s.reserve)
+	rt.User("POST /v1/usage/sync", s.syncUsage)
+	rt.User("GET /v1/devices", s.listDevices)
+	rt.User("DELETE /v1/devices/{id}", s.removeDevice)
+}
+
+// Limits of request values.
+const (
+	maxReserveCount = 1000 // more than any plan's files per run
+	maxSyncEntries  = 100
+	maxSyncCount    = 10000
+	syncMaxAgeDays  = 31 // older offline entries are ignored (the offline grace is 7 days)
+)
+
+// idPattern is what device ids and run ids may look like: safe as Firestore
+// document ids and map keys (the app sends hex hashes and UUIDs).
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+
+func validID(id string) bool { return idPattern.MatchString(id) && !strings.HasPrefix(id, "__") }
+
+// cleanText trims a header value for display: no control characters, at most n runes.
+func cleanText(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n])
+	}
+	return s
+}
+
+// account is what a user's subscription grants right now.
+type account struct {
+	eff  store.Effective
+	plan wire.Plan
+	day  string
+}
+
+func (s *Server) accountOf(r *http.Request, uid string) (account, error) {
+	sub, err := s.store.Subscription(r.Context(), uid)
+	if err != nil {
+		return account{}, err
+	}
+	now := s.now()
+	a := account{eff: store.EffectiveAt(sub, now), day: store.DayKey(now, s.cfg.QuotaLocation)}
+	if a.plan, err = s.store.Plan(r.Context(), a.eff.Plan); err != nil {
+		return account{}, err
+	}
+	a.eff.Plan = a.plan.ID // unknown plan ids fall back to free
+	return a, nil
+}
+
+func remaining(limit *int, used int) *int {
+	if limit == nil {
+		return nil
+	}
+	n := max(0, *limit-used)
+	return &n
+}
+
+// entitlement is GET /v1/entitlement: registers the device, reports the plan
+// and today's usage, and signs an entitlement for offline use.
+func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) error {
+	dev := wire.Device{
+		ID:         r.Header.Get(wire.HeaderDeviceID),
+		Name:       cleanText(r.Header.Get(wire.HeaderDeviceName), 100),
+		OS:         cleanText(r.Header.Get(wire.HeaderDeviceOS), 50),
+		AppVersion: cleanText(r.Header.Get(wire.HeaderAppVersion), 50),
+	}
+	if !validID(dev.ID) {
+		return invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
+	}
+	a, err := s.accountOf(r, c.UID)
+	if err != nil {
+		return err
+	}
+	locale, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
+	if err := s.store.TouchUser(r.Context(), c.UID, c.Email, cleanText(locale, 20)); err != nil {
+		return err
+	}
+	registered, err := s.store.RegisterDevice(r.Context(), c.UID, dev, a.plan.MaxDevices)
+	if err != nil {
+		return err
+	}
+	registered.Current = true
+	used, err := s.store.UsageOn(r.Context(), c.UID, a.day)
+	if err != nil {
+		return err
+	}
+	now := s.now().Truncate(time.Second)
+	token, err := s.cfg.Signer.Sign(entitlement.Entitlement{
+		UserID: c.UID, Plan: a.plan.ID, Limits: a.plan.Limits(), Device: dev.ID,
+		PeriodEnd: a.eff.PeriodEnd, IssuedAt: now,
+	})
+	if err != nil {
+		return err
+	}
+	if c.Plan != a.plan.ID {
+		// Keep the custom claim in step (e.g. after a period ended); not worth failing the call.
+		if err := MirrorPlanClaim(r.Context(), s.auth, c.UID, a.plan.ID); err != nil {
+			log.Printf("api: %v", err)
+		}
+	}
+	writeJSON(w, http.StatusOK, wire.EntitlementResponse{
+		Plan: a.plan.ID, Status: a.eff.Status, PeriodEnd: a.eff.PeriodEnd, AutoRenew: a.eff.AutoRenew,
+		CancelAtPeriodEnd: a.eff.CancelAt, Limits: a.plan.Limits(), Day: a.day, UsageToday: used,
+		Remaining: remaining(a.plan.DailyLimit, used), Entitlement: token,
+		OfflineUntil: now.Add(entitlement.OfflineGrace).UTC(), ServerTime: now.UTC(), Device: registered,
+	})
+	return nil
+}
+
+// reserve is POST /v1/usage/reserve.
+func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error {
+	var req wire.ReserveRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if !validID(req.RunID) {
+		return invalid("runId is missing or malformed (1–128 letters, digits, '-' or '_').")
+	}
+	if req.Count < 1 || req.Count > maxReserveCount {
+		return invalid("count must be between 1 and %d.", maxReserveCount)
+	}
+	a, err := s.accountOf(r, c.UID)
+	if err != nil {
+		return err
+	}
+	device := r.Header.Get(wire.HeaderDeviceID)
+	if !validID(device) {
+		device = ""
+	}
+	res, err := s.store.Reserve(r.Context(), c.UID, a.day, req.RunID, req.Count, a.plan.DailyLimit, device)
+	if err == store.ErrQuotaExceeded {
+		return &Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wire.ReserveResponse{
+		Granted: res.Granted, Remaining: remaining(a.plan.DailyLimit, res.Count), UsageToday: res.Count, Day: a.day,
+	})
+	return nil
+}
+
+func quotaMessage(p wire.Plan) string {
+	if p.DailyLimit == nil {
+		return "No conversions are left for today."
+	}
+	return "You have used all " + strconv.Itoa(*p.DailyLimit) + " conversions of the " + p.Name + " plan for today. More are available tomorrow, or upgrade your plan."
+}
+
+// syncUsage is POST /v1/usage/sync.
+func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+	var req wire.SyncRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if len(req.Entries) == 0 || len(req.Entries) > maxSyncEntries {
+		return invalid("entries must hold between 1 and %d items.", maxSyncEntries)
+	}
+	now := s.now()
+	today := store.DayKey(now, s.cfg.QuotaLocation)
+	tomorrow := store.DayKey(now.Add(24*time.Hour), s.cfg.QuotaLocation)
+	oldest := store.DayKey(now.Add(-syncMaxAgeDays*24*time.Hour), s.cfg.QuotaLocation)
+	byDay := map[string][]wire.SyncEntry{}
+	var days []string
+	seen := map[string]bool{}
+	for i, e := range req.Entries {
+		if !validID(e.ID) {
+			return invalid("entries[%d].id is missing or malformed.", i)
+		}
+		if seen[e.ID] {
+			return invalid("entries[%d].id %q appears twice.", i, e.ID)
+		}
+		seen[e.ID] = true
+		if _, err := time.Parse(time.DateOnly, e.Day); err != nil {
+			return invalid("entries[%d].day must be a date like 2026-01-31.", i)
+		}
+		if e.Day > tomorrow { // tomorrow tolerates a client clock slightly ahead
+			return invalid("entries[%d].day %s is in the future.", i, e.Day)
+		}
+		if e.Count < 0 || e.Count > maxSyncCount {
+			return invalid("entries[%d].count must be between 0 and %d.", i, maxSyncCount)
+		}
+		if e.Day < oldest {
+			continue // too old to matter for any daily limit
+		}
+		if _, ok := byDay[e.Day]; !ok {
+			days = append(days, e.Day)
+		}
+		byDay[e.Day] = append(byDay[e.Day], e)
+	}
+	device := r.Header.Get(wire.HeaderDeviceID)
+	if !validID(device) {
+		device = ""
+	}
+	resp := wire.SyncResponse{Day: today}
+	todaySeen := false
+	for _, day := range days {
+		applied, count, err := s.store.Sync(r.Context(), c.UID, day, byDay[day], device)
+		if err != nil {
+			return err
+		}
+		resp.Recorded += applied
+		if day == today {
+			resp.UsageToday, todaySeen = count, true
+		}
+	}
+	if !todaySeen {
+		used, err := s.store.UsageOn(r.Context(), c.UID, today)
+		if err != nil {
+			return err
+		}
+		resp.UsageToday = used
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// listDevices is GET /v1/devices.
+func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c Caller) error {
+	list, err := s.store.Devices(r.Context(), c.UID)
+	if err != nil {
+		return err
+	}
+	current := r.Header.Get(wire.HeaderDeviceID)
+	for i := range list {
+		list[i].Current = list[i].ID == current
+	}
+	writeJSON(w, http.StatusOK, wire.DevicesResponse{Devices: list})
+	return nil
+}
+
+// removeDevice is DELETE /v1/devices/{id}: frees a device slot.
+func (s *Server) removeDevice(w http.ResponseWriter, r *http.Request, c Caller) error {
+	id := r.PathValue("id")
+	if !validID(id) {
+		return invalid("The device id is malformed.")
+	}
+	if err := s.store.RemoveDevice(r.Context(), c.UID, id); err != nil {
+		if err == store.ErrNotFound {
+			return errorf(wire.CodeNotFound, "This computer is not registered to your account.")
+		}
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -360,8 +360,10 @@ func (s *Service) Refresh(ctx context.Context) error {
 			s.st.Skew = 0 // a correct clock: keep the local one
 		}
 	}
+	// The server's clock is the authority: after a successful online check
+	// LastSeen restarts from it, even if the local clock had run ahead.
 	now := s.now()
-	s.seen(now)
+	s.st.LastSeen = now
 	s.st.Token = resp.Entitlement
 	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
 	s.st.FetchedAt = now

@@ -1,0 +1,310 @@
+package licensing
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"imageconverter/functions/wire"
+	"imageconverter/licensing/policy"
+)
+
+// Scenarios of issue 5 against the real local stack (see stack_test.go).
+
+func email(t *testing.T) string {
+	return fmt.Sprintf("lic-%s-%d@example.com", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
+}
+
+// grant gives uid a plan through the backend's admin command.
+func (st *stack) grant(t *testing.T, uid, plan string) {
+	t.Helper()
+	st.admin(t, "grant", "-uid", uid, "-plan", plan)
+}
+
+func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
+	st := requireStack(t)
+	a := st.newClient(t, "dev-grace-a")
+	ctx := ctxT(t)
+
+	s, err := a.SignUp(ctx, email(t), "password-1")
+	if err != nil {
+		t.Fatalf("sign up: %v", err)
+	}
+	if !s.SignedIn || s.Plan != wire.PlanFree || s.Reason != "" || s.GraceDaysLeft != 7 || s.LastRefresh.IsZero() {
+		t.Fatalf("after sign-up: %+v", s)
+	}
+	if r := a.CanUseFormat("avif"); r == nil || r.UpgradeTo != wire.PlanBasic {
+		t.Errorf("free plan allows avif: %+v", r)
+	}
+	if d := a.Decide(policy.Request{Format: "webp", IncludesDirs: true, Files: 4}); d.Allowed != 0 || d.Refusals[0].Code != policy.CodeFolders {
+		t.Errorf("free plan allows folders: %+v", d)
+	}
+
+	st.grant(t, s.UserID, wire.PlanBasic)
+	// Not on every call: the entitlement is a minute old, so EnsureFresh does nothing...
+	before := a.calls.total()
+	if err := a.EnsureFresh(ctx); err != nil || a.calls.total() != before || a.Status().Plan != wire.PlanFree {
+		t.Fatalf("EnsureFresh called the server for a fresh entitlement (%d -> %d, %v)", before, a.calls.total(), err)
+	}
+	// ...until the plan changes (after a purchase) or the user asks.
+	a.PlanChanged()
+	if err := a.EnsureFresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s = a.Status()
+	if s.Plan != wire.PlanBasic || s.SubscriptionStatus != wire.StatusActive {
+		t.Fatalf("after grant: plan=%s status=%s reason=%s", s.Plan, s.SubscriptionStatus, s.Reason)
+	}
+	if a.CanUseFormat("avif") != nil || a.CanUseFolders() != nil || a.CanUseSchedules() != nil {
+		t.Error("basic: avif, folders or schedules still locked")
+	}
+	if r := a.CanScan(); r == nil || r.UpgradeTo != wire.PlanPro {
+		t.Errorf("basic scan: %+v", r)
+	}
+	if d := a.Decide(policy.Request{Format: "avif", IncludesDirs: true, Files: 12}); d.Allowed != 10 || d.Queued != 2 {
+		t.Errorf("basic folder of 12: %+v", d)
+	}
+
+	// The server stops. The app restarts on the same computer, offline.
+	st.down.Store(true)
+	a2 := st.reopen(t, "dev-grace-a", a.path, a.clock)
+	a2.clock.Add(6*24*time.Hour + 22*time.Hour)
+	if err := a2.EnsureFresh(ctx); ErrorCode(err) != CodeOffline && ErrorCode(err) != "network" {
+		t.Fatalf("refresh with the server down: %v", err)
+	}
+	s = a2.Status()
+	if s.Plan != wire.PlanBasic || !s.Offline || s.GraceDaysLeft != 1 {
+		t.Fatalf("day 7 offline: plan=%s offline=%v grace=%d reason=%s", s.Plan, s.Offline, s.GraceDaysLeft, s.Reason)
+	}
+	g, err := a2.Reserve(ctx, "offline-run-1", 4)
+	if err != nil || !g.Offline || g.Granted != 4 {
+		t.Fatalf("offline reserve: %+v %v", g, err)
+	}
+	a2.Commit(g.RunID, 3)
+	a2.clock.Add(3 * time.Hour) // day 8
+	s = a2.Status()
+	if s.Plan != wire.PlanFree || s.Reason != ReasonExpired {
+		t.Fatalf("day 8 offline: plan=%s reason=%s", s.Plan, s.Reason)
+	}
+	if r := a2.CanUseFormat("avif"); r == nil {
+		t.Error("expired entitlement still allows avif")
+	}
+
+	// Back online: the offline run is synced and basic returns.
+	st.down.Store(false)
+	if err := a2.EnsureFresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s = a2.Status()
+	if s.Plan != wire.PlanBasic || s.Offline {
+		t.Fatalf("back online: plan=%s offline=%v reason=%s", s.Plan, s.Offline, s.Reason)
+	}
+	if a2.calls.get("POST /v1/usage/sync") != 1 || s.UsageToday < 3 {
+		t.Errorf("offline usage not synced: calls=%v usage=%d", a2.calls.snapshot(), s.UsageToday)
+	}
+}
+
+func TestTamperedAndCopiedEntitlement(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	a := st.newClient(t, "dev-tamper-a")
+	addr := email(t)
+	s, err := a.SignUp(ctx, addr, "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.grant(t, s.UserID, wire.PlanBasic)
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a.Status().Plan != wire.PlanBasic {
+		t.Fatal("grant not seen")
+	}
+	a.mu.Lock()
+	genuine := a.st.Token
+	a.mu.Unlock()
+
+	// Tampered: change "basic" to "pro" inside the payload.
+	parts := strings.Split(genuine, ".")
+	payload := decodeSeg(t, parts[1])
+	forged := parts[0] + "." + encodeSeg(strings.Replace(payload, `"plan":"basic"`, `"plan":"pro"`, 1)) + "." + parts[2]
+	if forged == genuine {
+		t.Fatal("payload had no plan claim to tamper with")
+	}
+	a.mu.Lock()
+	a.st.Token = forged
+	a.mu.Unlock()
+	if s := a.Status(); s.Plan != wire.PlanFree || s.Reason != ReasonInvalid {
+		t.Errorf("tampered: plan=%s reason=%s", s.Plan, s.Reason)
+	}
+
+	// Copied to another computer: same account, other device id.
+	b := st.newClient(t, "dev-tamper-b")
+	st.down.Store(true) // b cannot check online
+	defer st.down.Store(false)
+	b.mu.Lock()
+	b.st = a.st
+	b.st.Token = genuine
+	b.st.DevKeys = a.st.DevKeys
+	b.mu.Unlock()
+	if s := b.Status(); s.Plan != wire.PlanFree || s.Reason != ReasonForeignDevice {
+		t.Errorf("copied: plan=%s reason=%s", s.Plan, s.Reason)
+	}
+}
+
+func TestClockMovedBackRequiresOnlineCheck(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	a := st.newClient(t, "dev-clock-a")
+	s, err := a.SignUp(ctx, email(t), "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.grant(t, s.UserID, wire.PlanBasic)
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.clock.Add(2 * time.Hour)
+	a.Status()
+	a.clock.Add(-26 * time.Hour) // set back a day before the last time seen
+	s = a.Status()
+	if s.Plan != wire.PlanFree || s.Reason != ReasonClockSetBack || !s.NeedsOnlineCheck {
+		t.Fatalf("clock back: plan=%s reason=%s needsOnline=%v", s.Plan, s.Reason, s.NeedsOnlineCheck)
+	}
+	before := a.calls.get("GET /v1/entitlement")
+	g, err := a.Reserve(ctx, "after-clock-back", 2)
+	if err != nil || g.Offline || g.Granted != 2 {
+		t.Fatalf("reserve after clock back: %+v %v", g, err)
+	}
+	if a.calls.get("GET /v1/entitlement") != before+1 {
+		t.Error("a clock set back did not force an online check")
+	}
+	if s := a.Status(); s.Plan != wire.PlanBasic || s.Reason != "" || s.NeedsOnlineCheck {
+		t.Errorf("after online check: plan=%s reason=%s needsOnline=%v", s.Plan, s.Reason, s.NeedsOnlineCheck)
+	}
+}
+
+func TestDevicesRaceAndDeviceLimit(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	addr := email(t)
+	a := st.newClient(t, "dev-race-a")
+	s, err := a.SignUp(ctx, addr, "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.grant(t, s.UserID, wire.PlanBasic)
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := st.newClient(t, "dev-race-b")
+	if _, err := b.SignIn(ctx, addr, "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	if b.Status().Plan != wire.PlanBasic {
+		t.Fatalf("second device: %+v", b.Status())
+	}
+	// Use 47 of 50, then both computers race for the last 3.
+	g, err := a.Reserve(ctx, "warmup", 47)
+	if err != nil || g.Granted != 47 {
+		t.Fatalf("warm-up: %+v %v", g, err)
+	}
+	a.Commit("warmup", 47)
+	var mu sync.Mutex
+	granted := 0
+	var wg sync.WaitGroup
+	for i := range 6 {
+		c := a
+		if i%2 == 1 {
+			c = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g, err := c.Reserve(ctx, fmt.Sprintf("race-%d", i), 2)
+			if err != nil {
+				t.Errorf("race reserve %d: %v", i, err)
+				return
+			}
+			mu.Lock()
+			granted += g.Granted
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if granted != 3 {
+		t.Errorf("the racing devices got %d conversions, want exactly the 3 left", granted)
+	}
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := a.Status(); s.UsageToday != 50 || *s.Remaining != 0 {
+		t.Errorf("after the race: usage=%d remaining=%d", s.UsageToday, *s.Remaining)
+	}
+	g, err = b.Reserve(ctx, "one-more", 1)
+	if err != nil || g.Granted != 0 {
+		t.Errorf("over the limit: %+v %v", g, err)
+	}
+
+	// A third computer on basic (2 devices): device_limit with the list.
+	c := st.newClient(t, "dev-race-c")
+	_, err = c.SignIn(ctx, addr, "password-1")
+	var le *Error
+	if !errors.As(err, &le) || le.Code != string(wire.CodeDeviceLimit) {
+		t.Fatalf("third device: %v", err)
+	}
+	ids := map[string]bool{}
+	for _, d := range le.Devices {
+		ids[d.ID] = true
+	}
+	if len(le.Devices) != 2 || !ids["dev-race-a"] || !ids["dev-race-b"] || le.Message == "" {
+		t.Errorf("device_limit devices = %+v", le.Devices)
+	}
+	if s := c.Status(); !s.SignedIn || s.Plan != wire.PlanFree || s.Reason != ReasonDeviceLimit {
+		t.Errorf("third device status: %+v", s)
+	}
+	// Removing one frees the place.
+	if err := c.RemoveDevice(ctx, "dev-race-b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatalf("after removing a device: %v", err)
+	}
+	devs, err := c.Devices(ctx)
+	if err != nil || len(devs) != 2 {
+		t.Fatalf("devices: %+v %v", devs, err)
+	}
+	for _, d := range devs {
+		if d.ID == "dev-race-c" && !d.Current {
+			t.Error("this computer not marked current")
+		}
+	}
+}
+
+func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	a := st.newClient(t, "dev-401-a")
+	if _, err := a.SignUp(ctx, email(t), "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	// The ID token is rejected (expired, revoked): the server answers 401.
+	a.mu.Lock()
+	a.idToken = "not-a-valid-token"
+	a.idExpires = a.clock.Now().Add(time.Hour)
+	a.mu.Unlock()
+	refreshes, listed := a.calls.get("POST /securetoken.googleapis.com/v1/token"), a.calls.get("GET /v1/devices")
+	devs, err := a.Devices(ctx)
+	if err != nil || len(devs) != 1 {
+		t.Fatalf("devices after 401: %+v %v", devs, err)
+	}
+	if got := a.calls.get("POST /securetoken.googleapis.com/v1/token") - refreshes; got != 1 {
+		t.Errorf("token refreshes = %d, want 1", got)
+	}
+	if got := a.calls.get("GET /v1/devices") - listed; got != 2 {
+		t.Errorf("device calls = %d, want 2 (401, then success)", got)
+	}
+}

@@ -1,0 +1,187 @@
+package licensing
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"imageconverter/licensing/internal/testenv"
+	"imageconverter/licensing/secrets"
+)
+
+// stack is the real local backend: the functions server on the Firestore
+// emulator and the Auth emulator. Tests reach the server through a proxy
+// they can switch off, which is how "the server stopped" looks from the app.
+type stack struct {
+	api      string // the real server
+	authHost string
+	proxy    *httptest.Server
+	down     atomic.Bool
+	repoRoot string
+}
+
+func requireStack(t *testing.T) *stack {
+	t.Helper()
+	v := testenv.Require(t, "IC_API_BASE", "FIREBASE_AUTH_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST")
+	st := &stack{api: v[0], authHost: v[1]}
+	_, file, _, _ := runtime.Caller(0)
+	st.repoRoot = filepath.Dir(filepath.Dir(file))
+	target, err := url.Parse(st.api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	st.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st.down.Load() {
+			panic(http.ErrAbortHandler) // drop the connection: a network error for the client
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(st.proxy.Close)
+	return st
+}
+
+// counter counts requests by host+path at the http.RoundTripper.
+type counter struct {
+	mu    sync.Mutex
+	calls map[string]int
+	next  http.RoundTripper
+}
+
+func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
+	key := r.Method + " " + r.URL.Path
+	if i := strings.Index(key, "accounts:"); i >= 0 { // identitytoolkit paths
+		key = r.Method + " " + key[i:]
+	}
+	c.calls[key]++
+	c.mu.Unlock()
+	return c.next.RoundTrip(r)
+}
+
+func (c *counter) total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.calls {
+		n += v
+	}
+	return n
+}
+
+func (c *counter) get(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls[key]
+}
+
+func (c *counter) snapshot() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := map[string]int{}
+	for k, v := range c.calls {
+		m[k] = v
+	}
+	return m
+}
+
+type client struct {
+	*Service
+	clock *fakeClock
+	calls *counter
+	path  string
+}
+
+// newClient is one installation of the app: its own device id, clock,
+// secrets file and request counter.
+func (st *stack) newClient(t *testing.T, device string) *client {
+	t.Helper()
+	return st.reopen(t, device, filepath.Join(t.TempDir(), "secrets.json"), &fakeClock{t: time.Now()})
+}
+
+// reopen starts the app again on the same secrets file.
+func (st *stack) reopen(t *testing.T, device, path string, clock *fakeClock) *client {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.APIBase = st.proxy.URL
+	cfg.AuthEmulatorHost = st.authHost
+	calls := &counter{next: http.DefaultTransport}
+	svc, err := New(Options{Config: cfg, Store: &secrets.File{Path: path}, DeviceID: device, DeviceName: "test " + device,
+		Clock: clock.Now, HTTP: &http.Client{Transport: calls, Timeout: 20 * time.Second}, Backoff: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{Service: svc, clock: clock, calls: calls, path: path}
+}
+
+// admin runs the backend's admin command (functions/cmd/admin) against the
+// emulators, e.g. admin(t, "grant", "-uid", uid, "-plan", "basic").
+// IC_ADMIN_BIN names a prebuilt binary; otherwise it is built once.
+func (st *stack) admin(t *testing.T, args ...string) string {
+	t.Helper()
+	bin := adminBin(t, st.repoRoot)
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = filepath.Join(st.repoRoot, "functions")
+	cmd.Env = append(os.Environ(), "GOOGLE_CLOUD_PROJECT=demo-imageconverter")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("admin %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+var (
+	adminOnce sync.Once
+	adminPath string
+	adminErr  error
+)
+
+func adminBin(t *testing.T, root string) string {
+	if p := os.Getenv("IC_ADMIN_BIN"); p != "" {
+		return p
+	}
+	adminOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "licensing-admin-")
+		if err != nil {
+			adminErr = err
+			return
+		}
+		adminPath = filepath.Join(dir, "admin")
+		cmd := exec.Command("go", "build", "-o", adminPath, "./cmd/admin")
+		cmd.Dir = filepath.Join(root, "functions")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			adminErr = &buildError{out: string(out), err: err}
+		}
+	})
+	if adminErr != nil {
+		t.Fatalf("build functions/cmd/admin: %v", adminErr)
+	}
+	return adminPath
+}
+
+type buildError struct {
+	out string
+	err error
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}

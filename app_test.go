@@ -1,0 +1,431 @@
+package main
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"imageconverter/functions/wire"
+	"imageconverter/platform"
+)
+
+// newTestApp gives an App with settings in a temp dir, the stand-in account
+// on plan, and a recording runtime.
+func newTestApp(t *testing.T, plan string) (*App, *platform.Recorder) {
+	t.Helper()
+	sf, err := newSettingsFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(sf, newLocalAccount(plan))
+	rec := platform.NewRecorder()
+	app.attach(context.Background(), rec)
+	return app, rec
+}
+
+// writePhotos writes n noisy-gradient PNGs of size×size into dir; PNG of
+// such content is several times larger than lossy WebP, so every file converts.
+func writePhotos(t *testing.T, dir string, n, size int) []string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for i := range n {
+		img := image.NewNRGBA(image.Rect(0, 0, size, size))
+		seed := uint32(i*7919 + 1)
+		for y := range size {
+			for x := range size {
+				seed = seed*1664525 + 1013904223
+				noise := uint8(seed >> 28)
+				img.Set(x, y, color.NRGBA{uint8(x*255/size) + noise, uint8(y*255/size) + noise, uint8((x+y)*127/size) + noise, 255})
+			}
+		}
+		p := filepath.Join(dir, "photo"+string(rune('a'+i%26))+strings.Repeat("x", i/26)+".png")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// waitDone waits for the run and returns its one Summary event.
+func waitDone(t *testing.T, app *App, rec *platform.Recorder, runID string) Summary {
+	t.Helper()
+	finished := make(chan struct{})
+	go func() { app.wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the run did not finish within 2 minutes")
+	}
+	var found []Summary
+	for _, e := range rec.Events(EventDone) {
+		if s := e.Payload.(Summary); s.RunID == runID {
+			found = append(found, s)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one %s event for %s, got %d", EventDone, runID, len(found))
+	}
+	return found[0]
+}
+
+func TestStartConversionConvertsFolderAndReportsEvents(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	dir := filepath.Join(t.TempDir(), "photos")
+	srcs := writePhotos(t, dir, 3, 96)
+	before := map[string][]byte{}
+	for _, p := range srcs {
+		before[p], _ = os.ReadFile(p)
+	}
+
+	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Format: "webp", Preset: "balanced"})
+	if err != nil {
+		t.Fatalf("StartConversion: %v", err)
+	}
+	if info.RunID == "" || info.Total != 3 || info.Queued != 0 || len(info.Refusals) != 0 {
+		t.Fatalf("RunInfo = %+v, want a run of 3 files, nothing queued or refused", info)
+	}
+	sum := waitDone(t, app, rec, info.RunID)
+	if sum.Converted != 3 || sum.Failed != 0 || sum.Canceled {
+		t.Fatalf("summary = %+v, want 3 converted", sum)
+	}
+	if sum.SavedBytes <= 0 || sum.SavedPercent <= 0 || sum.SavedPercent >= 100 {
+		t.Errorf("saved %d bytes (%.1f%%), want a real saving", sum.SavedBytes, sum.SavedPercent)
+	}
+	if sum.OutputDir != dir {
+		t.Errorf("output dir = %q, want the dropped folder %q", sum.OutputDir, dir)
+	}
+	for _, p := range srcs {
+		out := strings.TrimSuffix(p, ".png") + ".webp"
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatalf("output missing: %v", err)
+		}
+		if string(b[:4]) != "RIFF" || string(b[8:12]) != "WEBP" {
+			t.Errorf("%s is not a WebP file", out)
+		}
+		if now, _ := os.ReadFile(p); string(now) != string(before[p]) {
+			t.Errorf("original %s changed", p)
+		}
+	}
+	files := rec.Events(EventFile)
+	if len(files) != 3 {
+		t.Errorf("got %d %s events, want 3", len(files), EventFile)
+	}
+	progress := rec.Events(EventProgress)
+	if len(progress) == 0 {
+		t.Fatal("no progress events")
+	}
+	last := progress[len(progress)-1].Payload.(Progress)
+	if last.Done != 3 || last.Total != 3 || last.RunID != info.RunID {
+		t.Errorf("last progress = %+v, want 3 of 3", last)
+	}
+	if acc := rec.Events(EventAccount); len(acc) == 0 {
+		t.Error("no account event after the run (remaining conversions would be stale)")
+	}
+}
+
+func TestCancelStopsRunAndLeavesNoPartialFiles(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	dir := filepath.Join(t.TempDir(), "many")
+	writePhotos(t, dir, 40, 640)
+	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Format: "webp", Preset: "best"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cancel as soon as the first file is done, so some work is really in flight.
+	deadline := time.After(time.Minute)
+	for len(rec.Events(EventFile)) == 0 {
+		select {
+		case <-rec.Changed():
+		case <-deadline:
+			t.Fatal("no file finished within a minute")
+		}
+	}
+	if !app.Cancel() {
+		t.Fatal("Cancel said nothing was running")
+	}
+	sum := waitDone(t, app, rec, info.RunID)
+	if !sum.Canceled {
+		t.Errorf("summary not marked cancelled: %+v", sum)
+	}
+	if sum.Converted == 0 || sum.Converted >= 40 {
+		t.Errorf("converted %d of 40; want some but not all after Cancel", sum.Converted)
+	}
+	entries, _ := os.ReadDir(dir)
+	webp := 0
+	for _, e := range entries {
+		switch {
+		case strings.HasPrefix(e.Name(), ".ic-tmp"):
+			t.Errorf("temporary file left behind: %s", e.Name())
+		case strings.HasSuffix(e.Name(), ".webp"):
+			webp++
+		}
+	}
+	if webp != sum.Converted {
+		t.Errorf("%d .webp files on disk, summary says %d converted", webp, sum.Converted)
+	}
+	if app.Cancel() {
+		t.Error("Cancel after the run ended said a run was stopped")
+	}
+	// The app takes a new run after a cancelled one.
+	info2, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Format: "webp", Preset: "smallest"})
+	if err != nil {
+		t.Fatalf("second run refused: %v", err)
+	}
+	if s := waitDone(t, app, rec, info2.RunID); s.Converted+s.Skipped != 40 {
+		t.Errorf("second run: %+v, want the rest converted and the earlier outputs skipped", s)
+	}
+}
+
+func TestStartConversionRefusesBadArguments(t *testing.T) {
+	app, _ := newTestApp(t, wire.PlanPro)
+	photo := writePhotos(t, t.TempDir(), 1, 16)[0]
+	cases := []struct {
+		name string
+		req  ConvertRequest
+		want string
+	}{
+		{"no paths", ConvertRequest{}, "drop photos"},
+		{"blank path", ConvertRequest{Paths: []string{"  "}}, "drop photos"},
+		{"relative path", ConvertRequest{Paths: []string{"photo.png"}}, "not a full path"},
+		{"missing file", ConvertRequest{Paths: []string{filepath.Join(t.TempDir(), "gone.jpg")}}, "could not be found"},
+		{"unknown format", ConvertRequest{Paths: []string{photo}, Format: "gif"}, "unknown output format"},
+		{"unknown preset", ConvertRequest{Paths: []string{photo}, Preset: "ultra"}, "unknown quality preset"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			info, err := app.StartConversion(c.req)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one containing %q", err, c.want)
+			}
+			if info.RunID != "" {
+				t.Error("a run started despite the error")
+			}
+		})
+	}
+}
+
+func TestPlanRulesAreCheckedBeforeConverting(t *testing.T) {
+	t.Run("free plan refuses folders", func(t *testing.T) {
+		app, rec := newTestApp(t, wire.PlanFree)
+		dir := filepath.Join(t.TempDir(), "album")
+		writePhotos(t, dir, 2, 16)
+		info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Format: "webp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.RunID != "" || len(info.Refusals) != 1 || info.Refusals[0].Code != "folders_not_in_plan" || info.Refusals[0].UpgradeTo != wire.PlanBasic {
+			t.Fatalf("RunInfo = %+v, want a folders refusal naming basic", info)
+		}
+		if len(rec.Events("")) != 0 {
+			t.Error("events were emitted for a refused drop")
+		}
+	})
+	t.Run("free plan refuses avif", func(t *testing.T) {
+		app, _ := newTestApp(t, wire.PlanFree)
+		photo := writePhotos(t, t.TempDir(), 1, 16)[0]
+		info, err := app.StartConversion(ConvertRequest{Paths: []string{photo}, Format: "avif"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.RunID != "" || len(info.Refusals) != 1 || info.Refusals[0].Code != "format_not_in_plan" || !strings.Contains(info.Refusals[0].Message, "Basic") {
+			t.Fatalf("RunInfo = %+v, want a format refusal naming Basic", info)
+		}
+	})
+	t.Run("files per run queue the rest, continue and daily limit", func(t *testing.T) {
+		app, rec := newTestApp(t, wire.PlanFree)
+		photos := writePhotos(t, t.TempDir(), 7, 48)
+		info, err := app.StartConversion(ConvertRequest{Paths: photos, Format: "webp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Total != 1 || info.Queued != 6 || len(info.Refusals) != 1 || info.Refusals[0].Code != "files_per_run" {
+			t.Fatalf("RunInfo = %+v, want 1 now and 6 queued", info)
+		}
+		sum := waitDone(t, app, rec, info.RunID)
+		if sum.Converted != 1 || sum.Queued != 6 || sum.AutoContinue {
+			t.Fatalf("summary = %+v, want 1 converted, 6 queued, no auto-continue on free", sum)
+		}
+		for i := 2; i <= 5; i++ { // the free plan allows 5 a day
+			info, err = app.ContinueQueue()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := waitDone(t, app, rec, info.RunID); s.Converted != 1 {
+				t.Fatalf("continue %d: %+v", i, s)
+			}
+		}
+		if got := app.Account().RemainingToday; got != 0 {
+			t.Fatalf("remaining today = %d, want 0 after 5 conversions", got)
+		}
+		info, err = app.ContinueQueue()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.RunID != "" || info.Queued != 2 || len(info.Refusals) == 0 || info.Refusals[len(info.Refusals)-1].Code != "daily_limit_reached" {
+			t.Fatalf("after the daily limit: %+v, want nothing started, 2 still queued, a daily-limit refusal", info)
+		}
+	})
+	t.Run("pro continues by itself", func(t *testing.T) {
+		app, rec := newTestApp(t, wire.PlanPro)
+		photos := writePhotos(t, t.TempDir(), 1, 16)
+		info, err := app.StartConversion(ConvertRequest{Paths: photos})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := waitDone(t, app, rec, info.RunID); s.AutoContinue || s.Queued != 0 {
+			t.Fatalf("nothing queued, yet %+v", s)
+		}
+	})
+}
+
+func TestConcurrentStartIsRefused(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	dir := filepath.Join(t.TempDir(), "set")
+	writePhotos(t, dir, 12, 400)
+	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.StartConversion(ConvertRequest{Paths: []string{dir}}); err == nil || !strings.Contains(err.Error(), "already running") {
+		t.Errorf("second start: err = %v, want 'already running'", err)
+	}
+	waitDone(t, app, rec, info.RunID)
+}
+
+func TestSettingsPersistAndValidate(t *testing.T) {
+	dir := t.TempDir()
+	sf, _ := newSettingsFile(dir)
+	app := NewApp(sf, newLocalAccount(""))
+	if got := app.GetSettings(); got != DefaultSettings() {
+		t.Fatalf("fresh settings = %+v, want defaults", got)
+	}
+	s := DefaultSettings()
+	s.Format, s.Preset, s.Language, s.KeepMetadata = "avif", "best", "ja", true
+	s.OutputMode, s.OutputDir = "folder", t.TempDir()
+	if _, err := app.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	sf2, _ := newSettingsFile(dir)
+	if got := sf2.Load(); got != s {
+		t.Fatalf("reloaded %+v, want %+v", got, s)
+	}
+	bad := s
+	bad.OutputDir = "relative/out"
+	if _, err := app.SaveSettings(bad); err == nil {
+		t.Error("a relative output folder was saved")
+	}
+	bad = s
+	bad.Language = "fr"
+	if _, err := app.SaveSettings(bad); err == nil {
+		t.Error("an unknown language was saved")
+	}
+	if got := app.GetSettings(); got != s {
+		t.Errorf("a refused save changed the settings to %+v", got)
+	}
+	// A damaged file falls back to defaults instead of locking the user out.
+	os.WriteFile(filepath.Join(dir, "settings.json"), []byte("{not json"), 0o600)
+	if got := app.GetSettings(); got != DefaultSettings() {
+		t.Errorf("damaged settings gave %+v, want defaults", got)
+	}
+}
+
+func TestDialogsAndOpenFolderGoThroughTheRuntime(t *testing.T) {
+	app, rec := newTestApp(t, "")
+	dir := t.TempDir()
+	rec.Files = []string{"/a.jpg"}
+	rec.Folder = dir
+	if got, err := app.ChooseFiles(); err != nil || len(got) != 1 || got[0] != "/a.jpg" {
+		t.Errorf("ChooseFiles = %v, %v", got, err)
+	}
+	if got, err := app.ChooseFolder(); err != nil || got != dir {
+		t.Errorf("ChooseFolder = %q, %v", got, err)
+	}
+	if err := app.OpenFolder(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Opened(); len(got) != 1 || got[0] != dir {
+		t.Errorf("opened %v, want [%s]", got, dir)
+	}
+	if err := app.OpenFolder(filepath.Join(dir, "missing")); err == nil {
+		t.Error("opening a missing folder did not fail")
+	}
+	if err := app.OpenFolder("relative"); err == nil {
+		t.Error("opening a relative path did not fail")
+	}
+	// Without a runtime (before startup) bound methods answer with a sentence, not a crash.
+	bare := NewApp(app.settings, newLocalAccount(""))
+	if _, err := bare.ChooseFiles(); err == nil {
+		t.Error("ChooseFiles before startup did not fail")
+	}
+}
+
+func TestAccountStandInIsTheFreePlan(t *testing.T) {
+	app, _ := newTestApp(t, "")
+	st := app.Account()
+	if st.SignedIn || st.Plan.ID != wire.PlanFree || st.RemainingToday != 5 || st.Plan.BatchSize != 1 {
+		t.Fatalf("account = %+v, want signed-out free plan with 5 left", st)
+	}
+	if _, err := app.SignIn("someone@example.com", "secret1"); err == nil {
+		t.Error("sign-in on the stand-in did not say accounts are unavailable")
+	}
+	if _, err := app.SignIn("not-an-email", "secret1"); err == nil || !strings.Contains(err.Error(), "valid email") {
+		t.Errorf("bad email: %v", err)
+	}
+	if err := app.Upgrade("free"); err == nil {
+		t.Error("upgrading to the free plan was accepted")
+	}
+	if got := app.Plans(); len(got) != 3 || got[2].DailyLimit != -1 || got[1].PriceKRW != 4900 {
+		t.Errorf("plans = %+v", got)
+	}
+}
+
+// TestBridgeNamesMatchApp keeps frontend/src/lib/api.ts (hand-written instead
+// of generated wailsjs) in step with App's bound methods.
+func TestBridgeNamesMatchApp(t *testing.T) {
+	src, err := os.ReadFile("frontend/src/lib/api.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, m := range regexp.MustCompile(`call<[^>]*>\("(\w+)"`).FindAllStringSubmatch(string(src), -1) {
+		used[m[1]] = true
+	}
+	typ := reflect.TypeOf(&App{})
+	bound := map[string]bool{}
+	for i := range typ.NumMethod() {
+		bound[typ.Method(i).Name] = true
+	}
+	for name := range used {
+		if !bound[name] {
+			t.Errorf("api.ts calls %s, which App does not have", name)
+		}
+	}
+	for name := range bound {
+		if !used[name] {
+			t.Errorf("App.%s is bound but api.ts never calls it", name)
+		}
+	}
+	for _, ev := range []string{EventProgress, EventFile, EventDone, EventAccount} {
+		if !strings.Contains(string(src), `"`+ev+`"`) {
+			t.Errorf("api.ts does not know event %q", ev)
+		}
+	}
+}

@@ -43,7 +43,7 @@ static int ic_to_srgb(const void *icc, cmsUInt32Number n, int kind, int inverted
 	if (!src) return -1;
 	cmsHPROFILE dst = cmsCreate_sRGBProfile();
 	cmsUInt32Number fin = TYPE_RGBA_8, intent = INTENT_PERCEPTUAL;
-	cmsUInt32Number flags = cmsFLAGS_BLACKPOINTCOMPENSATION;
+	cmsUInt32Number flags = kind == IC_CMYK ? cmsFLAGS_BLACKPOINTCOMPENSATION : 0;
 	if (kind == IC_GRAY) fin = IC_TYPE_GRAY_IN_RGBA;
 	if (kind == IC_CMYK) fin = inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8;
 	cmsHTRANSFORM t = cmsCreateTransform(src, fin, dst, TYPE_RGBA_8, intent, flags);

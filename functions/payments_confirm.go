@@ -1,0 +1,118 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+
+	"cloud.google.com/go/firestore"
+
+	"imageconverter/functions/toss"
+	"imageconverter/functions/wire"
+)
+
+// ConfirmRequest is the body of POST /v1/payments/confirm: the query
+// parameters Toss put on the successUrl.
+type ConfirmRequest struct {
+	PaymentKey string `json:"paymentKey"`
+	OrderID    string `json:"orderId"`
+	Amount     int64  `json:"amount"`
+}
+
+// txOpts lets many replays of one request queue on the same documents
+// instead of failing with "too much contention".
+var txOpts = []firestore.TransactionOption{firestore.MaxAttempts(25)}
+
+// confirm approves a one-time payment (a month of a plan, or an upgrade):
+// the amount must equal the order's before Toss is called; Toss's
+// Idempotency-Key plus the order status make any number of replays charge
+// once and extend once.
+func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
+	var req ConfirmRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.PaymentKey == "" || len(req.PaymentKey) > 200 || !validID(req.OrderID) || req.Amount <= 0 {
+		return invalid("paymentKey, orderId and a positive amount are required.")
+	}
+	ctx := r.Context()
+	o, err := p.getOrder(ctx, nil, req.OrderID)
+	if err != nil {
+		return err
+	}
+	if err := p.orderCaller(r, o); err != nil {
+		return err
+	}
+	if o.Mode != modeOnce || o.Kind == kindRenewal {
+		return invalid("This order is for automatic payments; it is completed by registering a card.")
+	}
+	if req.Amount != o.Amount {
+		// The amount on the success URL was changed: do not ask Toss to
+		// approve anything.
+		return errorf(wire.CodeAmountMismatch, "The amount does not match the order (%d KRW). Nothing was charged.", o.Amount)
+	}
+	if o.Status == orderPaid {
+		if o.PaymentKey != req.PaymentKey {
+			return errorf(wire.CodeConflict, "This order is already paid.")
+		}
+		return p.respondCurrent(ctx, w, o, req.OrderID)
+	}
+	if p.now().After(o.ExpiresAt) {
+		return errorf(wire.CodeConflict, "This order has expired. Please start the purchase again from the app.")
+	}
+	idem := fmt.Sprintf("confirm-%s-%d", req.OrderID, o.Attempts)
+	tp, err := p.toss.Confirm(ctx, toss.ConfirmRequest{PaymentKey: req.PaymentKey, OrderID: req.OrderID, Amount: o.Amount}, idem)
+	if toss.HasCode(err, toss.CodeAlreadyProcessedPayment) {
+		// Approved by an earlier call whose answer we did not keep: trust
+		// what Toss says the payment is now.
+		tp, err = p.toss.GetPayment(ctx, req.PaymentKey)
+	}
+	if err != nil {
+		return p.paymentError(ctx, req.OrderID, o.Attempts, err)
+	}
+	sub, _, err := p.applyPaid(ctx, req.OrderID, tp)
+	if err != nil {
+		return err
+	}
+	p.afterChange(ctx, o.UID, sub)
+	resp := p.subscriptionResponse(sub, "")
+	resp.OrderID, resp.PaymentKey, resp.Amount = req.OrderID, tp.PaymentKey, tp.TotalAmount
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// respondCurrent answers a replay of an order that is already paid.
+func (p *payments) respondCurrent(ctx context.Context, w http.ResponseWriter, o *orderDoc, orderID string) error {
+	sub, err := p.s.store.Subscription(ctx, o.UID)
+	if err != nil {
+		return err
+	}
+	resp := p.subscriptionResponse(sub, "")
+	resp.OrderID, resp.PaymentKey, resp.Amount = orderID, o.PaymentKey, o.Amount
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// paymentError records a definite refusal on the order (so the next try uses
+// a new Idempotency-Key) and maps err to the API's error list. Refusals change
+// nothing else: the user's plan stays as it was.
+func (p *payments) paymentError(ctx context.Context, orderID string, attempts int, err error) error {
+	code, msg := toss.APIError(err)
+	if toss.Declined(err) {
+		te, _ := toss.AsError(err)
+		if rerr := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+			o, err := p.getOrder(ctx, tx, orderID)
+			if err != nil || o.Attempts != attempts || o.Status == orderPaid {
+				return err // another replay recorded it already
+			}
+			return tx.Update(p.orders().Doc(orderID), []firestore.Update{
+				{Path: "attempts", Value: attempts + 1}, {Path: "status", Value: orderFailed},
+				{Path: "failureCode", Value: te.Code}, {Path: "updatedAt", Value: p.now()},
+			})
+		}, txOpts...); rerr != nil {
+			log.Printf("payments: record failure of order %s: %v", orderID, rerr)
+		}
+	}
+	return &Error{Code: code, Message: msg, Cause: err}
+}

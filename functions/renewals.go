@@ -1,0 +1,329 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log"
+	"net/http"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/api/iterator"
+
+	"imageconverter/functions/internal/store"
+	"imageconverter/functions/toss"
+	"imageconverter/functions/wire"
+)
+
+// The renewal run (POST /v1/renewals/run) is called by Cloud Scheduler once a
+// day (any number of times is fine). It finds billing/{uid} documents whose
+// nextChargeAt has come — a single-field range query, no composite index —
+// and for each one decides from the subscription what is due:
+//   - auto-renew on: charge the billing key for the month that starts at the
+//     current period end (first try 3 days before it); on success the period
+//     is extended from the old end; on a decline the subscription is past_due,
+//     a notice says when the card is tried again (days 1, 3 and 5 after the
+//     first failure), and after the last failure auto-renew stops;
+//   - auto-renew off (cancelled, or dunning gave up) and the period is over:
+//     the subscription is expired and the user told so.
+//
+// A charge is claimed by creating orders/{orderId} with a deterministic id
+// (user, period, attempt) in a transaction; the same id is Toss's orderId and
+// Idempotency-Key, so concurrent or repeated runs charge once.
+
+// RenewalReport is the answer of POST /v1/renewals/run.
+type RenewalReport struct {
+	Due      int `json:"due"`      // billing documents whose time had come
+	Charged  int `json:"charged"`  // renewals paid
+	Declined int `json:"declined"` // renewals refused (past_due; retried later)
+	Ended    int `json:"ended"`    // subscriptions ended
+	Skipped  int `json:"skipped"`  // nothing to do, or another run has it
+	Errors   int `json:"errors"`   // left for the next run (Toss or Firestore unavailable)
+}
+
+const maxRenewalsPerRun = 500
+
+func (p *payments) runRenewals(w http.ResponseWriter, r *http.Request) error {
+	rep, err := p.renewDue(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// renewDue processes every billing document due now.
+func (p *payments) renewDue(ctx context.Context) (RenewalReport, error) {
+	var rep RenewalReport
+	it := p.s.fs.Collection(store.ColBilling).Where("nextChargeAt", "<=", p.now()).Limit(maxRenewalsPerRun).Documents(ctx)
+	defer it.Stop()
+	var uids []string
+	for {
+		snap, err := it.Next()
+		if err == iterator.Done {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("firestore query due renewals: %w", err)
+		}
+		uids = append(uids, snap.Ref.ID)
+	}
+	rep.Due = len(uids)
+	for _, uid := range uids {
+		out, err := p.renewOne(ctx, uid)
+		if err != nil {
+			log.Printf("renewals: %s: %v", uid, err)
+			rep.Errors++
+			continue
+		}
+		switch out {
+		case renewCharged:
+			rep.Charged++
+		case renewDeclined:
+			rep.Declined++
+		case renewEnded:
+			rep.Ended++
+		default:
+			rep.Skipped++
+		}
+	}
+	return rep, nil
+}
+
+type renewOutcome int
+
+const (
+	renewSkipped renewOutcome = iota
+	renewCharged
+	renewDeclined
+	renewEnded
+)
+
+// renewalOrderID names attempt n of the renewal of the period ending at end.
+func (p *payments) renewalOrderID(uid string, end time.Time, attempt int) string {
+	sum := sha256.Sum256([]byte(uid))
+	return fmt.Sprintf("rn_%s_%s_%d", hex.EncodeToString(sum[:8]), end.In(p.loc).Format("20060102"), attempt)
+}
+
+// renewOne handles one user; see the comment at the top of the file.
+func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, error) {
+	var (
+		outcome = renewSkipped
+		orderID string
+		charge  toss.BillingChargeRequest
+		key     string
+		ended   *store.SubscriptionDoc
+	)
+	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		outcome, orderID, ended = renewSkipped, "", nil
+		now := p.now()
+		var bill billingDoc
+		if found, err := getDoc(tx, p.billingRef(uid), &bill); err != nil || !found {
+			return err
+		}
+		if bill.NextChargeAt == nil || bill.NextChargeAt.After(now) {
+			return nil // another run got here first
+		}
+		var sub store.SubscriptionDoc
+		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub)
+		if err != nil {
+			return err
+		}
+		live := hasSub && (sub.Status == wire.StatusActive || sub.Status == wire.StatusPastDue || sub.Status == wire.StatusCanceled)
+		if !live {
+			return tx.Update(p.billingRef(uid), []firestore.Update{{Path: "nextChargeAt", Value: firestore.Delete}, {Path: "updatedAt", Value: now}})
+		}
+		if !sub.AutoRenew || bill.BillingKey == "" {
+			if now.Before(sub.CurrentPeriodEnd) {
+				// Not over yet: come back at the end.
+				return tx.Update(p.billingRef(uid), []firestore.Update{{Path: "nextChargeAt", Value: sub.CurrentPeriodEnd}, {Path: "updatedAt", Value: now}})
+			}
+			to, err := p.recipient(ctx, tx, uid)
+			if err != nil {
+				return err
+			}
+			s, err := p.endSubscription(ctx, tx, uid, sub, to, sub.CurrentPeriodEnd, "ended-"+p.renewalOrderID(uid, sub.CurrentPeriodEnd, 0))
+			if err != nil {
+				return err
+			}
+			outcome, ended = renewEnded, s
+			return nil
+		}
+		plan := sub.Plan
+		if bill.PendingPlan != "" {
+			plan = bill.PendingPlan
+		}
+		pl, err := p.s.store.Plan(ctx, plan)
+		if err != nil {
+			return err
+		}
+		if pl.ID != plan || pl.PriceKRW <= 0 {
+			return fmt.Errorf("renewal plan %q has no price", plan)
+		}
+		end := sub.CurrentPeriodEnd
+		id := p.renewalOrderID(uid, end, bill.FailedAttempts)
+		ref := p.orders().Doc(id)
+		var o orderDoc
+		exists, err := getDoc(tx, ref, &o)
+		if err != nil {
+			return err
+		}
+		if exists {
+			if o.Status != orderCharging || now.Sub(o.UpdatedAt) < chargeLease {
+				return nil // done, or in flight in another run
+			}
+			// The run that claimed it died: take over with the same
+			// Idempotency-Key, so Toss answers with its first result if any.
+			if err := tx.Update(ref, []firestore.Update{{Path: "updatedAt", Value: now}}); err != nil {
+				return err
+			}
+		} else {
+			o = orderDoc{UID: uid, Plan: pl.ID, Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
+				OrderName: fmt.Sprintf("ImageConverter %s 1개월 (자동 갱신)", pl.Name), CustomerKey: bill.CustomerKey,
+				Status: orderCharging, Attempts: bill.FailedAttempts, RenewsPeriodEnd: &end,
+				CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
+			if err := tx.Create(ref, o); err != nil {
+				return err
+			}
+		}
+		orderID, key = id, bill.BillingKey
+		charge = toss.BillingChargeRequest{CustomerKey: bill.CustomerKey, Amount: o.Amount, OrderID: id, OrderName: o.OrderName}
+		return nil
+	}, txOpts...)
+	if err != nil {
+		return renewSkipped, err
+	}
+	if ended != nil {
+		p.afterChange(ctx, uid, ended)
+	}
+	if orderID == "" {
+		return outcome, nil
+	}
+	tp, err := p.toss.ChargeBilling(ctx, key, charge, "charge-"+orderID)
+	if err != nil {
+		if !toss.Declined(err) {
+			// Unknown outcome: the order stays "charging"; after the lease a
+			// later run retries with the same Idempotency-Key.
+			return renewSkipped, err
+		}
+		sub, err := p.renewalDeclined(ctx, uid, orderID, err)
+		if err != nil {
+			return renewSkipped, err
+		}
+		p.afterChange(ctx, uid, sub)
+		return renewDeclined, nil
+	}
+	sub, _, err := p.applyPaid(ctx, orderID, tp)
+	if err != nil {
+		return renewSkipped, err
+	}
+	p.afterChange(ctx, uid, sub)
+	return renewCharged, nil
+}
+
+// renewalDeclined records a refused renewal: past_due and the next retry, or
+// — after the last retry — auto-renew off (the plan ends at the period end,
+// or now if that has passed).
+func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cause error) (*store.SubscriptionDoc, error) {
+	te, _ := toss.AsError(cause)
+	var out store.SubscriptionDoc
+	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		now := p.now()
+		o, err := p.getOrder(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
+		var sub store.SubscriptionDoc
+		if _, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub); err != nil {
+			return err
+		}
+		var bill billingDoc
+		if _, err := getDoc(tx, p.billingRef(uid), &bill); err != nil {
+			return err
+		}
+		to, err := p.recipient(ctx, tx, uid)
+		if err != nil {
+			return err
+		}
+		out = sub
+		if o.Status != orderCharging {
+			return nil // recorded by another run
+		}
+		if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{
+			{Path: "status", Value: orderFailed}, {Path: "failureCode", Value: te.Code}, {Path: "updatedAt", Value: now},
+		}); err != nil {
+			return err
+		}
+		failures := o.Attempts + 1
+		first := now
+		if bill.FirstFailureAt != nil {
+			first = *bill.FirstFailureAt
+		}
+		_, msg := toss.APIError(cause)
+		next, retry := nextRetry(first, failures, p.loc)
+		n := notice{Kind: mailRenewalFailure, PlanName: o.Plan, Amount: o.Amount, PeriodEnd: sub.CurrentPeriodEnd, Reason: msg}
+		billUpd := []firestore.Update{
+			{Path: "failedAttempts", Value: failures}, {Path: "firstFailureAt", Value: first},
+			{Path: "lastFailureCode", Value: te.Code}, {Path: "updatedAt", Value: now},
+		}
+		if retry {
+			n.NextRetry = next
+			billUpd = append(billUpd, firestore.Update{Path: "nextChargeAt", Value: next})
+			out.Status = wire.StatusPastDue
+		} else if now.Before(sub.CurrentPeriodEnd) {
+			// Last try failed before the paid period is over: keep it, then end.
+			out.Status, out.AutoRenew, out.CancelAtPeriodEnd = wire.StatusPastDue, false, true
+			billUpd = append(billUpd, firestore.Update{Path: "nextChargeAt", Value: sub.CurrentPeriodEnd})
+		} else {
+			if err := p.queueMail(ctx, tx, "renewal-failed-"+orderID, uid, to, n); err != nil {
+				return err
+			}
+			s, err := p.endSubscription(ctx, tx, uid, sub, to, sub.CurrentPeriodEnd, "ended-"+orderID, billUpd[:3]...)
+			if err != nil {
+				return err
+			}
+			out = *s
+			return nil
+		}
+		out.UpdatedAt = now
+		if err := tx.Set(p.s.store.SubscriptionRef(uid), out); err != nil {
+			return err
+		}
+		if err := tx.Update(p.billingRef(uid), billUpd); err != nil {
+			return err
+		}
+		return p.queueMail(ctx, tx, "renewal-failed-"+orderID, uid, to, n)
+	}, txOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// endSubscription ends sub at endedAt inside tx: expired, auto-renew off,
+// nothing more to charge, and the "subscription ended" notice (mail id mailID).
+// extra are more billing/{uid} updates of the same transaction (a document
+// is written once per transaction).
+func (p *payments) endSubscription(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
+	to recipient, endedAt time.Time, mailID string, extra ...firestore.Update) (*store.SubscriptionDoc, error) {
+	now := p.now()
+	s := sub
+	s.Status, s.AutoRenew, s.CancelAtPeriodEnd, s.UpdatedAt = wire.StatusExpired, false, false, now
+	if endedAt.Before(s.CurrentPeriodEnd) {
+		s.CurrentPeriodEnd = endedAt
+	}
+	if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+		return nil, err
+	}
+	if err := tx.Update(p.billingRef(uid), append([]firestore.Update{
+		{Path: "nextChargeAt", Value: firestore.Delete}, {Path: "pendingPlan", Value: firestore.Delete}, {Path: "updatedAt", Value: now},
+	}, extra...)); err != nil {
+		return nil, err
+	}
+	if err := p.queueMail(ctx, tx, mailID, uid, to, notice{Kind: mailEnded, PlanName: sub.Plan, PeriodEnd: s.CurrentPeriodEnd}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}

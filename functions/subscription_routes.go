@@ -1,0 +1,197 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"cloud.google.com/go/firestore"
+
+	"imageconverter/functions/internal/store"
+	"imageconverter/functions/toss"
+	"imageconverter/functions/wire"
+)
+
+// Cancel, resume and plan changes (docs/payments.md, "Plan changes").
+
+// ChangePlanRequest is the body of POST /v1/subscription/change.
+type ChangePlanRequest struct {
+	Plan string `json:"plan"`
+}
+
+// editSubscription runs f on the user's subscription and billing documents in
+// a transaction and answers with the result. f returns the documents to write
+// (nil = unchanged).
+func (p *payments) editSubscription(ctx context.Context, w http.ResponseWriter, uid string,
+	f func(now time.Time, sub *store.SubscriptionDoc, bill *billingDoc) (subUpd *store.SubscriptionDoc, billUpd []firestore.Update, err error)) error {
+	var out store.SubscriptionDoc
+	var pending string
+	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		var sub store.SubscriptionDoc
+		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub)
+		if err != nil {
+			return err
+		}
+		var bill billingDoc
+		hasBill, err := getDoc(tx, p.billingRef(uid), &bill)
+		if err != nil {
+			return err
+		}
+		now := p.now()
+		if !hasSub || store.EffectiveAt(&sub, now).Plan == wire.PlanFree {
+			return errorf(wire.CodeConflict, "There is no paid plan to change.")
+		}
+		newSub, billUpd, err := f(now, &sub, &bill)
+		if err != nil {
+			return err
+		}
+		out, pending = sub, bill.PendingPlan
+		if newSub != nil {
+			newSub.UpdatedAt = now
+			if err := tx.Set(p.s.store.SubscriptionRef(uid), *newSub); err != nil {
+				return err
+			}
+			out = *newSub
+		}
+		if len(billUpd) > 0 && hasBill {
+			billUpd = append(billUpd, firestore.Update{Path: "updatedAt", Value: now})
+			if err := tx.Update(p.billingRef(uid), billUpd); err != nil {
+				return err
+			}
+			for _, u := range billUpd {
+				if u.Path == "pendingPlan" {
+					pending, _ = u.Value.(string)
+				}
+			}
+		}
+		return nil
+	}, txOpts...)
+	if err != nil {
+		return err
+	}
+	p.afterChange(ctx, uid, &out)
+	writeJSON(w, http.StatusOK, p.subscriptionResponse(&out, pending))
+	return nil
+}
+
+// cancelRenewal turns auto-renew off; the plan runs to the period end, when
+// the renewal run ends the subscription and sends the notice.
+func (p *payments) cancelRenewal(w http.ResponseWriter, r *http.Request, c Caller) error {
+	return p.editSubscription(r.Context(), w, c.UID, func(now time.Time, sub *store.SubscriptionDoc, bill *billingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
+		if !sub.AutoRenew {
+			return nil, nil, nil // already off: same answer
+		}
+		s := *sub
+		s.AutoRenew, s.CancelAtPeriodEnd, s.Status = false, true, wire.StatusCanceled
+		return &s, []firestore.Update{
+			{Path: "nextChargeAt", Value: s.CurrentPeriodEnd}, // the end-of-period check
+			{Path: "pendingPlan", Value: firestore.Delete},
+			{Path: "failedAttempts", Value: 0},
+			{Path: "firstFailureAt", Value: firestore.Delete},
+		}, nil
+	})
+}
+
+// resumeRenewal turns auto-renew back on before the period ends. It needs a
+// registered card (billing key): a one-time pass has none.
+func (p *payments) resumeRenewal(w http.ResponseWriter, r *http.Request, c Caller) error {
+	return p.editSubscription(r.Context(), w, c.UID, func(now time.Time, sub *store.SubscriptionDoc, bill *billingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
+		if sub.AutoRenew {
+			return nil, nil, nil
+		}
+		if bill.BillingKey == "" {
+			return nil, nil, errorf(wire.CodeConflict, "Automatic payment is not set up. Choose a monthly subscription to register a card.")
+		}
+		s := *sub
+		s.AutoRenew, s.CancelAtPeriodEnd, s.Status = true, false, wire.StatusActive
+		next := s.CurrentPeriodEnd.Add(-renewLead)
+		if next.Before(now) {
+			next = now
+		}
+		return &s, []firestore.Update{{Path: "nextChargeAt", Value: next}, {Path: "failedAttempts", Value: 0}, {Path: "firstFailureAt", Value: firestore.Delete}}, nil
+	})
+}
+
+// changePlan moves a subscriber between Basic and Pro:
+//   - to a cheaper plan: nothing is refunded; the current plan runs to the
+//     period end and the next renewal charges and switches to the new one
+//     (needs auto-renew; choosing the current plan again undoes it);
+//   - to a dearer plan: the registered card is charged the prorated
+//     difference now and the plan changes at once; the period end stays.
+//     Without a registered card the upgrade goes through checkout instead.
+func (p *payments) changePlan(w http.ResponseWriter, r *http.Request, c Caller) error {
+	var req ChangePlanRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	target, err := p.paidPlan(ctx, req.Plan)
+	if err != nil {
+		return err
+	}
+	sub, err := p.s.store.Subscription(ctx, c.UID)
+	if err != nil {
+		return err
+	}
+	now := p.now()
+	eff := store.EffectiveAt(sub, now)
+	if eff.Plan == wire.PlanFree {
+		return errorf(wire.CodeConflict, "There is no paid plan to change; choose a plan to buy instead.")
+	}
+	from, err := p.s.store.Plan(ctx, eff.Plan)
+	if err != nil {
+		return err
+	}
+	if target.PriceKRW > from.PriceKRW {
+		return p.upgradeWithCard(ctx, w, c.UID, sub, from, target)
+	}
+	return p.editSubscription(ctx, w, c.UID, func(now time.Time, s *store.SubscriptionDoc, bill *billingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
+		if target.ID == s.Plan {
+			return nil, []firestore.Update{{Path: "pendingPlan", Value: firestore.Delete}}, nil
+		}
+		if !s.AutoRenew {
+			return nil, nil, errorf(wire.CodeConflict, "Your %s plan ends on %s; you can buy %s then.", from.Name, s.CurrentPeriodEnd.In(p.loc).Format(time.DateOnly), target.Name)
+		}
+		return nil, []firestore.Update{{Path: "pendingPlan", Value: target.ID}}, nil
+	})
+}
+
+// upgradeWithCard charges the registered card the prorated difference and
+// switches the plan for the rest of the period.
+func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, uid string, sub *store.SubscriptionDoc, from, target wire.Plan) error {
+	bill := billingDoc{}
+	snap, err := p.billingRef(uid).Get(ctx)
+	if err == nil {
+		err = snap.DataTo(&bill)
+	}
+	if err != nil && !isNotFoundErr(err) {
+		return fmt.Errorf("firestore get billing: %w", err)
+	}
+	if bill.BillingKey == "" {
+		return errorf(wire.CodeConflict, "No card is registered for automatic payment. Buy %s from the plans page to upgrade now.", target.Name)
+	}
+	now := p.now()
+	amount := int64(prorate(from.PriceKRW, target.PriceKRW, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now))
+	id := newID("up_")
+	o := orderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount,
+		OrderName: fmt.Sprintf("ImageConverter %s 업그레이드", target.Name), CustomerKey: bill.CustomerKey,
+		Status: orderCharging, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
+	if _, err := p.orders().Doc(id).Create(ctx, o); err != nil {
+		return fmt.Errorf("firestore create order: %w", err)
+	}
+	tp, err := p.toss.ChargeBilling(ctx, bill.BillingKey, toss.BillingChargeRequest{
+		CustomerKey: bill.CustomerKey, Amount: amount, OrderID: id, OrderName: o.OrderName}, "charge-"+id)
+	if err != nil {
+		return p.paymentError(ctx, id, 0, err)
+	}
+	out, _, err := p.applyPaid(ctx, id, tp)
+	if err != nil {
+		return err
+	}
+	p.afterChange(ctx, uid, out)
+	resp := p.subscriptionResponse(out, "")
+	resp.OrderID, resp.PaymentKey, resp.Amount = id, tp.PaymentKey, tp.TotalAmount
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -23,7 +23,7 @@ func TestMonthOfServerCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.grant(t, s.UserID, wire.PlanBasic)
+	st.grant(t, s.Email, wire.PlanBasic)
 	a.PlanChanged()
 	if err := a.EnsureFresh(ctx); err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func TestMonthOfServerCalls(t *testing.T) {
 			t.Fatalf("day %d: %v", day, err)
 		}
 		if day == 15 { // the renewal job extends the subscription
-			st.grant(t, s.UserID, wire.PlanBasic)
+			st.grant(t, s.Email, wire.PlanBasic)
 			renewedAt = a.clock.Now()
 		}
 		for run := range 2 {

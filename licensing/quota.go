@@ -145,6 +145,14 @@ func (s *Service) syncPending(ctx context.Context, offlineOnly bool) error {
 		return nil
 	}
 	resp, _, err := s.api.Sync(ctx, wire.SyncRequest{Entries: sent})
+	if ErrorCode(toError(err)) == string(wire.CodeInvalidArgument) {
+		// The server will never take these entries (e.g. dated by a clock
+		// that ran ahead). Keeping them would block every refresh; drop them.
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.st.Ledger.markSynced(sent)
+		return s.save()
+	}
 	if err != nil {
 		return s.failed(err)
 	}

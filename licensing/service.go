@@ -362,8 +362,14 @@ func (s *Service) Refresh(ctx context.Context) error {
 	}
 	// The server's clock is the authority: after a successful online check
 	// LastSeen restarts from it, even if the local clock had run ahead.
+	// The server's time (rounded up to the second, like the token's iat) is
+	// included so that a fresh token is never "issued in the future" for a
+	// local clock a little behind the server's.
 	now := s.now()
 	s.st.LastSeen = now
+	if !server.IsZero() {
+		s.seen(server.Truncate(time.Second).Add(time.Second))
+	}
 	s.st.Token = resp.Entitlement
 	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
 	s.st.FetchedAt = now

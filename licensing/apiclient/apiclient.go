@@ -18,6 +18,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -257,7 +258,7 @@ func (c *Client) Devices(ctx context.Context) (wire.DevicesResponse, error) {
 }
 
 func (c *Client) RemoveDevice(ctx context.Context, id string) error {
-	_, err := c.Do(ctx, http.MethodDelete, "/v1/devices/"+id, nil, nil, true)
+	_, err := c.Do(ctx, http.MethodDelete, "/v1/devices/"+url.PathEscape(id), nil, nil, true)
 	return err
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image"
 	"image/gif"
-	"image/jpeg"
 	"image/png"
 	"io"
 
@@ -116,13 +115,9 @@ func Probe(r io.ReadSeeker) (Config, error) {
 	var ic image.Config
 	switch format {
 	case FormatJPEG:
-		ic, err = jpeg.DecodeConfig(br)
-		if err != nil && isUnsupportedJPEG(err) {
-			// Go's reader refuses a few valid layouts (e.g. arithmetic coding) that libjpeg-turbo reads;
-			// fall back to our own SOF scan.
-			_, _ = r.Seek(0, io.SeekStart)
-			ic, err = jpegSOF(bufio.NewReader(r))
-		}
+		// Our own marker walk rather than image/jpeg's: it accepts every layout libjpeg-turbo decodes
+		// (arithmetic coding, 12-bit, junk between markers) and stops at the frame header.
+		ic, err = jpegSOF(br)
 	case FormatPNG:
 		ic, err = png.DecodeConfig(br)
 	case FormatGIF:
@@ -188,9 +183,16 @@ func headerErr(format string, err error) error {
 	return corrupt(format, "has a damaged header", err)
 }
 
-func isUnsupportedJPEG(err error) bool {
-	var ue jpeg.UnsupportedError
-	return errors.As(err, &ue)
+func skipToFF(r *bufio.Reader) error {
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return err
+		}
+		if b == 0xFF {
+			return nil
+		}
+	}
 }
 
 // jpegSOF walks JPEG markers up to the first frame header (SOFn) and returns its dimensions.
@@ -211,7 +213,26 @@ func jpegSOF(r *bufio.Reader) (image.Config, error) {
 			hdr[1] = b
 		}
 		if hdr[0] != 0xFF {
-			return image.Config{}, errors.New("marker expected")
+			// Junk between segments: like libjpeg, skip to the next 0xFF and read a marker there.
+			if hdr[1] != 0xFF {
+				if err := skipToFF(r); err != nil {
+					return image.Config{}, err
+				}
+			}
+			hdr[0] = 0xFF
+			b, err := r.ReadByte()
+			if err != nil {
+				return image.Config{}, err
+			}
+			hdr[1] = b
+			for hdr[1] == 0xFF {
+				if hdr[1], err = r.ReadByte(); err != nil {
+					return image.Config{}, err
+				}
+			}
+			if hdr[1] == 0 { // a stuffed 0xFF00 is data, not a marker
+				return image.Config{}, errors.New("marker expected")
+			}
 		}
 		m := hdr[1]
 		if m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7) {

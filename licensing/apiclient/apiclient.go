@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,8 +57,12 @@ var ErrOffline = errors.New("apiclient: server not reachable")
 
 // Meta is what a call learned besides its body.
 type Meta struct {
-	Date time.Time // the server's Date header (zero if absent)
+	Date       time.Time     // the server's Date header (zero if absent)
+	RetryAfter time.Duration // the server's Retry-After (rate_limited), 0 if absent
 }
+
+// maxRetryAfter caps how long a call waits when the server asks it to.
+const maxRetryAfter = 30 * time.Second
 
 // CodeOf returns the API error code of err, or "" if err is not an API error.
 func CodeOf(err error) wire.Code {
@@ -144,10 +149,14 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, aut
 		if !retryable(status, err) || try >= c.attempts() {
 			break
 		}
+		wait := c.backoff(try)
+		if meta.RetryAfter > wait {
+			wait = min(meta.RetryAfter, maxRetryAfter)
+		}
 		select {
 		case <-ctx.Done():
 			return meta, ctx.Err()
-		case <-time.After(c.backoff(try)):
+		case <-time.After(wait):
 		}
 	}
 	var apiErr *wire.Error
@@ -201,6 +210,9 @@ func (c *Client) once(ctx context.Context, method, path string, payload []byte, 
 	var meta Meta
 	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		meta.Date = d
+	}
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+		meta.RetryAfter = time.Duration(secs) * time.Second
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {

@@ -176,3 +176,24 @@ func TestPerAttemptTimeout(t *testing.T) {
 		t.Fatalf("hung server: err = %v, want ErrOffline", err)
 	}
 }
+
+func TestRateLimitedWaitsRetryAfter(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			writeErr(w, wire.CodeRateLimited)
+			return
+		}
+		json.NewEncoder(w).Encode(wire.DevicesResponse{})
+	}))
+	defer srv.Close()
+	c := &Client{BaseURL: srv.URL, Tokens: newTokens("t"), Backoff: time.Millisecond}
+	start := time.Now()
+	if _, err := c.Devices(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < 900*time.Millisecond {
+		t.Errorf("retried after %v, before the server's Retry-After of 1 s", el)
+	}
+}

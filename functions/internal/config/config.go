@@ -276,7 +276,7 @@ func createDevKey(path string) (*entitlement.Signer, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("dev key: %w", err)
 	}
-	log.Printf("config: generated development entitlement key %s into %s (git-ignored)", k.KeyID, path)
+	log.Printf("config: generated development entitlement key %s into %s", k.KeyID, path)
 	return entitlement.NewSigner(k.KeyID, seed)
 }
 

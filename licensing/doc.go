@@ -26,6 +26,7 @@
 //	EnsureFresh(ctx) error                    fetch it only when stale (start-up, window focus)
 //	PlanChanged()                             mark it stale after checkout/cancel/resume
 //	Devices(ctx) / RemoveDevice(ctx, id)      the account's computers (Current marks this one)
+//	Call(ctx, method, path, body, out) error  any other authenticated route (checkout, cancel, resume)
 //	Decide(policy.Request) policy.Decision    what a drop may convert now, what is queued, why
 //	CanUseFormat(f) / CanUseFolders() / CanUseSchedules() / CanScan()   nil or a *policy.Refusal
 //	Reserve(ctx, runID, n) (Grant, error)     before a run: conversions granted (server, or ledger offline)

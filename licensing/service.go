@@ -672,3 +672,14 @@ func (s *Service) CanUseSchedules() *policy.Refusal {
 	return policy.Schedules(s.Status().Limits, s.plans)
 }
 func (s *Service) CanScan() *policy.Refusal { return policy.Scan(s.Status().Limits, s.plans) }
+
+// Call sends an authenticated request to another route of the functions API
+// (checkout, subscription cancel/resume) with the same token refresh, retry
+// and error mapping as the rest. body and out are JSON-encoded/decoded; either
+// may be nil. After a route that changes the plan, call PlanChanged.
+func (s *Service) Call(ctx context.Context, method, path string, body, out any) error {
+	if _, err := s.api.Do(ctx, method, path, body, out, true); err != nil {
+		return s.failed(err)
+	}
+	return nil
+}

@@ -14,8 +14,9 @@
 // Methods that take a context may use the network (Firebase Auth or the
 // functions API): call them from a goroutine or a bound method, never from a
 // UI callback that must return at once. API calls time out after 15 s per
-// attempt and retry at most 3 times. Methods without a context only read
-// memory and are cheap.
+// attempt and retry at most 3 times. Methods without a context never use the
+// network; they answer from memory and at most write the small state value
+// to the keychain (Commit, SignOut, and Status every ten minutes of clock).
 //
 //	SignUp(ctx, email, pw) (Status, error)   create an account, sign in, fetch the entitlement
 //	SignIn(ctx, email, pw) (Status, error)   sign in, fetch the entitlement

@@ -295,6 +295,13 @@ func TestDevicesRaceAndDeviceLimit(t *testing.T) {
 	if s := c.Status(); !s.SignedIn || s.Plan != wire.PlanFree || s.Reason != ReasonDeviceLimit {
 		t.Errorf("third device status: %+v", s)
 	}
+	// It may still convert on the Free plan's terms (the server counts it).
+	if d := c.Decide(policy.Request{Format: "avif", Files: 1}); len(d.Refusals) == 0 || d.Refusals[0].Code != policy.CodeFormat {
+		t.Errorf("device over the limit allowed avif: %+v", d)
+	}
+	if _, err := c.Reserve(ctx, "over-limit-device", 1); err != nil {
+		t.Errorf("reserve on the device over the limit: %v", err)
+	}
 	// Removing one frees the place.
 	if err := c.RemoveDevice(ctx, "dev-race-b"); err != nil {
 		t.Fatal(err)

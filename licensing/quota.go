@@ -41,7 +41,10 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 		return Grant{RunID: runID, Remaining: s.Status().Remaining, Day: s.Status().Day}, nil
 	}
 	if signedIn {
-		if err := s.EnsureFresh(ctx); err != nil && !isOffline(err) {
+		// Offline: the ledger decides below. device_limit: this computer has
+		// no entitlement, so Status (and Decide) already hold it to the Free
+		// plan; its runs are still counted by the server.
+		if err := s.EnsureFresh(ctx); err != nil && !isOffline(err) && ErrorCode(err) != string(wire.CodeDeviceLimit) {
 			return Grant{}, err
 		}
 		g, err := s.reserveOnline(ctx, runID, n)

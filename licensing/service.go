@@ -75,7 +75,7 @@ type Options struct {
 
 // Service is the licensing facade the app holds. It is safe for concurrent
 // use. Methods with a context may call the network (run them off the UI
-// thread); the others only read memory.
+// thread); the others never do.
 type Service struct {
 	cfg      Config
 	store    secrets.Store
@@ -522,7 +522,8 @@ type Status struct {
 	StorageWarning string       `json:"storageWarning,omitempty"` // set when secrets are in a file
 }
 
-// Status answers from memory (no I/O).
+// Status answers from memory, without network; it saves the state when the
+// clock has moved ten minutes since the last save, or was set back.
 func (s *Service) Status() Status {
 	s.mu.Lock()
 	now := s.now()

@@ -125,15 +125,30 @@ declare global {
   }
 }
 
-/** Errors from Go arrive as plain strings; make them Error objects with that sentence. */
-function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const app = window.go?.main?.App;
-  if (!app || typeof app[method] !== "function") {
-    return Promise.reject(new Error("The app is still starting. Please try again in a moment."));
-  }
-  return (app[method](...args) as Promise<T>).catch((e: unknown) => {
-    throw new Error(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
+/** The bindings appear once the Wails runtime has connected (at once in the
+ * app window, after a websocket handshake in a browser on the dev server). */
+function bound(): Promise<Bound> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      const app = window.go?.main?.App;
+      if (app) return resolve(app);
+      if (Date.now() - started > 15000) return reject(new Error("The app is still starting. Please try again in a moment."));
+      setTimeout(poll, 50);
+    };
+    poll();
   });
+}
+
+/** Errors from Go arrive as plain strings; make them Error objects with that sentence. */
+async function call<T>(method: string, ...args: unknown[]): Promise<T> {
+  const app = await bound();
+  if (typeof app[method] !== "function") throw new Error("This version of the app cannot do that yet.");
+  try {
+    return (await app[method](...args)) as T;
+  } catch (e: unknown) {
+    throw new Error(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
+  }
 }
 
 export const api = {

@@ -281,7 +281,7 @@ const ja: Dict = {
   "nav.convert": "変換",
   "nav.plan": "プラン",
   "nav.schedules": "スケジュール",
-  "nav.scan": "コンピューターをスキャン",
+  "nav.scan": "PCスキャン",
   "nav.settings": "設定",
   "nav.account": "アカウント",
   "drop.title": "写真やフォルダーをここにドロップ",

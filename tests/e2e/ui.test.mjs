@@ -1,0 +1,144 @@
+// Drives the real UI against the dev binary's devserver (live Go bindings):
+// start a conversion through the folder chooser, watch progress and the
+// summary, cancel a run, switch the language. Run it with tests/e2e/run.sh,
+// which builds and starts the app; it needs IC_E2E_ADDR, IC_E2E_DATA and
+// IC_E2E_CONFIG from that script.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+
+const addr = process.env.IC_E2E_ADDR ?? "127.0.0.1:34115";
+const data = process.env.IC_E2E_DATA; // folders "small" and "many" of JPEGs
+const config = process.env.IC_E2E_CONFIG; // the app's XDG_CONFIG_HOME
+const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
+assert.ok(data && config, "run through tests/e2e/run.sh");
+fs.mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let failed = 0;
+const context = await browser.newContext({ locale: "ko-KR", viewport: { width: 1180, height: 780 } });
+const page = await context.newPage();
+const pageErrors = [];
+page.on("pageerror", (e) => pageErrors.push(e.message));
+
+async function step(name, fn) {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(e.message).split("\n").join("\n     ")}`);
+    await page.screenshot({ path: path.join(shots, `fail-${name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
+  }
+}
+
+/** The folder dialog is native; answer it with dir, the rest of the path stays real. */
+async function chooseFolderAnswers(dir) {
+  await page.evaluate((d) => {
+    window.go.main.App.ChooseFolder = () => Promise.resolve(d);
+  }, dir);
+}
+const tid = (id) => page.locator(`[data-testid="${id}"]`);
+
+await page.goto(`http://${addr}/`);
+
+await step("opens in Korean with the plan badge", async () => {
+  await tid("dropzone").waitFor();
+  assert.match(await tid("dropzone").innerText(), /사진이나 폴더를 여기에 놓으세요/);
+  await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("프로"));
+  assert.match(await tid("remaining").innerText(), /무제한/);
+});
+
+await step("converts a chosen folder: progress, summary, files on disk", async () => {
+  const dir = path.join(data, "small");
+  await chooseFolderAnswers(dir);
+  await tid("choose-folder").click();
+  await tid("summary").waitFor({ timeout: 60_000 });
+  const summary = await tid("summary").innerText();
+  assert.match(summary, /변환이 끝났습니다/);
+  assert.match(await tid("counts").innerText(), /변환 6 · 건너뜀 0 · 실패 0/);
+  assert.match(await tid("saved").innerText(), /절약 \(\d+%\)/);
+  assert.ok(await tid("open-output").isVisible(), "no open-output button");
+  const outs = fs.readdirSync(dir).filter((f) => f.endsWith(".webp"));
+  assert.equal(outs.length, 6, `webp files on disk: ${outs}`);
+  await page.screenshot({ path: path.join(shots, "summary-ko.png") });
+});
+
+await step("shows progress and cancels a long run", async () => {
+  await tid("again").click();
+  await chooseFolderAnswers(path.join(data, "many"));
+  await tid("preset-best").click();
+  await tid("choose-folder").click();
+  await tid("progress").waitFor({ timeout: 30_000 });
+  // Cancel once some files are done and the bar has moved.
+  await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")) > 0, null, { timeout: 60_000 });
+  assert.match(await tid("progress-count").innerText(), /40개 중 [1-9]\d*개/);
+  await page.screenshot({ path: path.join(shots, "progress-ko.png") });
+  await tid("cancel").click();
+  await tid("summary").waitFor({ timeout: 60_000 });
+  assert.match(await tid("summary").innerText(), /변환을 취소했습니다/);
+  const converted = fs.readdirSync(path.join(data, "many")).filter((f) => f.endsWith(".webp")).length;
+  assert.ok(converted > 0 && converted < 40, `after cancel ${converted} of 40 converted`);
+  assert.ok(!fs.readdirSync(path.join(data, "many")).some((f) => f.startsWith(".ic-tmp")), "temporary file left");
+});
+
+await step("the running-again refusal is a sentence", async () => {
+  await tid("again").click();
+  await page.evaluate(() => {
+    window.go.main.App.ChooseFolder = () => Promise.resolve("relative/folder");
+  });
+  await tid("choose-folder").click();
+  await tid("queue-error").waitFor();
+  const text = await tid("queue-error").innerText();
+  assert.match(text, /not a full path/);
+  assert.doesNotMatch(text, /panic|goroutine|\b[45]\d\d\b/);
+});
+
+await step("switches to English and Japanese, and remembers it", async () => {
+  await tid("nav-settings").click();
+  await tid("language").selectOption("en");
+  await tid("save-settings").click();
+  await page.getByText("Saved").waitFor();
+  await tid("nav-convert").click();
+  assert.match(await tid("dropzone").innerText(), /Drop photos or folders here/);
+  assert.match(await tid("plan-badge").innerText(), /Pro plan/);
+  const saved = JSON.parse(fs.readFileSync(path.join(config, "ImageConverter", "settings.json"), "utf8"));
+  assert.equal(saved.language, "en");
+  assert.equal(saved.preset, "best", "the preset chosen on the main screen was not kept");
+  await page.screenshot({ path: path.join(shots, "main-en.png") });
+
+  await tid("nav-settings").click();
+  await tid("language").selectOption("ja");
+  await tid("save-settings").click();
+  await tid("nav-convert").click();
+  assert.match(await tid("dropzone").innerText(), /写真やフォルダーをここにドロップ/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "ja");
+  await page.reload();
+  await tid("dropzone").waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="dropzone"]')?.textContent?.includes("ドロップ"));
+});
+
+await step("plan screen lists prices; locked features name their plan", async () => {
+  await tid("nav-plan").click();
+  await tid("plans").waitFor();
+  const plans = await tid("plans").innerText();
+  assert.match(plans, /₩4,900/);
+  assert.match(plans, /₩9,900/);
+  await page.screenshot({ path: path.join(shots, "plans-ja.png") });
+  // Back to Korean for the next run of the suite.
+  await tid("nav-settings").click();
+  await tid("language").selectOption("");
+  await tid("save-settings").click();
+});
+
+await step("no uncaught errors in the page", async () => {
+  assert.deepEqual(pageErrors, []);
+});
+
+await browser.close();
+console.log(failed ? `${failed} step(s) failed` : "all steps passed");
+process.exit(failed ? 1 : 0);

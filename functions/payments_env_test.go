@@ -1,0 +1,257 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"firebase.google.com/go/v4/auth"
+
+	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/store"
+	"imageconverter/functions/toss/faketoss"
+)
+
+// The payment tests run the real handler against the Firebase emulators
+// (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST) and the fake Toss in
+// process, with an injectable clock. Each test empties Firestore first.
+
+const testSchedulerSecret = "test-scheduler-secret"
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+type payEnv struct {
+	t     *testing.T
+	ctx   context.Context
+	srv   *Server
+	api   *httptest.Server
+	fake  *faketoss.Server
+	clock *testClock
+	seoul *time.Location
+}
+
+var userSeq atomic.Int64
+
+func newPayEnv(t *testing.T, start time.Time) *payEnv {
+	t.Helper()
+	fsHost, authHost := os.Getenv("FIRESTORE_EMULATOR_HOST"), os.Getenv("FIREBASE_AUTH_EMULATOR_HOST")
+	if fsHost == "" || authHost == "" {
+		if os.Getenv("IC_REQUIRE_SERVICES") == "1" {
+			t.Fatal("FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST are required (scripts/emulators.sh start)")
+		}
+		t.Skip("emulators not configured: eval \"$(scripts/emulators.sh env)\" to run the payment tests")
+	}
+	project := os.Getenv("GOOGLE_CLOUD_PROJECT")
+	if project == "" {
+		project = config.DefaultProjectID
+	}
+	req, _ := http.NewRequest(http.MethodDelete, fmt.Sprintf("http://%s/emulator/v1/projects/%s/databases/(default)/documents", fsHost, project), nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatalf("reset firestore: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	fake := faketoss.New(faketoss.DefaultSecretKey, faketoss.DefaultClientKey)
+	tossSrv := httptest.NewServer(fake)
+	t.Cleanup(tossSrv.Close)
+	clock := &testClock{t: start}
+	fake.Now = clock.Now
+	cfg := &config.Config{
+		ProjectID: project, FirestoreEmulator: fsHost, AuthEmulator: authHost,
+		SchedulerSecret: testSchedulerSecret, TossAPIBase: tossSrv.URL,
+		TossSecretKey: faketoss.DefaultSecretKey, TossClientKey: faketoss.DefaultClientKey,
+		QuotaLocation: seoul, CORSOrigins: []string{"http://127.0.0.1:5190"},
+	}
+	ctx := context.Background()
+	srv, err := NewServer(ctx, cfg, WithClock(clock.Now))
+	if err != nil {
+		t.Fatalf("server: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	api := httptest.NewServer(srv)
+	t.Cleanup(api.Close)
+	return &payEnv{t: t, ctx: ctx, srv: srv, api: api, fake: fake, clock: clock, seoul: seoul}
+}
+
+// user creates an Auth user (with an unrelated custom claim that must
+// survive) and its users/{uid} document, and returns uid and an ID token.
+func (e *payEnv) user(locale string) (uid, token string) {
+	e.t.Helper()
+	email := fmt.Sprintf("pay%d-%d@example.com", time.Now().UnixNano(), userSeq.Add(1))
+	u, err := e.srv.auth.CreateUser(e.ctx, (&auth.UserToCreate{}).Email(email).Password("secret-123"))
+	if err != nil {
+		e.t.Fatalf("create user: %v", err)
+	}
+	if err := e.srv.auth.SetCustomUserClaims(e.ctx, u.UID, map[string]any{"role": "tester"}); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.srv.store.TouchUser(e.ctx, u.UID, email, locale); err != nil {
+		e.t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"email": email, "password": "secret-123", "returnSecureToken": true})
+	resp, err := http.Post("http://"+os.Getenv("FIREBASE_AUTH_EMULATOR_HOST")+"/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key", "application/json", bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ IDToken string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.IDToken == "" {
+		e.t.Fatalf("sign in: %v %d", err, resp.StatusCode)
+	}
+	return u.UID, out.IDToken
+}
+
+// call sends a JSON request to the API and decodes a 2xx answer into out; it
+// returns the status and the error code of a non-2xx answer.
+func (e *payEnv) call(method, path, token string, body, out any, headers ...string) (int, string) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.api.URL+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		var er struct {
+			Error struct{ Code, Message string }
+		}
+		json.Unmarshal(b, &er)
+		return resp.StatusCode, er.Error.Code
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			e.t.Fatalf("decode %s: %v: %s", path, err, b)
+		}
+	}
+	return resp.StatusCode, ""
+}
+
+func (e *payEnv) mustCall(method, path, token string, body, out any, headers ...string) {
+	e.t.Helper()
+	if status, code := e.call(method, path, token, body, out, headers...); status != 200 {
+		e.t.Fatalf("%s %s: %d %s", method, path, status, code)
+	}
+}
+
+func (e *payEnv) checkout(token, plan, mode string) CheckoutResponse {
+	e.t.Helper()
+	var c CheckoutResponse
+	e.mustCall("POST", "/v1/checkout", token, CheckoutRequest{Plan: plan, Mode: mode}, &c)
+	return c
+}
+
+// buyOnce runs the one-time flow the way the checkout pages do.
+func (e *payEnv) buyOnce(token, plan, card string) (CheckoutResponse, SubscriptionResponse, int, string) {
+	e.t.Helper()
+	c := e.checkout(token, plan, modeOnce)
+	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, card)
+	var s SubscriptionResponse
+	status, code := e.call("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
+	return c, s, status, code
+}
+
+// subscribe runs the auto-renew flow the way the checkout pages do.
+func (e *payEnv) subscribe(token, plan, card string) (CheckoutResponse, SubscriptionResponse) {
+	e.t.Helper()
+	c := e.checkout(token, plan, modeSubscription)
+	authKey := e.fake.AuthorizeBilling(c.CustomerKey, card)
+	var s SubscriptionResponse
+	e.mustCall("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, &s)
+	return c, s
+}
+
+func (e *payEnv) runRenewals() RenewalReport {
+	e.t.Helper()
+	var r RenewalReport
+	e.mustCall("POST", "/v1/renewals/run", "", nil, &r, "X-Scheduler-Secret", testSchedulerSecret)
+	return r
+}
+
+func (e *payEnv) sub(uid string) *store.SubscriptionDoc {
+	e.t.Helper()
+	s, err := e.srv.store.Subscription(e.ctx, uid)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+func (e *payEnv) billing(uid string) billingDoc {
+	e.t.Helper()
+	var b billingDoc
+	snap, err := e.srv.fs.Collection(store.ColBilling).Doc(uid).Get(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	snap.DataTo(&b)
+	return b
+}
+
+// mails returns the kinds of the user's mail documents.
+func (e *payEnv) mails(uid string) []mailDoc {
+	e.t.Helper()
+	docs, err := e.srv.fs.Collection(store.ColMail).Where("uid", "==", uid).OrderBy("createdAt", firestore.Asc).Documents(e.ctx).GetAll()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []mailDoc
+	for _, d := range docs {
+		var m mailDoc
+		d.DataTo(&m)
+		out = append(out, m)
+	}
+	return out
+}
+
+func (e *payEnv) claims(uid string) map[string]any {
+	e.t.Helper()
+	u, err := e.srv.auth.GetUser(e.ctx, uid)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u.CustomClaims
+}
+
+func (e *payEnv) approvalsFor(orderPrefix string) int {
+	n := 0
+	for _, a := range e.fake.Approvals() {
+		if len(a.OrderID) >= len(orderPrefix) && a.OrderID[:len(orderPrefix)] == orderPrefix {
+			n++
+		}
+	}
+	return n
+}
+
+func kst(loc *time.Location, y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, loc)
+}

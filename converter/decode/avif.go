@@ -64,8 +64,9 @@ func decodeAVIF(data []byte, maxPixels int64) (*buf, rawMeta, int, error) {
 	var a C.ic_avif
 	var msg [200]C.char
 	defer C.ic_avif_close(&a)
-	limit := C.uint32_t(0)
-	if maxPixels > 0 && maxPixels < 1<<32 {
+	// libavif's own limit is checked on the sizes it parses itself, before it allocates planes.
+	limit := C.uint32_t(C.AVIF_DEFAULT_IMAGE_SIZE_LIMIT)
+	if maxPixels > 0 && maxPixels < int64(limit) {
 		limit = C.uint32_t(maxPixels)
 	}
 	switch C.ic_avif_open(&a, (*C.uint8_t)(unsafe.Pointer(&data[0])), C.size_t(len(data)), limit, &msg[0], C.int(len(msg))) {

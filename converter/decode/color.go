@@ -197,7 +197,7 @@ func toSRGB(b *buf, icc []byte, kind profileKind) error {
 	return nil
 }
 
-// cmykToRGBA converts 4-byte CMYK (inverted when the JPEG has an Adobe marker, as Photoshop writes it) to
+// cmykToRGBA converts 4-byte CMYK (cmyk and rgba may be the same buffer; inverted when the JPEG has an Adobe marker, as Photoshop writes it) to
 // opaque RGBA. With a readable CMYK profile lcms2 does it; without one the plain formula
 // R = 255·(1−C)(1−K) is used, which is what browsers show for untagged CMYK.
 func cmykToRGBA(cmyk, rgba []byte, w, h int, icc []byte, inverted bool) error {

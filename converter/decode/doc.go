@@ -23,7 +23,11 @@
 // # Colour
 //
 // lcms2 (cgo) converts to sRGB: RGB and gray ICC profiles (perceptual intent), and CMYK JPEGs with
-// their CMYK profile (perceptual + black point compensation). A profile that names itself "sRGB…" is
+// their CMYK profile (perceptual + black point compensation). Matrix/shaper RGB profiles (Adobe RGB,
+// Display P3 from phones, ProPhoto, most camera profiles) take a fast path built from the profile's own
+// curves and colorants by lcms2: three input tables, a 3×3 matrix and a 4096-step sRGB output table. It
+// is within 1 step of lcms2's transform on every channel (TestFastMatrixShaper) and about 7× faster
+// (BenchmarkICCToSRGB: ~19 ms for a 4 MP photo against ~150 ms with cmsDoTransform on this machine). A profile that names itself "sRGB…" is
 // taken as sRGB and skipped. CMYK without a profile uses R = 255·(1−C)(1−K) (what browsers show).
 // A JPEG with an Adobe APP14 marker stores CMYK inverted (Photoshop's convention; ImageMagick and libjpeg
 // write it too); this is honoured in both routes. With Options.KeepMetadata and an RGB profile, the

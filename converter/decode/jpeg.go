@@ -59,13 +59,10 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64) (*buf, bool, error) {
 	}
 	cmyk := cs == C.TJCS_CMYK || cs == C.TJCS_YCCK
 	b := newBuf(int(w), int(hh), false)
-	var dst []byte
+	dst := b.pix // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
 	pf := C.int(C.TJPF_RGBA) // libjpeg-turbo fills A with 0xFF
 	if cmyk {
-		dst = make([]byte, len(b.pix))
 		pf = C.TJPF_CMYK
-	} else {
-		dst = b.pix
 	}
 	rc := C.ic_jpeg_decode(h, src, n, (*C.uchar)(unsafe.Pointer(&dst[0])), w, 4*w, hh, pf, &msg[0], C.int(len(msg)))
 	if rc != 0 {

@@ -59,7 +59,7 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64) (*buf, bool, error) {
 	}
 	cmyk := cs == C.TJCS_CMYK || cs == C.TJCS_YCCK
 	b := newBuf(int(w), int(hh), false)
-	dst := b.pix // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
+	dst := b.pix             // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
 	pf := C.int(C.TJPF_RGBA) // libjpeg-turbo fills A with 0xFF
 	if cmyk {
 		pf = C.TJPF_CMYK

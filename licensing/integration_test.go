@@ -330,7 +330,7 @@ func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
 	// The ID token is rejected (expired, revoked): the server answers 401.
 	a.mu.Lock()
 	a.idToken = "not-a-valid-token"
-	a.idExpires = a.clock.Now().Add(time.Hour)
+	a.idExpires = time.Now().Add(time.Hour)
 	a.mu.Unlock()
 	refreshes, listed := a.calls.get("POST /securetoken.googleapis.com/v1/token"), a.calls.get("GET /v1/devices")
 	devs, err := a.Devices(ctx)

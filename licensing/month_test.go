@@ -30,7 +30,7 @@ func TestMonthOfServerCalls(t *testing.T) {
 	}
 	setup := a.calls.snapshot()
 	a.calls.mu.Lock()
-	a.calls.calls = map[string]int{}
+	a.calls.calls, a.calls.refused = map[string]int{}, map[string]int{}
 	a.calls.mu.Unlock()
 
 	// The server's quota day follows the real clock while the client's clock
@@ -90,7 +90,10 @@ func TestMonthOfServerCalls(t *testing.T) {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "  %-45s %d\n", k, calls[k])
 	}
-	t.Logf("one month, Basic, daily use: %d calls to the functions API, %d to Firebase Auth\n%s(sign-up itself: %v)", fn, auth, b.String(), setup)
+	a.calls.mu.Lock()
+	refused := fmt.Sprint(a.calls.refused)
+	a.calls.mu.Unlock()
+	t.Logf("one month, Basic, daily use: %d calls to the functions API, %d to Firebase Auth\n%s(sign-up itself: %v; throttled or failed attempts, retried: %s)", fn, auth, b.String(), setup, refused)
 	if calls["GET /v1/entitlement"] > 31 {
 		t.Errorf("entitlement fetched %d times in 30 days: it must be cached for a day", calls["GET /v1/entitlement"])
 	}

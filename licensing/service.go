@@ -163,7 +163,10 @@ func New(opts Options) (*Service, error) {
 	if httpc == nil {
 		httpc = &http.Client{Timeout: 30 * time.Second}
 	}
-	s.auth = &firebaseauth.Client{APIKey: s.cfg.FirebaseAPIKey, EmulatorHost: s.cfg.AuthEmulatorHost, HTTP: httpc, Now: s.clock}
+	// ID-token expiry uses the real monotonic clock, not s.clock: Firebase
+	// checks it against real time, and a wall clock set back must not make
+	// an expired token look valid.
+	s.auth = &firebaseauth.Client{APIKey: s.cfg.FirebaseAPIKey, EmulatorHost: s.cfg.AuthEmulatorHost, HTTP: httpc}
 	s.api = &apiclient.Client{BaseURL: s.cfg.APIBase, HTTP: httpc, Tokens: tokens{s}, Device: s.device, Backoff: opts.Backoff}
 
 	raw, err := s.store.Get(stateKey)
@@ -280,8 +283,8 @@ func (t tokens) Token(ctx context.Context) (string, error) {
 	s := t.s
 	s.mu.Lock()
 	tok, exp, signedIn := s.idToken, s.idExpires, s.st.Session != nil
-	now := s.clock()
 	s.mu.Unlock()
+	now := time.Now()
 	if !signedIn {
 		return "", &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
 	}

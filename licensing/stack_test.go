@@ -52,25 +52,34 @@ func requireStack(t *testing.T) *stack {
 	return st
 }
 
-// counter counts requests by host+path at the http.RoundTripper.
+// counter counts requests by method and path at the http.RoundTripper.
+// calls holds the requests the server answered (any status but 429/5xx);
+// refused holds the attempts that were throttled or failed and retried, so
+// a busy shared test server does not inflate the design figure.
 type counter struct {
-	mu    sync.Mutex
-	calls map[string]int
-	next  http.RoundTripper
+	mu      sync.Mutex
+	calls   map[string]int
+	refused map[string]int
+	next    http.RoundTripper
 }
 
 func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.mu.Lock()
-	if c.calls == nil {
-		c.calls = map[string]int{}
-	}
 	key := r.Method + " " + r.URL.Path
 	if i := strings.Index(key, "accounts:"); i >= 0 { // identitytoolkit paths
 		key = r.Method + " " + key[i:]
 	}
-	c.calls[key]++
-	c.mu.Unlock()
-	return c.next.RoundTrip(r)
+	resp, err := c.next.RoundTrip(r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calls == nil {
+		c.calls, c.refused = map[string]int{}, map[string]int{}
+	}
+	if err != nil || resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "" || resp.StatusCode >= 500 {
+		c.refused[key]++
+	} else {
+		c.calls[key]++
+	}
+	return resp, err
 }
 
 func (c *counter) total() int {

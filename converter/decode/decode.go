@@ -93,7 +93,7 @@ func Decode(r io.ReadSeeker, opts Options) (*Image, error) {
 
 	img := &Image{Pixels: b.image(), Config: cfg}
 	if opts.KeepMetadata {
-		img.Meta = trimEmpty(meta.Metadata{XMP: m.XMP})
+		img.Meta = trimEmpty(meta.Metadata{XMP: meta.ResetXMPOrientation(m.XMP)})
 		if len(m.EXIF) > 0 {
 			img.Meta.EXIF = meta.ResetOrientation(m.EXIF)
 		}

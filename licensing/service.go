@@ -111,6 +111,7 @@ type state struct {
 	AnonLedger  ledger                `json:"anonLedger"` // signed-out (free plan) runs
 	DevKeys     wire.JWKS             `json:"devKeys"`    // keys learned from a local API only
 	PlanChanged bool                  `json:"planChanged"`
+	PrevUser    string                `json:"prevUser,omitempty"` // signed out with Ledger entries unsent
 }
 
 type info struct {
@@ -244,9 +245,13 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (Status, e
 func (s *Service) startSession(ctx context.Context, sess *firebaseauth.Session) (Status, error) {
 	s.mu.Lock()
 	if s.st.Session == nil || s.st.Session.UserID != sess.UserID {
-		// Another account: nothing of the previous one carries over.
-		anon, seen, skew, keys := s.st.AnonLedger, s.st.LastSeen, s.st.Skew, s.st.DevKeys
-		s.st = state{AnonLedger: anon, LastSeen: seen, Skew: skew, DevKeys: keys}
+		// Another account: nothing of the previous one carries over, except
+		// the unsent runs of this same account from before a sign-out.
+		old := s.st
+		s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys}
+		if old.PrevUser == sess.UserID {
+			s.st.Ledger = old.Ledger
+		}
 	}
 	s.st.Session = sess
 	s.idToken, s.idExpires = sess.IDToken, sess.ExpiresAt
@@ -265,8 +270,12 @@ func (s *Service) startSession(ctx context.Context, sess *firebaseauth.Session) 
 func (s *Service) SignOut() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	anon, seen, skew, keys := s.st.AnonLedger, s.st.LastSeen, s.st.Skew, s.st.DevKeys
-	s.st = state{AnonLedger: anon, LastSeen: seen, Skew: skew, DevKeys: keys}
+	old := s.st
+	s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys}
+	if old.Session != nil && len(old.Ledger.pending()) > 0 {
+		// Unsent runs wait for the same account's next sign-in.
+		s.st.PrevUser, s.st.Ledger = old.Session.UserID, old.Ledger
+	}
 	s.idToken, s.idExpires, s.lastCode = "", time.Time{}, ""
 	return s.save()
 }

@@ -264,3 +264,41 @@ func TestSignedOutIsFree(t *testing.T) {
 		t.Errorf("signed out avif: %+v", d)
 	}
 }
+
+func TestSignOutKeepsUnsentRunsForTheSameAccount(t *testing.T) {
+	e := newOffline(t, "dev-a")
+	e.install(t, "u1", "basic", "dev-a")
+	ctx := context.Background()
+	g, err := e.svc.Reserve(ctx, "offline-1", 3)
+	if err != nil || !g.Offline {
+		t.Fatalf("%+v %v", g, err)
+	}
+	e.svc.Commit(g.RunID, 3)
+	if err := e.svc.SignOut(); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.svc.Status(); st.SignedIn || st.Plan != "free" || st.UsageToday != 0 {
+		t.Fatalf("signed out: %+v", st)
+	}
+	// Another account does not inherit them...
+	e.svc.startSession(ctx, &firebaseauth.Session{UserID: "u2", RefreshToken: "r"})
+	e.svc.mu.Lock()
+	n := len(e.svc.st.Ledger.pending())
+	e.svc.mu.Unlock()
+	if n != 0 {
+		t.Errorf("another account got %d unsent runs", n)
+	}
+	// ...while the same account, signing out and in again, gets them back.
+	e2 := newOffline(t, "dev-a")
+	e2.install(t, "u1", "basic", "dev-a")
+	g, _ = e2.svc.Reserve(ctx, "offline-2", 2)
+	e2.svc.Commit(g.RunID, 2)
+	e2.svc.SignOut()
+	e2.svc.startSession(ctx, &firebaseauth.Session{UserID: "u1", RefreshToken: "r"})
+	e2.svc.mu.Lock()
+	p := e2.svc.st.Ledger.pending()
+	e2.svc.mu.Unlock()
+	if len(p) != 1 || p[0].ID != "offline-2" || p[0].Count != 2 {
+		t.Errorf("same account after sign-out/in: pending %+v", p)
+	}
+}

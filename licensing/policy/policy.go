@@ -38,7 +38,8 @@ type Request struct {
 	IncludesDirs  bool   // the drop contains at least one folder
 	Files         int    // convertible files in the drop (after walking folders)
 	Remaining     *int   // conversions left today; nil = unlimited
-	ContinueQueue bool   // the user (or Pro automatically) continues a queued batch
+	ContinueQueue bool   // the files were held back by an earlier run (Continue click, or Pro's automatic
+	// continuation); the rules are the same, only the batch message speaks of the rest of the queue
 }
 
 // Decision is the answer for a Request.
@@ -148,9 +149,13 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 			up = plans.cheapest(func(l wire.Limits) bool { return l.BatchSize > batch })
 		}
 		held := req.Files - d.Allowed
-		d.Refusals = append(d.Refusals, Refusal{Code: CodeBatch, UpgradeTo: up, Files: held,
-			Message: fmt.Sprintf("Your plan converts %d %s at a time; the other %d wait in the queue. Click Continue to convert the next ones.%s",
-				batch, plural(batch, "photo", "photos"), held, plans.upgradeText(up))})
+		msg := fmt.Sprintf("Your plan converts %d %s at a time; the other %d wait in the queue. Click Continue to convert the next ones.%s",
+			batch, plural(batch, "photo", "photos"), held, plans.upgradeText(up))
+		if req.ContinueQueue {
+			msg = fmt.Sprintf("%d more %s still in the queue. Click Continue to convert the next ones.%s",
+				held, plural(held, "photo is", "photos are"), plans.upgradeText(up))
+		}
+		d.Refusals = append(d.Refusals, Refusal{Code: CodeBatch, UpgradeTo: up, Files: held, Message: msg})
 		// SPEC §2: Pro continues the queue by itself. Plan ids are stable
 		// (limits are admin-editable), so the rule keys on the id.
 		d.AutoContinue = plan == wire.PlanPro

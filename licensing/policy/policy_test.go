@@ -44,6 +44,8 @@ func TestDecide(t *testing.T) {
 		{name: "batch and daily limit together", plan: "basic", limits: basic, req: Request{Format: "webp", Files: 30, Remaining: ip(4)},
 			allowed: 4, queued: 26, codes: []string{CodeBatch, CodeDailyLimit}, upgradeTo: "pro"},
 		{name: "empty drop", plan: "pro", limits: pro, req: Request{Format: "webp"}},
+		{name: "continuing a queue", plan: "basic", limits: basic, req: Request{Format: "webp", Files: 15, Remaining: ip(40), ContinueQueue: true},
+			allowed: 10, queued: 5, codes: []string{CodeBatch}, upgradeTo: "pro", messageHas: "5 more photos are still in the queue"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

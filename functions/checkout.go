@@ -33,7 +33,13 @@ func registerPaymentRoutes(s *Server, rt *Router) {
 	rt.User("POST /v1/subscription/cancel", userPayments(s, (*payments).cancelRenewal))
 	rt.User("POST /v1/subscription/resume", userPayments(s, (*payments).resumeRenewal))
 	rt.User("POST /v1/subscription/change", userPayments(s, (*payments).changePlan))
-	rt.Scheduler("POST /v1/renewals/run", withPayments(s, (*payments).runRenewals))
+	// Scheduler only: OIDC from Cloud Scheduler or the shared secret (renewals_auth.go).
+	rt.Public("POST /v1/renewals/run", withPayments(s, func(p *payments, w http.ResponseWriter, r *http.Request) error {
+		if err := p.checkRenewalCaller(r); err != nil {
+			return err
+		}
+		return p.runRenewals(w, r)
+	}))
 	rt.Public("POST /v1/webhooks/toss", withPayments(s, (*payments).webhook))
 }
 

@@ -488,6 +488,14 @@ func TestSchedulerOnly(t *testing.T) {
 	if status, _ := e.call("POST", "/v1/renewals/run", "", nil, nil, "X-Scheduler-Secret", "wrong"); status != 403 {
 		t.Fatalf("wrong secret: %d", status)
 	}
+	// With OIDC configured, a bearer JWT must be a valid Google ID token; the
+	// shared secret keeps working.
+	t.Setenv("SCHEDULER_OIDC_AUDIENCE", e.api.URL+"/v1/renewals/run")
+	t.Setenv("SCHEDULER_SERVICE_ACCOUNT", "scheduler@demo.iam.gserviceaccount.com")
+	if status, _ := e.call("POST", "/v1/renewals/run", "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln", nil, nil); status != 403 {
+		t.Fatalf("forged OIDC token: %d", status)
+	}
+	e.runRenewals()
 	_, token := e.user("ko")
 	c := e.checkout(token, "basic", modeSubscription)
 	_, other := e.user("ko")

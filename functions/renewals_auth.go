@@ -1,0 +1,37 @@
+package api
+
+import (
+	"net/http"
+	"os"
+	"strings"
+
+	"google.golang.org/api/idtoken"
+
+	"imageconverter/functions/wire"
+)
+
+// Who may start a renewal run. In production Cloud Scheduler calls the route
+// with an OIDC ID token of its service account (Authorization: Bearer <JWT>);
+// it is accepted when SCHEDULER_OIDC_AUDIENCE (the URL the job calls) is set
+// and the token is Google-signed for that audience and belongs to
+// SCHEDULER_SERVICE_ACCOUNT. Otherwise — and always locally — the shared
+// secret SCHEDULER_SECRET of the router's Scheduler check is required.
+
+// checkRenewalCaller is the check of POST /v1/renewals/run.
+func (p *payments) checkRenewalCaller(r *http.Request) error {
+	aud := os.Getenv("SCHEDULER_OIDC_AUDIENCE")
+	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if aud == "" || !hasBearer || strings.Count(tok, ".") != 2 || r.Header.Get("X-Scheduler-Secret") != "" {
+		return p.s.checkScheduler(r)
+	}
+	payload, err := idtoken.Validate(r.Context(), tok, aud)
+	if err != nil {
+		return &Error{Code: wire.CodePermissionDenied, Message: "This route is for the scheduler only.", Cause: err}
+	}
+	email, _ := payload.Claims["email"].(string)
+	verified, _ := payload.Claims["email_verified"].(bool)
+	if want := os.Getenv("SCHEDULER_SERVICE_ACCOUNT"); want == "" || email != want || !verified {
+		return errorf(wire.CodePermissionDenied, "This route is for the scheduler only.")
+	}
+	return nil
+}

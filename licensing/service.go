@@ -548,7 +548,7 @@ func (s *Service) Status() Status {
 	}
 	st.Offline = s.offline
 	st.Day = DayOf(now)
-	sess, token, inf, fetched, lastCode := s.st.Session, s.st.Token, s.st.Info, s.st.FetchedAt, s.lastCode
+	sess, token, inf, fetched, lastCode, seenAt := s.st.Session, s.st.Token, s.st.Info, s.st.FetchedAt, s.lastCode, s.st.LastSeen
 	st.NeedsOnlineCheck = s.needsRefresh(now)
 	if setBack && !s.st.NeedOnline && sess != nil {
 		s.st.NeedOnline = true // stays until an online check succeeds
@@ -603,7 +603,11 @@ func (s *Service) Status() Status {
 	}
 	if reason == "" {
 		st.OfflineUntil = ent.ExpiresAt
-		st.GraceDaysLeft = int(math.Ceil(ent.ExpiresAt.Sub(now).Hours() / 24))
+		from := now
+		if seenAt.After(from) {
+			from = seenAt // the server's time right after a refresh
+		}
+		st.GraceDaysLeft = int(math.Ceil(ent.ExpiresAt.Sub(from).Hours() / 24))
 	}
 	st.Plan, st.Limits, st.Reason, st.ReasonMessage = plan, limits, reason, reasonMessages[reason]
 	st.PlanName = s.plans.Lookup(plan).Name

@@ -44,29 +44,56 @@ type Image struct {
 // pixel memory is allocated), then the format's decoder, colour conversion to sRGB (ICC profiles, CMYK),
 // and orientation.
 func Decode(r io.ReadSeeker, opts Options) (*Image, error) {
-	cfg, err := Probe(r)
+	cfg, maxPx, err := check(r, opts)
 	if err != nil {
 		return nil, err
+	}
+	// One allocation of the exact size (io.ReadAll would grow and copy).
+	size, err := r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, fmt.Errorf("decode: find the file size: %w", err)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("decode: rewind: %w", err)
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, fmt.Errorf("decode: read file: %w", err)
+	}
+	return decodeChecked(data, cfg, maxPx, opts)
+}
+
+// DecodeBytes is Decode for a file already in memory; it does not copy data (and does not keep it).
+func DecodeBytes(data []byte, opts Options) (*Image, error) {
+	cfg, maxPx, err := check(bytes.NewReader(data), opts)
+	if err != nil {
+		return nil, err
+	}
+	return decodeChecked(data, cfg, maxPx, opts)
+}
+
+// check probes and refuses what must not be decoded: too large (before any allocation) or animated.
+func check(r io.ReadSeeker, opts Options) (Config, int64, error) {
+	cfg, err := Probe(r)
+	if err != nil {
+		return cfg, 0, err
 	}
 	maxPx := opts.MaxPixels
 	if maxPx <= 0 {
 		maxPx = DefaultMaxPixels
 	}
 	if cfg.Pixels() > maxPx {
-		return nil, newErr(ErrTooLarge, fmt.Sprintf("The image is too large: %d × %d pixels is %.0f megapixels, the limit is %.0f",
+		return cfg, maxPx, newErr(ErrTooLarge, fmt.Sprintf("The image is too large: %d × %d pixels is %.0f megapixels, the limit is %.0f",
 			cfg.Width, cfg.Height, float64(cfg.Pixels())/1e6, float64(maxPx)/1e6), nil)
 	}
 	if cfg.Animated {
-		return nil, newErr(ErrAnimated, fmt.Sprintf("This %s is animated; animated images are not supported yet, so it was not converted",
+		return cfg, maxPx, newErr(ErrAnimated, fmt.Sprintf("This %s is animated; animated images are not supported yet, so it was not converted",
 			formatLabel(cfg.Format)), nil)
 	}
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("decode: rewind: %w", err)
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("decode: read file: %w", err)
-	}
+	return cfg, maxPx, nil
+}
+
+func decodeChecked(data []byte, cfg Config, maxPx int64, opts Options) (*Image, error) {
 	b, m, o, needICC, err := decodePixels(data, cfg, maxPx)
 	if err != nil {
 		return nil, err
@@ -93,12 +120,14 @@ func Decode(r io.ReadSeeker, opts Options) (*Image, error) {
 
 	img := &Image{Pixels: b.image(), Config: cfg}
 	if opts.KeepMetadata {
-		img.Meta = trimEmpty(meta.Metadata{XMP: meta.ResetXMPOrientation(m.XMP)})
+		// Copies, not slices of data: the file's bytes must not stay alive (or be shared with a
+		// DecodeBytes caller) for as long as the metadata is.
+		img.Meta = trimEmpty(meta.Metadata{XMP: bytes.Clone(meta.ResetXMPOrientation(m.XMP))})
 		if len(m.EXIF) > 0 {
 			img.Meta.EXIF = meta.ResetOrientation(m.EXIF)
 		}
 		if keptICC {
-			img.Meta.ICC = m.ICC
+			img.Meta.ICC = bytes.Clone(m.ICC)
 		}
 	}
 	return img, nil

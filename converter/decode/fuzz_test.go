@@ -34,6 +34,10 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Probe error of no known kind: %v", perr)
 		}
 		img, err := Decode(bytes.NewReader(data), Options{MaxPixels: fuzzMaxPixels, KeepMetadata: true})
+		img2, err2 := DecodeBytes(data, Options{MaxPixels: fuzzMaxPixels, KeepMetadata: true})
+		if (err == nil) != (err2 == nil) || (err == nil && img.Pixels.Bounds() != img2.Pixels.Bounds()) {
+			t.Fatalf("Decode and DecodeBytes disagree: %v / %v", err, err2)
+		}
 		if err != nil {
 			if !isKind(err) {
 				t.Fatalf("Decode error of no known kind: %v", err)

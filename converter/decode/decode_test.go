@@ -82,6 +82,8 @@ func TestDecodeCorpus(t *testing.T) {
 		{file: "jpeg_baseline.jpg", format: FormatJPEG, stored: [2]int{60, 40}, patches: &refPatches, tol: 6},
 		{file: "jpeg_progressive.jpg", format: FormatJPEG, stored: [2]int{60, 40}, patches: &refPatches, tol: 6},
 		{file: "jpeg_gray.jpg", format: FormatJPEG, stored: [2]int{60, 40}, patches: &patches{redL, greenL, blueL, white}, tol: 4, gray: true},
+		// Stored luma 54/182/18 under a linear (gamma 1.0) gray profile: sRGB 127/220/75, as ImageMagick+lcms2.
+		{file: "jpeg_gray_icc.jpg", format: FormatJPEG, stored: [2]int{60, 40}, patches: &patches{{127, 127, 127, 255}, {220, 220, 220, 255}, {75, 75, 75, 255}, white}, tol: 3, gray: true},
 		{file: "jpeg_cmyk_noprofile.jpg", format: FormatJPEG, stored: [2]int{60, 40}, patches: &refPatches, tol: 6},
 		// sRGB red through a SWOP-like press profile and back is the ink red ImageMagick+lcms2 shows:
 		// (237, 39, 45). A decoder ignoring the profile (or the Adobe inversion) gives pure red or cyan.

@@ -18,8 +18,8 @@ SRGB=$ICC/colord/sRGB.icc
 ADOBE=$ICC/colord/AdobeRGB1998.icc
 SWAP=$ICC/colord/SwappedRedAndGreen.icc
 CMYK=$ICC/ghostscript/default_cmyk.icc
-GRAYICC=$ICC/ghostscript/default_gray.icc
-for f in "$SRGB" "$ADOBE" "$SWAP" "$CMYK" "$GRAYICC"; do
+GRAYLIN=$ICC/Gray.icc
+for f in "$SRGB" "$ADOBE" "$SWAP" "$CMYK" "$GRAYLIN"; do
 	[ -f "$f" ] || { echo "missing ICC profile $f" >&2; exit 1; }
 done
 
@@ -46,6 +46,9 @@ IM "$tmp/ref.png" \( +clone -fill white -colorize 100 -fill '#808080' -draw 'rec
 IM "$tmp/ref.png" -quality 95 -sampling-factor 4:2:0 jpeg_baseline.jpg
 IM "$tmp/ref.png" -quality 95 -interlace JPEG jpeg_progressive.jpg
 IM "$tmp/ref.png" -colorspace Gray -quality 95 jpeg_gray.jpg
+# Gray tagged with icc-profiles-free's linear (gamma 1.0) Gray.icc: through the gray ICC route the patches
+# come out much lighter than their stored values.
+IM "$tmp/ref.png" -colorspace Gray -profile "$GRAYLIN" -quality 95 jpeg_gray_icc.jpg
 # CMYK through a real CMYK profile, embedded. libjpeg writes an Adobe APP14 marker and ImageMagick stores
 # the samples inverted (Adobe convention), as Photoshop does.
 IM "$tmp/ref.png" -profile "$SRGB" -profile "$CMYK" -quality 95 jpeg_cmyk_icc.jpg

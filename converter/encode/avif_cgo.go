@@ -7,13 +7,12 @@ package encode
 #include <avif/avif.h>
 #include <string.h>
 
-// ic_avif_encode converts 8-bit straight-alpha RGBA to YUV 4:2:0 and encodes it, as avifenc does for
-// a PNG/JPEG input with -y 420 (sRGB CICP 1/13/6 when there is no ICC profile, full range, alpha
-// lossless). The pixel memory is only read. On failure errbuf gets libavif's diagnostic.
-static avifResult ic_avif_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint32_t stride, int has_alpha,
-                                 int quantizer, int speed, int threads,
-                                 const uint8_t *icc, size_t icc_len, const uint8_t *exif, size_t exif_len,
-                                 const uint8_t *xmp, size_t xmp_len, avifRWData *out, char *errbuf, size_t errlen) {
+// ic_avif_image converts 8-bit straight-alpha RGBA to a new YUV 4:2:0 image, as avifenc does for a
+// PNG/JPEG input with -y 420: sRGB CICP 1/13/6 when there is no ICC profile, full range. The pixel
+// memory is only read, and not needed any more once this returns.
+static avifResult ic_avif_image(const uint8_t *rgba, uint32_t w, uint32_t h, uint32_t stride, int has_alpha,
+                                const uint8_t *icc, size_t icc_len, const uint8_t *exif, size_t exif_len,
+                                const uint8_t *xmp, size_t xmp_len, avifImage **out) {
 	avifImage *img = avifImageCreate(w, h, 8, AVIF_PIXEL_FORMAT_YUV420);
 	if (!img) return AVIF_RESULT_OUT_OF_MEMORY;
 	img->yuvRange = AVIF_RANGE_FULL;
@@ -39,7 +38,14 @@ static avifResult ic_avif_encode(const uint8_t *rgba, uint32_t w, uint32_t h, ui
 		avifImageDestroy(img);
 		return r;
 	}
+	*out = img;
+	return AVIF_RESULT_OK;
+}
 
+// ic_avif_write encodes img (alpha lossless, as avifenc 0.11's default) and destroys it. On failure
+// errbuf gets libavif's diagnostic.
+static avifResult ic_avif_write(avifImage *img, int quantizer, int speed, int threads, avifRWData *out,
+                                char *errbuf, size_t errlen) {
 	avifEncoder *enc = avifEncoderCreate();
 	if (!enc) {
 		avifImageDestroy(img);
@@ -51,7 +57,7 @@ static avifResult ic_avif_encode(const uint8_t *rgba, uint32_t w, uint32_t h, ui
 	enc->maxQuantizer = quantizer;
 	enc->minQuantizerAlpha = AVIF_QUANTIZER_LOSSLESS;
 	enc->maxQuantizerAlpha = AVIF_QUANTIZER_LOSSLESS;
-	r = avifEncoderWrite(enc, img, out);
+	avifResult r = avifEncoderWrite(enc, img, out);
 	if (r != AVIF_RESULT_OK && errlen > 0) {
 		strncpy(errbuf, enc->diag.error, errlen - 1);
 		errbuf[errlen - 1] = 0;
@@ -107,12 +113,18 @@ func encodeAVIF(w io.Writer, img image.Image, o Options) error {
 	icc, iccLen := bytesPtr(o.Meta.ICC)
 	exif, exifLen := bytesPtr(o.Meta.EXIF)
 	xmp, xmpLen := bytesPtr(o.Meta.XMP)
+	var yuv *C.avifImage
+	r := C.ic_avif_image((*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(px.Pix))),
+		C.uint32_t(px.Rect.Dx()), C.uint32_t(px.Rect.Dy()), C.uint32_t(px.Stride), C.int(hasAlpha),
+		icc, iccLen, exif, exifLen, xmp, xmpLen, &yuv)
+	if r != C.AVIF_RESULT_OK {
+		return fmt.Errorf("%w: libavif RGB to YUV: %s", ErrEncode, C.GoString(C.avifResultToString(r)))
+	}
+	o.pixelsRead()
 	var out C.avifRWData
 	var errbuf [256]C.char
-	r := C.ic_avif_encode((*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(px.Pix))),
-		C.uint32_t(px.Rect.Dx()), C.uint32_t(px.Rect.Dy()), C.uint32_t(px.Stride), C.int(hasAlpha),
-		C.int(avifQuantizer(o.Quality)), C.int(o.Effort), C.int(avifThreads(o)),
-		icc, iccLen, exif, exifLen, xmp, xmpLen, &out, &errbuf[0], C.size_t(len(errbuf)))
+	r = C.ic_avif_write(yuv, C.int(avifQuantizer(o.Quality)), C.int(o.Effort), C.int(avifThreads(o)),
+		&out, &errbuf[0], C.size_t(len(errbuf)))
 	if r != C.AVIF_RESULT_OK {
 		msg := C.GoString(C.avifResultToString(r))
 		if d := C.GoString(&errbuf[0]); d != "" {

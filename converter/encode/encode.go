@@ -38,6 +38,12 @@ type Options struct {
 	Effort   int  // WebP method 0–6 (default 4); AVIF speed 0–10 (default 6)
 	Threads  int  // AVIF encoder threads (0 = 1)
 	Meta     meta.Metadata
+
+	// PixelsRead, if set, is called exactly once per Encode: as soon as the encoder has copied img
+	// into its own YUV planes (before the long compression step), or at the latest when Encode
+	// returns. The caller may then free or reuse img's pixel buffer, which takes peak memory per
+	// file from "RGBA + YUV + encoder state" down to "YUV + encoder state" during compression.
+	PixelsRead func()
 }
 
 // ErrInvalidOptions is wrapped by errors about settings out of range.
@@ -50,6 +56,11 @@ var ErrEncode = errors.New("encoding failed")
 // (*image.RGBA) pixels are encoded without a copy; any other image type is converted to NRGBA first.
 // Metadata blocks in opts.Meta are written when non-empty.
 func Encode(w io.Writer, img image.Image, opts Options) error {
+	if opts.PixelsRead != nil {
+		once := onceFunc(opts.PixelsRead)
+		opts.PixelsRead = once
+		defer once()
+	}
 	if err := opts.validate(); err != nil {
 		return err
 	}
@@ -136,4 +147,22 @@ func toNRGBA(img image.Image) *image.NRGBA {
 	// draw.Src into NRGBA converts through the colour model, which un-premultiplies.
 	draw.Draw(dst, dst.Rect, img, b.Min, draw.Src)
 	return dst
+}
+
+// onceFunc is sync.OnceFunc without the panic re-raising semantics we do not need.
+func onceFunc(f func()) func() {
+	done := false
+	return func() {
+		if !done {
+			done = true
+			f()
+		}
+	}
+}
+
+// pixelsRead calls o.PixelsRead when set.
+func (o Options) pixelsRead() {
+	if o.PixelsRead != nil {
+		o.PixelsRead()
+	}
 }

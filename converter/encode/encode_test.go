@@ -398,3 +398,37 @@ func TestWASMFallbacks(t *testing.T) {
 		t.Errorf("WASM AVIF decoded as %v", d.img.Rect)
 	}
 }
+
+// PixelsRead fires once, after which the encoder must not look at the pixels again: scribbling over
+// the buffer in the callback must not change the output.
+func TestPixelsReadReleasesTheBuffer(t *testing.T) {
+	for _, f := range []Format{WebP, AVIF} {
+		for _, withMeta := range []bool{false, true} {
+			o := DefaultOptions(f)
+			if withMeta {
+				o.Meta = testMeta
+			}
+			want := encodeBytes(t, photo(t, 96, 64), o)
+			src := photo(t, 96, 64)
+			calls := 0
+			o.PixelsRead = func() {
+				calls++
+				for i := range src.Pix {
+					src.Pix[i] = 0
+				}
+			}
+			got := encodeBytes(t, src, o)
+			if calls != 1 {
+				t.Errorf("%s meta=%v: PixelsRead called %d times, want 1", f, withMeta, calls)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s meta=%v: output changed after the pixels were released (%d vs %d bytes)", f, withMeta, len(got), len(want))
+			}
+		}
+	}
+	calls := 0
+	err := Encode(&bytes.Buffer{}, photo(t, 8, 8), Options{Format: WebP, Quality: 500, PixelsRead: func() { calls++ }})
+	if err == nil || calls != 1 {
+		t.Errorf("invalid options: err %v, PixelsRead called %d times, want an error and 1 call", err, calls)
+	}
+}

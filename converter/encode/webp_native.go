@@ -199,6 +199,7 @@ func encodeWebPNative(w io.Writer, px *image.NRGBA, o Options) error {
 	if lib.pictureImport(pic, unsafe.SliceData(px.Pix), int32(px.Stride)) == 0 {
 		return fmt.Errorf("%w: libwebp could not import %dx%d pixels (out of memory?)", ErrEncode, pic.Width, pic.Height)
 	}
+	o.pixelsRead()
 
 	sink := &webpSink{w: w}
 	key := webpWriterSeq.Add(1)

@@ -63,8 +63,24 @@ func (e *DeviceLimitError) Unwrap() error { return ErrDeviceLimit }
 // in a transaction so two new devices signing in at once cannot both take the
 // last slot.
 func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device, maxDevices int) (wire.Device, error) {
-	var out wire.Device
 	now := s.Now()
+	// Fast path, nearly every call: a known device is refreshed without a
+	// transaction (it takes no new slot, so it cannot race for one).
+	ref := s.devices(uid).Doc(dev.ID)
+	if snap, err := ref.Get(ctx); err == nil {
+		var dd DeviceDoc
+		if err := snap.DataTo(&dd); err != nil {
+			return wire.Device{}, fmt.Errorf("firestore device %s of %s: %w", dev.ID, uid, err)
+		}
+		dd.Name, dd.OS, dd.AppVersion, dd.LastSeenAt = dev.Name, dev.OS, dev.AppVersion, now
+		if _, err := ref.Set(ctx, dd); err != nil {
+			return wire.Device{}, fmt.Errorf("firestore refresh device %s of %s: %w", dev.ID, uid, err)
+		}
+		return toWireDevice(dev.ID, dd), nil
+	} else if !isNotFound(err) {
+		return wire.Device{}, fmt.Errorf("firestore get device %s of %s: %w", dev.ID, uid, err)
+	}
+	var out wire.Device
 	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		docs, err := tx.Documents(s.devices(uid)).GetAll()
 		if err != nil {

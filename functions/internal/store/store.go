@@ -221,13 +221,17 @@ type UserDoc struct {
 func (s *Store) TouchUser(ctx context.Context, uid, email, locale string) error {
 	ref := s.FS.Collection(ColUsers).Doc(uid)
 	now := s.Now()
-	_, err := ref.Create(ctx, UserDoc{Email: email, CreatedAt: now, LastSeenAt: now, Locale: locale})
-	if status.Code(err) == codes.AlreadyExists {
-		upd := []firestore.Update{{Path: "lastSeenAt", Value: now}, {Path: "email", Value: email}}
-		if locale != "" {
-			upd = append(upd, firestore.Update{Path: "locale", Value: locale})
+	// Update first: the user usually exists, so this is one round trip.
+	upd := []firestore.Update{{Path: "lastSeenAt", Value: now}, {Path: "email", Value: email}}
+	if locale != "" {
+		upd = append(upd, firestore.Update{Path: "locale", Value: locale})
+	}
+	_, err := ref.Update(ctx, upd)
+	if isNotFound(err) {
+		_, err = ref.Create(ctx, UserDoc{Email: email, CreatedAt: now, LastSeenAt: now, Locale: locale})
+		if status.Code(err) == codes.AlreadyExists { // created concurrently
+			_, err = ref.Update(ctx, upd)
 		}
-		_, err = ref.Update(ctx, upd)
 	}
 	if err != nil {
 		return fmt.Errorf("firestore touch user %s: %w", uid, err)

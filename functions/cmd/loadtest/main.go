@@ -1,0 +1,240 @@
+// Command loadtest is a load benchmark (not a test) of GET /v1/entitlement and
+// POST /v1/usage/reserve: C concurrent clients for a duration per route against
+// a running api server on the emulators. It prints throughput, p50, p90, p99
+// and errors by code. scripts/loadtest.sh starts a server for it with the rate
+// limits off (they would otherwise throttle one machine's 200 clients).
+//
+//	go run ./cmd/loadtest -base http://127.0.0.1:8081 -clients 200 -duration 30s
+//
+// It needs FIREBASE_AUTH_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST: it signs up
+// one user per client on the Auth emulator and gives them the pro plan (no
+// daily limit), so every reservation is a real grant, not quota_exceeded.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	firebase "firebase.google.com/go/v4"
+	"google.golang.org/api/option"
+
+	api "imageconverter/functions"
+	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/store"
+	"imageconverter/functions/wire"
+)
+
+func main() {
+	base := flag.String("base", envOr("IC_API_BASE", "http://127.0.0.1:8081"), "api base URL")
+	clients := flag.Int("clients", 200, "concurrent clients (one user and device each)")
+	duration := flag.Duration("duration", 30*time.Second, "duration per route")
+	routes := flag.String("routes", "entitlement,reserve", "routes to load: entitlement, reserve")
+	flag.Parse()
+
+	authHost, fsHost := os.Getenv("FIREBASE_AUTH_EMULATOR_HOST"), os.Getenv("FIRESTORE_EMULATOR_HOST")
+	if authHost == "" || fsHost == "" {
+		fail(fmt.Errorf("FIREBASE_AUTH_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST must be set (eval \"$(scripts/stack.sh env)\")"))
+	}
+	project := envOr("GOOGLE_CLOUD_PROJECT", config.DefaultProjectID)
+	ctx := context.Background()
+	fs, err := firestore.NewClient(ctx, project, option.WithoutAuthentication())
+	if err != nil {
+		fail(err)
+	}
+	defer fs.Close()
+	st := store.New(fs)
+	app, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: project}, option.WithoutAuthentication())
+	if err != nil {
+		fail(err)
+	}
+	authc, err := app.Auth(ctx)
+	if err != nil {
+		fail(err)
+	}
+
+	httpc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: *clients * 2, MaxIdleConnsPerHost: *clients * 2}}
+	fmt.Printf("setting up %d users on the Auth emulator...\n", *clients)
+	users := make([]string, *clients)
+	run := time.Now().UnixNano()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	var setupErr atomic.Value
+	for i := range users {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			email := fmt.Sprintf("load-%d-%d@loadtest.example.com", run, i)
+			tok, uid, err := authCall(httpc, authHost, "accounts:signUp", email)
+			if err == nil {
+				// Pro (no daily limit) with the plan claim in the token, as after a purchase.
+				now := time.Now()
+				err = st.SetSubscription(ctx, uid, store.SubscriptionDoc{Plan: wire.PlanPro, Status: wire.StatusActive,
+					CurrentPeriodStart: now, CurrentPeriodEnd: now.AddDate(0, 1, 0), LastPaymentID: "loadtest"})
+			}
+			if err == nil {
+				err = api.MirrorPlanClaim(ctx, authc, uid, wire.PlanPro)
+			}
+			if err == nil {
+				tok, _, err = authCall(httpc, authHost, "accounts:signInWithPassword", email)
+			}
+			if err != nil {
+				setupErr.Store(err)
+			}
+			users[i] = tok
+		}()
+	}
+	wg.Wait()
+	if err, _ := setupErr.Load().(error); err != nil {
+		fail(fmt.Errorf("setup: %w", err))
+	}
+
+	for _, route := range splitComma(*routes) {
+		var mk func(i, n int) (*http.Request, error)
+		switch route {
+		case "entitlement":
+			mk = func(i, n int) (*http.Request, error) {
+				req, err := http.NewRequest("GET", *base+"/v1/entitlement", nil)
+				if err == nil {
+					req.Header.Set(wire.HeaderDeviceID, fmt.Sprintf("load-device-%d", i))
+					req.Header.Set(wire.HeaderDeviceName, "load test")
+				}
+				return req, err
+			}
+		case "reserve":
+			mk = func(i, n int) (*http.Request, error) {
+				b, _ := json.Marshal(wire.ReserveRequest{RunID: fmt.Sprintf("load-%d-%d-%d", run, i, n), Count: 1 + n%10})
+				req, err := http.NewRequest("POST", *base+"/v1/usage/reserve", bytes.NewReader(b))
+				if err == nil {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				return req, err
+			}
+		default:
+			fail(fmt.Errorf("unknown route %q", route))
+		}
+		res := load(httpc, users, *duration, mk)
+		res.print(route, *clients, *duration)
+	}
+}
+
+type result struct {
+	latencies []time.Duration // successful requests
+	errors    map[string]int  // by error code or transport failure
+	elapsed   time.Duration
+}
+
+func load(httpc *http.Client, tokens []string, d time.Duration, mk func(i, n int) (*http.Request, error)) result {
+	var mu sync.Mutex
+	res := result{errors: map[string]int{}}
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, tok := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			errs := map[string]int{}
+			for n := 0; time.Now().Before(deadline); n++ {
+				req, err := mk(i, n)
+				if err != nil {
+					errs["request"]++
+					continue
+				}
+				req.Header.Set("Authorization", "Bearer "+tok)
+				t0 := time.Now()
+				resp, err := httpc.Do(req)
+				if err != nil {
+					errs["transport"]++
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					var e wire.ErrorResponse
+					_ = json.Unmarshal(body, &e)
+					errs[fmt.Sprintf("%d %s", resp.StatusCode, e.Error.Code)]++
+					continue
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			for k, v := range errs {
+				res.errors[k] += v
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+func (r result) print(route string, clients int, d time.Duration) {
+	sort.Slice(r.latencies, func(i, j int) bool { return r.latencies[i] < r.latencies[j] })
+	pct := func(p float64) time.Duration {
+		if len(r.latencies) == 0 {
+			return 0
+		}
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+	}
+	nerr := 0
+	for _, v := range r.errors {
+		nerr += v
+	}
+	fmt.Printf("%-12s clients=%d duration=%s ok=%d errors=%d throughput=%.1f req/s p50=%s p90=%s p99=%s max=%s errorsByCode=%v\n",
+		route, clients, d, len(r.latencies), nerr, float64(len(r.latencies))/r.elapsed.Seconds(),
+		pct(0.50).Round(time.Millisecond), pct(0.90).Round(time.Millisecond), pct(0.99).Round(time.Millisecond),
+		pct(1).Round(time.Millisecond), r.errors)
+}
+
+// authCall signs up or signs in email on the Auth emulator.
+func authCall(c *http.Client, authHost, method, email string) (token, uid string, err error) {
+	b, _ := json.Marshal(map[string]any{"email": email, "password": "loadtest-123", "returnSecureToken": true})
+	resp, err := c.Post("http://"+authHost+"/identitytoolkit.googleapis.com/v1/"+method+"?key=loadtest", "application/json", bytes.NewReader(b))
+	if err != nil {
+		return "", "", fmt.Errorf("%s %s: %w", method, email, err)
+	}
+	defer resp.Body.Close()
+	var out struct{ IDToken, LocalID string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		return "", "", fmt.Errorf("%s %s: status %d %v", method, email, resp.StatusCode, err)
+	}
+	return out.IDToken, out.LocalID, nil
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range bytes.Split([]byte(s), []byte(",")) {
+		if len(p) > 0 {
+			out = append(out, string(p))
+		}
+	}
+	return out
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "loadtest:", err)
+	os.Exit(1)
+}

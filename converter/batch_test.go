@@ -454,3 +454,50 @@ func setTmpfile(on bool) func() {
 	useTmpfile = on
 	return func() { useTmpfile = prev }
 }
+
+// TestCommitRace covers an output that appears between planning and publishing: skip must not touch
+// it, rename must move on to "(1)", overwrite must replace it; in both temporary-file modes.
+func TestCommitRace(t *testing.T) {
+	for _, anon := range []bool{true, false} {
+		for _, policy := range []Existing{ExistingSkip, ExistingRename, ExistingOverwrite} {
+			t.Run(fmt.Sprintf("O_TMPFILE=%v/%s", anon, policy), func(t *testing.T) {
+				defer setTmpfile(anon)()
+				dir := t.TempDir()
+				dst := filepath.Join(dir, "a.webp")
+				must(t, os.WriteFile(dst, []byte("theirs"), 0o644))
+				tmp, err := createTemp(dir, ".webp")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tmp.Write([]byte("ours")); err != nil {
+					t.Fatal(err)
+				}
+				when := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
+				got, err := tmp.commit(dst, when, policy)
+				theirs, _ := os.ReadFile(dst)
+				switch policy {
+				case ExistingSkip:
+					if !errors.Is(err, errOutputExists) || string(theirs) != "theirs" {
+						t.Fatalf("err %v, dst %q", err, theirs)
+					}
+				case ExistingRename:
+					ours, _ := os.ReadFile(filepath.Join(dir, "a (1).webp"))
+					if err != nil || filepath.Base(got) != "a (1).webp" || string(ours) != "ours" || string(theirs) != "theirs" {
+						t.Fatalf("err %v got %s ours %q theirs %q", err, got, ours, theirs)
+					}
+				case ExistingOverwrite:
+					if err != nil || string(theirs) != "ours" {
+						t.Fatalf("err %v dst %q", err, theirs)
+					}
+				}
+				if err == nil {
+					st, _ := os.Stat(got)
+					if !st.ModTime().Equal(when) {
+						t.Fatalf("mtime %v", st.ModTime())
+					}
+				}
+				assertNoTemp(t, dir)
+			})
+		}
+	}
+}

@@ -56,8 +56,9 @@
 // Options.Workers goroutines (default: CPU cores) convert files; a weighted semaphore of
 // Options.PixelBudget pixels (from each header's width×height) keeps huge images from running N at
 // once, and an image above the whole budget runs alone. AVIF gets CPU/Workers encoder threads.
-// Cancelling ctx starts no new file, discards files in flight (no output, no temporary file) and
-// reports the rest as cancelled.
+// Cancelling ctx starts no new file and reports the rest as cancelled; files in flight are discarded
+// (no output, no temporary file). Native encoders can't be interrupted, so Run returns once the files
+// in flight have finished encoding: for WebP a fraction of a second, for a large AVIF a few seconds.
 //
 // onProgress receives Progress at most every ProgressInterval (100 ms) and a final event with
 // Final set; it is never called concurrently. Each event carries the results finished since the

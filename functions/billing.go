@@ -83,9 +83,9 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	tid := tossOrderID(req.OrderID, o.Attempts)
-	tp, err := p.toss.ChargeBilling(ctx, b.BillingKey, toss.BillingChargeRequest{
+	tp, err := p.charge(ctx, b.BillingKey, toss.BillingChargeRequest{
 		CustomerKey: o.CustomerKey, Amount: o.Amount, OrderID: tid, OrderName: o.OrderName,
-	}, "charge-"+tid)
+	})
 	if err != nil {
 		return p.paymentError(ctx, req.OrderID, o.Attempts, err)
 	}

@@ -24,9 +24,7 @@ func init() { addRoutes(registerPaymentRoutes) }
 // token is sent anyway it must belong to the order's user. The effect of such
 // a call is only ever to activate what the order's own user paid for at Toss.
 func registerPaymentRoutes(s *Server, rt *Router) {
-	rt.User("POST /v1/checkout", func(w http.ResponseWriter, r *http.Request, c Caller) error {
-		return withPayments(s, func(p *payments, w http.ResponseWriter, r *http.Request) error { return p.checkout(w, r, c) })(w, r)
-	})
+	rt.User("POST /v1/checkout", userPayments(s, (*payments).checkout))
 	rt.Public("GET /v1/checkout/{orderId}", withPayments(s, (*payments).orderInfo))
 	rt.Public("POST /v1/payments/confirm", withPayments(s, (*payments).confirm))
 	rt.Public("POST /v1/billing/issue", withPayments(s, (*payments).issueBilling))

@@ -308,10 +308,22 @@ func (p *payments) paymentRecord(uid string, o *orderDoc, orderID string, tp *to
 	return d
 }
 
+// charge charges a billing key for Toss order tossOrderID. If Toss says the
+// order id was already approved (a replay after its idempotency record
+// expired), the approved payment is looked up instead of charging again.
+func (p *payments) charge(ctx context.Context, billingKey string, req toss.BillingChargeRequest) (*toss.Payment, error) {
+	tp, err := p.toss.ChargeBilling(ctx, billingKey, req, "charge-"+req.OrderID)
+	if toss.HasCode(err, toss.CodeDuplicatedOrderID) {
+		return p.toss.GetPaymentByOrderID(ctx, req.OrderID)
+	}
+	return tp, err
+}
+
 // verifyPaid checks that Toss's payment is the approved payment of the order.
 func verifyPaid(o *orderDoc, orderID string, tp *toss.Payment) error {
 	if tp.OrderID != orderID || tp.Status != toss.StatusDone {
-		return fmt.Errorf("toss payment %s is %s for order %s, want DONE for %s", tp.PaymentKey, tp.Status, tp.OrderID, orderID)
+		return &Error{Code: wire.CodeInvalidArgument, Message: "This payment does not belong to the order, or it is not completed.",
+			Cause: fmt.Errorf("toss payment %s is %s for order %s, want DONE for %s", tp.PaymentKey, tp.Status, tp.OrderID, orderID)}
 	}
 	if tp.TotalAmount != o.Amount {
 		return &Error{Code: wire.CodeAmountMismatch, Message: "The amount paid does not match the order.",

@@ -507,3 +507,38 @@ func TestSchedulerOnly(t *testing.T) {
 		t.Fatalf("foreign customerKey: %d", status)
 	}
 }
+
+func TestBillingIssueReplaysChargeOnce(t *testing.T) {
+	e := newPayEnv(t, kst(seoulTZ(), 2027, 8, 31, 20))
+	uid, token := e.user("ko")
+	c := e.checkout(token, "pro", modeSubscription)
+	authKey := e.fake.AuthorizeBilling(c.CustomerKey, faketoss.CardOK)
+	var wg sync.WaitGroup
+	codes := make([]int, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _ = e.call("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil)
+		}()
+	}
+	wg.Wait()
+	for i, code := range codes {
+		if code != 200 {
+			t.Errorf("replay %d: %d", i, code)
+		}
+	}
+	if n := len(e.fake.Approvals()); n != 1 {
+		t.Fatalf("charges = %d, want 1", n)
+	}
+	d := e.sub(uid)
+	if !d.AutoRenew || !d.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 9, 30, 20)) {
+		t.Fatalf("subscription = %+v", d)
+	}
+	// Aug 31 anchors the next periods on the 31st: Sep 30 → Oct 31.
+	e.clock.Set(kst(e.seoul, 2027, 9, 27, 20))
+	e.runRenewals()
+	if d := e.sub(uid); !d.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 10, 31, 20)) {
+		t.Fatalf("renewed to %v, want Oct 31", d.CurrentPeriodEnd)
+	}
+}

@@ -201,7 +201,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 	if orderID == "" {
 		return outcome, nil
 	}
-	tp, err := p.toss.ChargeBilling(ctx, key, charge, "charge-"+orderID)
+	tp, err := p.charge(ctx, key, charge)
 	if err != nil {
 		if !toss.Declined(err) {
 			// Unknown outcome: the order stays "charging"; after the lease a

@@ -180,8 +180,8 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 	if _, err := p.orders().Doc(id).Create(ctx, o); err != nil {
 		return fmt.Errorf("firestore create order: %w", err)
 	}
-	tp, err := p.toss.ChargeBilling(ctx, bill.BillingKey, toss.BillingChargeRequest{
-		CustomerKey: bill.CustomerKey, Amount: amount, OrderID: id, OrderName: o.OrderName}, "charge-"+id)
+	tp, err := p.charge(ctx, bill.BillingKey, toss.BillingChargeRequest{
+		CustomerKey: bill.CustomerKey, Amount: amount, OrderID: id, OrderName: o.OrderName})
 	if err != nil {
 		return p.paymentError(ctx, id, 0, err)
 	}

@@ -91,6 +91,16 @@ func (c *Client) GetPayment(ctx context.Context, paymentKey string) (*Payment, e
 	return &p, nil
 }
 
+// GetPaymentByOrderID looks a payment up by our order id
+// (GET /v1/payments/orders/{orderId}).
+func (c *Client) GetPaymentByOrderID(ctx context.Context, orderID string) (*Payment, error) {
+	var p Payment
+	if err := c.do(ctx, http.MethodGet, "/v1/payments/orders/"+url.PathEscape(orderID), nil, "", &p); err != nil {
+		return nil, fmt.Errorf("toss get payment of order %s: %w", orderID, err)
+	}
+	return &p, nil
+}
+
 // Cancel cancels (refunds) a payment, fully when req.CancelAmount is 0
 // (POST /v1/payments/{paymentKey}/cancel).
 func (c *Client) Cancel(ctx context.Context, paymentKey string, req CancelRequest, idemKey string) (*Payment, error) {

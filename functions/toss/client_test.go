@@ -306,3 +306,22 @@ func TestTimeFormats(t *testing.T) {
 		t.Fatalf("marshal = %s", b)
 	}
 }
+
+func TestDuplicatedOrderIsNotADecline(t *testing.T) {
+	f, _, c := newFake(t)
+	ctx := context.Background()
+	b, _ := c.IssueBillingKey(ctx, toss.IssueBillingKeyRequest{AuthKey: f.AuthorizeBilling("cus-d", faketoss.CardOK), CustomerKey: "cus-d"}, "i")
+	req := toss.BillingChargeRequest{CustomerKey: "cus-d", Amount: 4900, OrderID: "dup-1", OrderName: "Basic"}
+	first, err := c.ChargeBilling(ctx, b.BillingKey, req, "k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ChargeBilling(ctx, b.BillingKey, req, "k2")
+	if !toss.HasCode(err, toss.CodeDuplicatedOrderID) || toss.Declined(err) {
+		t.Fatalf("err = %v (declined %v)", err, toss.Declined(err))
+	}
+	p, err := c.GetPaymentByOrderID(ctx, "dup-1")
+	if err != nil || p.PaymentKey != first.PaymentKey {
+		t.Fatalf("lookup by order: %+v %v", p, err)
+	}
+}

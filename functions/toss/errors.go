@@ -61,14 +61,15 @@ func HasCode(err error, code string) bool {
 // or account was refused, invalid, over a limit, or the card company had a
 // temporary error. Such a request changed nothing, so a later attempt (with a
 // new Idempotency-Key) is safe. Network errors and 5xx are NOT declines: the
-// outcome is unknown until the payment is looked up.
+// outcome is unknown until the payment is looked up. Neither is
+// DUPLICATED_ORDER_ID: that order id was already approved (look it up).
 func Declined(err error) bool {
 	e, ok := AsError(err)
 	if !ok || e.Status >= 500 {
 		return false
 	}
 	switch {
-	case e.Code == CodeProviderError, e.Code == CodeNotFoundPaymentSession, e.Code == CodeDuplicatedOrderID:
+	case e.Code == CodeProviderError, e.Code == CodeNotFoundPaymentSession:
 		return true
 	case strings.HasPrefix(e.Code, "REJECT_"), strings.HasPrefix(e.Code, "INVALID_CARD"),
 		strings.HasPrefix(e.Code, "EXCEED_"), strings.HasPrefix(e.Code, "INVALID_STOPPED"),

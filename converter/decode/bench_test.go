@@ -145,3 +145,16 @@ func TestJPEGMatchesStdlib(t *testing.T) {
 	}
 	t.Logf("mean abs diff %.3f, worst %d", mean, worst)
 }
+
+// BenchmarkJPEGTurboFit1080 decodes the photo for a 1920x1080 box (the app's "fit for screens" resize):
+// libjpeg-turbo's scaled IDCT does part of the shrinking.
+func BenchmarkJPEGTurboFit1080(b *testing.B) {
+	data, _ := benchPhoto(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := DecodeBytes(data, Options{FitWidth: 1920, FitHeight: 1080}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

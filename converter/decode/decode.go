@@ -29,6 +29,31 @@ type Options struct {
 	KeepMetadata bool
 	// MaxPixels refuses larger declared dimensions before any pixel is decoded (0 = DefaultMaxPixels).
 	MaxPixels int64
+	// FitWidth, FitHeight (optional, 0 = no bound on that side) tell that the caller will shrink the
+	// picture to fit this box after decoding (never enlarging). A JPEG may then be decoded at 1/2, 1/4 or
+	// 1/8 scale by libjpeg-turbo's scaled IDCT — never below the size the fit will produce — so the
+	// resize starts from up to 64× fewer pixels. Other formats ignore them. The result is still at
+	// least as large as the fitted size, so the caller's resize stays the one that sets the final size.
+	FitWidth, FitHeight int
+}
+
+// jpegScaleDenom picks the largest libjpeg-turbo scale 1/d (d in 8, 4, 2) that keeps a w x h picture
+// (as displayed) at least as large as fitting it into fitW x fitH will make it; 1 when no box is set
+// or the picture already fits.
+func jpegScaleDenom(w, h, fitW, fitH int) int {
+	f := 1.0
+	if fitW > 0 && w > fitW {
+		f = min(f, float64(fitW)/float64(w))
+	}
+	if fitH > 0 && h > fitH {
+		f = min(f, float64(fitH)/float64(h))
+	}
+	for _, d := range []int{8, 4, 2} {
+		if float64(d)*f <= 1 { // w/d >= w*f: the scaled picture is still no smaller than the fitted one
+			return d
+		}
+	}
+	return 1
 }
 
 // Image is a decoded picture ready for the encoder.
@@ -94,7 +119,7 @@ func check(r io.ReadSeeker, opts Options) (Config, int64, error) {
 }
 
 func decodeChecked(data []byte, cfg Config, maxPx int64, opts Options) (*Image, error) {
-	b, m, o, needICC, err := decodePixels(data, cfg, maxPx)
+	b, m, o, needICC, err := decodePixels(data, cfg, maxPx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -135,12 +160,17 @@ func decodeChecked(data []byte, cfg Config, maxPx int64, opts Options) (*Image, 
 
 // decodePixels runs the format's decoder. It returns the pixels, the container metadata, the
 // orientation still to apply, and whether an embedded ICC profile still has to be honoured.
-func decodePixels(data []byte, cfg Config, maxPx int64) (*buf, rawMeta, int, bool, error) {
+func decodePixels(data []byte, cfg Config, maxPx int64, opts Options) (*buf, rawMeta, int, bool, error) {
 	switch cfg.Format {
 	case FormatJPEG:
 		m := jpegMeta(data)
-		b, needICC, err := decodeJPEG(data, m, maxPx)
-		return b, m, meta.Orientation(m.EXIF), needICC, err
+		o := meta.Orientation(m.EXIF)
+		w, h := cfg.Width, cfg.Height
+		if o >= 5 { // the box applies to the picture as displayed
+			w, h = h, w
+		}
+		b, needICC, err := decodeJPEG(data, m, maxPx, jpegScaleDenom(w, h, opts.FitWidth, opts.FitHeight))
+		return b, m, o, needICC, err
 	case FormatWebP:
 		m := webpMeta(data)
 		b, err := decodeWebP(data, maxPx)

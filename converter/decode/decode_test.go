@@ -365,3 +365,40 @@ func TestHEIFOrientation(t *testing.T) {
 		}
 	}
 }
+
+// TestJPEGFitScaling: with a fit box, a JPEG comes out at the largest DCT scale that is still at least
+// the fitted size; orientation is taken into account; other formats are untouched.
+func TestJPEGFitScaling(t *testing.T) {
+	tests := []struct {
+		file         string
+		fitW, fitH   int
+		wantW, wantH int
+	}{
+		{"jpeg_photo.jpg", 0, 0, 280, 184},     // no box: full size
+		{"jpeg_photo.jpg", 400, 400, 280, 184}, // already fits
+		{"jpeg_photo.jpg", 60, 0, 70, 46},      // 1/4: 70 ≥ 60; 1/8 (35) would be too small
+		{"jpeg_photo.jpg", 35, 0, 35, 23},      // exactly 1/8
+		{"jpeg_photo.jpg", 200, 100, 280, 184}, // height decides: 100/184 > 1/2, so full size
+		{"jpeg_photo.jpg", 140, 90, 140, 92},   // 90/184 < 1/2: half size
+		{"jpeg_gps_exif.jpg", 100, 0, 140, 92}, // stored 184x280, displayed 280x184
+		{"png_rgba.png", 10, 10, 60, 40},       // not a JPEG: full size
+		{"jpeg_cmyk_icc.jpg", 30, 0, 30, 20},   // CMYK scaled too
+	}
+	for _, tc := range tests {
+		img, err := decodeFile(t, tc.file, Options{FitWidth: tc.fitW, FitHeight: tc.fitH})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		if b := img.Pixels.Bounds(); b.Dx() != tc.wantW || b.Dy() != tc.wantH {
+			t.Errorf("%s fit %dx%d: got %dx%d, want %dx%d", tc.file, tc.fitW, tc.fitH, b.Dx(), b.Dy(), tc.wantW, tc.wantH)
+		}
+	}
+	// Scaled pixels are the picture, not garbage: the CMYK red patch at 1/2 scale keeps its colour.
+	img, err := decodeFile(t, "jpeg_cmyk_icc.jpg", Options{FitWidth: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := px(img.Pixels, 5, 5); !near(got, color.NRGBA{237, 39, 45, 255}, 8) {
+		t.Errorf("scaled CMYK red patch = %v", got)
+	}
+}

@@ -41,7 +41,7 @@ import (
 // no YCbCr→RGBA pass in Go. CMYK/YCCK files are decoded to CMYK and converted with their ICC profile, or
 // a plain formula without one. It returns the pixels and whether they still need the ICC profile applied
 // (never for CMYK: that conversion already used it).
-func decodeJPEG(data []byte, m rawMeta, maxPx int64) (*buf, bool, error) {
+func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, error) {
 	h := C.tjInitDecompress()
 	if h == nil {
 		return nil, false, errors.New("libjpeg-turbo: cannot create a decompressor")
@@ -58,6 +58,10 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64) (*buf, bool, error) {
 		return nil, false, newErr(ErrTooLarge, "The image is too large", nil)
 	}
 	cmyk := cs == C.TJCS_CMYK || cs == C.TJCS_YCCK
+	if denom > 1 {
+		// TJSCALED: ceil(size / denom). Asking for exactly that size makes TurboJPEG pick scale 1/denom.
+		w, hh = (w+C.int(denom)-1)/C.int(denom), (hh+C.int(denom)-1)/C.int(denom)
+	}
 	b := newBuf(int(w), int(hh), false)
 	dst := b.pix             // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
 	pf := C.int(C.TJPF_RGBA) // libjpeg-turbo fills A with 0xFF

@@ -138,8 +138,8 @@ func (st *stack) reopen(t *testing.T, device, path string, clock *fakeClock) *cl
 }
 
 // admin runs the backend's admin command (functions/cmd/admin) against the
-// emulators, e.g. admin(t, "grant", "-uid", uid, "-plan", "basic").
-// IC_ADMIN_BIN names a prebuilt binary; otherwise it is built once.
+// emulators, e.g. admin(t, "grant", "-email", e, "-plan", "basic"). It uses
+// IC_ADMIN_BIN, else the binary scripts/stack.sh built, else builds it once.
 func (st *stack) admin(t *testing.T, args ...string) string {
 	t.Helper()
 	bin := adminBin(t, st.repoRoot)
@@ -161,6 +161,14 @@ var (
 
 func adminBin(t *testing.T, root string) string {
 	if p := os.Getenv("IC_ADMIN_BIN"); p != "" {
+		return p
+	}
+	// scripts/stack.sh builds it into $IC_LOCAL_DIR/bin (default .local/bin).
+	local := os.Getenv("IC_LOCAL_DIR")
+	if local == "" {
+		local = filepath.Join(root, ".local")
+	}
+	if p := filepath.Join(local, "bin", "admin"); fileExists(p) {
 		return p
 	}
 	adminOnce.Do(func() {
@@ -193,4 +201,9 @@ func ctxT(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }

@@ -402,3 +402,31 @@ func TestJPEGFitScaling(t *testing.T) {
 		t.Errorf("scaled CMYK red patch = %v", got)
 	}
 }
+
+// TestTruncatedAnywhere cuts every good corpus file at several points: each cut must give an error of a
+// known kind with a readable message (or, rarely, a picture when only trailing metadata was lost), never
+// a panic or a library's abort.
+func TestTruncatedAnywhere(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpus, "*"))
+	for _, p := range files {
+		name := filepath.Base(p)
+		if strings.HasPrefix(name, "bad_") || strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".md") {
+			continue
+		}
+		data := mustRead(t, name)
+		for _, frac := range []int{1, 10, 30, 50, 70, 90, 99} {
+			cut := data[:len(data)*frac/100]
+			_, err := DecodeBytes(cut, Options{})
+			if err == nil {
+				continue
+			}
+			if !isKind(err) {
+				t.Errorf("%s cut at %d%%: error of no known kind: %v", name, frac, err)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Msg == "" || strings.Contains(e.Msg, "%!") {
+				t.Errorf("%s cut at %d%%: no person-readable message: %v", name, frac, err)
+			}
+		}
+	}
+}

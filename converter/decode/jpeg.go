@@ -73,6 +73,11 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, err
 		s := C.GoString(&msg[0])
 		// A warning is usually harmless (extraneous bytes between markers is common in camera files), but
 		// a premature end means the bottom of the picture is missing: say so instead of writing grey rows.
+		// Any failure or warning with the end-of-image marker missing is a cut-off file: libjpeg-turbo
+		// then complains about whatever it met last (a Huffman table, a marker length), not the end.
+		if !hasEOI(data) {
+			return nil, false, truncated(FormatJPEG, errors.New(s))
+		}
 		if rc < 0 || strings.Contains(s, "Premature end") {
 			return nil, false, jpegErr(s)
 		}
@@ -94,4 +99,15 @@ func jpegErr(s string) error {
 		return newErr(ErrUnsupported, "This JPEG uses a feature this app cannot read", errors.New(s))
 	}
 	return corrupt(FormatJPEG, "is damaged", errors.New(s))
+}
+
+// hasEOI reports whether the end-of-image marker is near the end (some writers append a few bytes).
+func hasEOI(data []byte) bool {
+	tail := data[max(0, len(data)-64):]
+	for i := len(tail) - 2; i >= 0; i-- {
+		if tail[i] == 0xFF && tail[i+1] == 0xD9 {
+			return true
+		}
+	}
+	return false
 }

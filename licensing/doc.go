@@ -26,6 +26,7 @@
 //	Refresh(ctx) error                        fetch the entitlement now ("Refresh" button, after a purchase)
 //	EnsureFresh(ctx) error                    fetch it only when stale (start-up, window focus)
 //	PlanChanged()                             mark it stale after checkout/cancel/resume
+//	Plans() / FetchPlans(ctx)                 the plans table (built in; fetched at most daily for the plans screen)
 //	Devices(ctx) / RemoveDevice(ctx, id)      the account's computers (Current marks this one)
 //	Call(ctx, method, path, body, out) error  any other authenticated route (checkout, cancel, resume)
 //	Decide(policy.Request) policy.Decision    what a drop may convert now, what is queued, why

@@ -39,6 +39,13 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 	if r := a.CanUseFormat("avif"); r == nil || r.UpgradeTo != wire.PlanBasic {
 		t.Errorf("free plan allows avif: %+v", r)
 	}
+	plans, err := a.FetchPlans(ctx)
+	if err != nil || len(plans) < 3 || plans.Lookup(wire.PlanBasic).PriceKRW != 4900 {
+		t.Fatalf("plans: %+v %v", plans, err)
+	}
+	if _, err := a.FetchPlans(ctx); err != nil || a.calls.get("GET /v1/plans") != 1 {
+		t.Errorf("plans fetched %d times in a minute", a.calls.get("GET /v1/plans"))
+	}
 	if d := a.Decide(policy.Request{Format: "webp", IncludesDirs: true, Files: 4}); d.Allowed != 0 || d.Refusals[0].Code != policy.CodeFolders {
 		t.Errorf("free plan allows folders: %+v", d)
 	}

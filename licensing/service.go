@@ -112,6 +112,8 @@ type state struct {
 	DevKeys     wire.JWKS             `json:"devKeys"`    // keys learned from a local API only
 	PlanChanged bool                  `json:"planChanged"`
 	PrevUser    string                `json:"prevUser,omitempty"` // signed out with Ledger entries unsent
+	Plans       []wire.Plan           `json:"plans,omitempty"`    // last GET /v1/plans
+	PlansAt     time.Time             `json:"plansAt"`
 }
 
 type info struct {
@@ -182,14 +184,46 @@ func New(opts Options) (*Service, error) {
 		}
 	}
 	s.savedSeen = s.st.LastSeen
+	if len(s.st.Plans) > 0 && opts.Plans == nil {
+		s.plans = s.st.Plans
+	}
 	return s, nil
 }
 
 // DeviceID returns this computer's id as the server knows it.
 func (s *Service) DeviceID() string { return s.device.ID }
 
-// Plans returns the plans table the policy uses.
-func (s *Service) Plans() policy.Plans { return s.plans }
+// Plans returns the plans table the policy uses: the last one fetched from
+// the server, else the built-in SPEC §2 table.
+func (s *Service) Plans() policy.Plans {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.plans
+}
+
+// FetchPlans gets the plans table (GET /v1/plans, no sign-in needed) for the
+// plans screen, at most once a day; offline it answers the cached table.
+// Admins edit plans in Firestore, so prices and limits shown come from here.
+func (s *Service) FetchPlans(ctx context.Context) (policy.Plans, error) {
+	s.mu.Lock()
+	fresh := len(s.st.Plans) > 0 && s.now().Sub(s.st.PlansAt) < refreshAfter
+	s.mu.Unlock()
+	if fresh {
+		return s.Plans(), nil
+	}
+	resp, err := s.api.Plans(ctx)
+	if err != nil || len(resp.Plans) == 0 {
+		if err == nil {
+			err = errors.New("empty plans table")
+		}
+		return s.Plans(), s.failed(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.plans = resp.Plans
+	s.st.Plans, s.st.PlansAt = resp.Plans, s.now()
+	return s.plans, s.save()
+}
 
 // save writes the state; call with s.mu held.
 func (s *Service) save() error {
@@ -248,7 +282,7 @@ func (s *Service) startSession(ctx context.Context, sess *firebaseauth.Session) 
 		// Another account: nothing of the previous one carries over, except
 		// the unsent runs of this same account from before a sign-out.
 		old := s.st
-		s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys}
+		s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys, Plans: old.Plans, PlansAt: old.PlansAt}
 		if old.PrevUser == sess.UserID {
 			s.st.Ledger = old.Ledger
 		}
@@ -271,7 +305,7 @@ func (s *Service) SignOut() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.st
-	s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys}
+	s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys, Plans: old.Plans, PlansAt: old.PlansAt}
 	if old.Session != nil && len(old.Ledger.pending()) > 0 {
 		// Unsent runs wait for the same account's next sign-in.
 		s.st.PrevUser, s.st.Ledger = old.Session.UserID, old.Ledger
@@ -558,7 +592,8 @@ func (s *Service) Status() Status {
 	}
 	s.mu.Unlock()
 
-	plan, limits, reason := wire.PlanFree, s.plans.Free(), ""
+	plans := s.Plans()
+	plan, limits, reason := wire.PlanFree, plans.Free(), ""
 	var ent entitlement.Entitlement
 	switch {
 	case sess == nil:
@@ -577,7 +612,7 @@ func (s *Service) Status() Status {
 		case err == nil && ent.UserID != sess.UserID:
 			reason = ReasonOtherAccount
 		case err == nil:
-			if s.known(ent.Plan) {
+			if known(plans, ent.Plan) {
 				plan, limits = ent.Plan, ent.Limits
 			} else {
 				reason = ReasonUnknownPlan
@@ -610,7 +645,7 @@ func (s *Service) Status() Status {
 		st.GraceDaysLeft = int(math.Ceil(ent.ExpiresAt.Sub(from).Hours() / 24))
 	}
 	st.Plan, st.Limits, st.Reason, st.ReasonMessage = plan, limits, reason, reasonMessages[reason]
-	st.PlanName = s.plans.Lookup(plan).Name
+	st.PlanName = plans.Lookup(plan).Name
 
 	s.mu.Lock()
 	led := &s.st.Ledger
@@ -626,8 +661,8 @@ func (s *Service) Status() Status {
 	return st
 }
 
-func (s *Service) known(plan string) bool {
-	for _, p := range s.plans {
+func known(plans policy.Plans, plan string) bool {
+	for _, p := range plans {
 		if p.ID == plan {
 			return true
 		}
@@ -674,21 +709,21 @@ func (s *Service) RemoveDevice(ctx context.Context, id string) error {
 func (s *Service) Decide(req policy.Request) policy.Decision {
 	st := s.Status()
 	req.Remaining = st.Remaining
-	return policy.Decide(st.Plan, st.Limits, s.plans, req)
+	return policy.Decide(st.Plan, st.Limits, s.Plans(), req)
 }
 
 // CanUseFormat, CanUseFolders, CanUseSchedules and CanScan return nil when the
 // effective plan allows the feature, else the refusal to show.
 func (s *Service) CanUseFormat(format string) *policy.Refusal {
-	return policy.Format(s.Status().Limits, s.plans, format)
+	return policy.Format(s.Status().Limits, s.Plans(), format)
 }
 func (s *Service) CanUseFolders() *policy.Refusal {
-	return policy.Folders(s.Status().Limits, s.plans)
+	return policy.Folders(s.Status().Limits, s.Plans())
 }
 func (s *Service) CanUseSchedules() *policy.Refusal {
-	return policy.Schedules(s.Status().Limits, s.plans)
+	return policy.Schedules(s.Status().Limits, s.Plans())
 }
-func (s *Service) CanScan() *policy.Refusal { return policy.Scan(s.Status().Limits, s.plans) }
+func (s *Service) CanScan() *policy.Refusal { return policy.Scan(s.Status().Limits, s.Plans()) }
 
 // Call sends an authenticated request to another route of the functions API
 // (checkout, subscription cancel/resume) with the same token refresh, retry

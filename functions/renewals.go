@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/firestore"
@@ -43,7 +44,12 @@ type RenewalReport struct {
 	Errors   int `json:"errors"`   // left for the next run (Toss or Firestore unavailable)
 }
 
-const maxRenewalsPerRun = 500
+// maxRenewalsPerRun bounds one run (the rest are picked up by the next);
+// renewalWorkers is how many are charged at once.
+const (
+	maxRenewalsPerRun = 500
+	renewalWorkers    = 8
+)
 
 func (p *payments) runRenewals(w http.ResponseWriter, r *http.Request) error {
 	rep, err := p.renewDue(r.Context())
@@ -71,24 +77,40 @@ func (p *payments) renewDue(ctx context.Context) (RenewalReport, error) {
 		uids = append(uids, snap.Ref.ID)
 	}
 	rep.Due = len(uids)
+	// A few renewals at a time: a Toss approval waits on the card company
+	// (often a second or more), and each user's renewal is independent.
+	var mu sync.Mutex
+	sem := make(chan struct{}, renewalWorkers)
+	var wg sync.WaitGroup
 	for _, uid := range uids {
-		out, err := p.renewOne(ctx, uid)
-		if err != nil {
-			log.Printf("renewals: %s: %v", uid, err)
-			rep.Errors++
-			continue
+		if ctx.Err() != nil {
+			break // out of time: the rest stay due for the next run
 		}
-		switch out {
-		case renewCharged:
-			rep.Charged++
-		case renewDeclined:
-			rep.Declined++
-		case renewEnded:
-			rep.Ended++
-		default:
-			rep.Skipped++
-		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(uid string) {
+			defer func() { <-sem; wg.Done() }()
+			out, err := p.renewOne(ctx, uid)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				log.Printf("renewals: %s: %v", uid, err)
+				rep.Errors++
+				return
+			}
+			switch out {
+			case renewCharged:
+				rep.Charged++
+			case renewDeclined:
+				rep.Declined++
+			case renewEnded:
+				rep.Ended++
+			default:
+				rep.Skipped++
+			}
+		}(uid)
 	}
+	wg.Wait()
 	return rep, nil
 }
 

@@ -325,6 +325,13 @@ func TestDevicesRaceAndDeviceLimit(t *testing.T) {
 			t.Error("this computer not marked current")
 		}
 	}
+	// The removed computer learns it at its next refresh and drops to Free.
+	if err := b.Refresh(ctx); ErrorCode(err) != string(wire.CodeDeviceLimit) {
+		t.Fatalf("removed device refresh: %v", err)
+	}
+	if s := b.Status(); s.Plan != wire.PlanFree || s.Reason != ReasonDeviceLimit {
+		t.Errorf("removed device: plan=%s reason=%s", s.Plan, s.Reason)
+	}
 }
 
 func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {

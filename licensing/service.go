@@ -388,7 +388,16 @@ func (s *Service) Refresh(ctx context.Context) error {
 	}
 	resp, meta, err := s.api.Entitlement(ctx)
 	if err != nil {
-		return s.failed(err)
+		err = s.failed(err)
+		if ErrorCode(err) == string(wire.CodeDeviceLimit) {
+			// The server no longer counts this computer among the account's
+			// (removed from another one): its cached entitlement ends now.
+			s.mu.Lock()
+			s.st.Token = ""
+			_ = s.save()
+			s.mu.Unlock()
+		}
+		return err
 	}
 	if err := s.ensureKeys(ctx, resp.Entitlement); err != nil {
 		return s.failed(err)

@@ -111,6 +111,7 @@ func TestDecodeCorpus(t *testing.T) {
 		{file: "png_exif_orient8.png", format: FormatPNG, stored: [2]int{40, 60}, patches: &refPatches},
 		{file: "bad_png_named.jpg", format: FormatPNG, stored: [2]int{60, 40}, patches: &refPatches, alpha: true},
 		{file: "gif_still.gif", format: FormatGIF, stored: [2]int{60, 40}, patches: &refPatches},
+		{file: "gif_no_trailer.gif", format: FormatGIF, stored: [2]int{60, 40}, patches: &refPatches},
 		{file: "bmp_24bit.bmp", format: FormatBMP, stored: [2]int{60, 40}, patches: &refPatches},
 		{file: "tiff_lzw.tif", format: FormatTIFF, stored: [2]int{60, 40}, patches: &refPatches},
 		{file: "tiff_orient6.tif", format: FormatTIFF, stored: [2]int{40, 60}, patches: &refPatches},

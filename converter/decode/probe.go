@@ -280,6 +280,9 @@ func gifFrames(r *bufio.Reader) (int, error) {
 	for {
 		b, err := r.ReadByte()
 		if err != nil {
+			if frames > 0 { // many writers leave out the trailer; the decoder judges a cut-off frame
+				return frames, nil
+			}
 			return frames, err
 		}
 		switch b {
@@ -307,10 +310,10 @@ func gifFrames(r *bufio.Reader) (int, error) {
 				}
 			}
 			if _, err := r.ReadByte(); err != nil { // LZW minimum code size
-				return frames, err
+				return frames, nil
 			}
 			if err := skipSubBlocks(r); err != nil {
-				return frames, err
+				return frames, nil // frame data cut short: gif.Decode reports it as such
 			}
 		default:
 			// Garbage after the first frame: the stdlib decoder stops there too; one frame is still one.

@@ -88,6 +88,8 @@ exiftool -q -overwrite_original -n -Orientation=8 -XMP-dc:Title='corpus png' png
 
 # --- GIF, BMP, TIFF ---
 IM "$tmp/ref.png" gif_still.gif
+# The same without the trailer byte: many writers leave it out, and readers accept it.
+head -c -1 gif_still.gif >gif_no_trailer.gif
 IM -delay 20 "$tmp/ref.png" \( "$tmp/ref.png" -flop \) -loop 0 gif_animated.gif
 IM "$tmp/ref.png" BMP3:bmp_24bit.bmp
 IM "$tmp/ref.png" -compress lzw tiff_lzw.tif

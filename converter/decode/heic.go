@@ -60,6 +60,8 @@ static size_t ic_heif_meta(ic_heif *a, const char *type, const char *ctype, void
 	return 0;
 }
 
+static void ic_heif_init(void) { heif_init(NULL); }
+
 static void ic_heif_close(ic_heif *a) {
 	if (a->img) heif_image_release(a->img);
 	if (a->h) heif_image_handle_release(a->h);
@@ -73,6 +75,12 @@ import (
 	"errors"
 	"unsafe"
 )
+
+func init() {
+	// libheif loads its decoder plugins in heif_init; doing it once here keeps concurrent first decodes
+	// from racing on its lazy initialisation.
+	C.ic_heif_init()
+}
 
 // decodeHEIC decodes the primary image of a HEIC/HEIF with the system libheif (libde265 inside).
 // Orientation is already applied by libheif (irot/imir), so the EXIF orientation must not be applied again.

@@ -161,6 +161,13 @@ func TestTamperedAndCopiedEntitlement(t *testing.T) {
 	}
 	a.mu.Lock()
 	genuine := a.st.Token
+	// Keychain items must stay small (Windows Credential Manager: 2,560 bytes).
+	for _, key := range []string{sessionKey, entitlementKey} {
+		t.Logf("keychain item %s: %d bytes", key, len(a.written[key]))
+		if n := len(a.written[key]); n == 0 || n > 1500 {
+			t.Errorf("keychain item %s is %d bytes", key, n)
+		}
+	}
 	a.mu.Unlock()
 
 	// Tampered: change "basic" to "pro" inside the payload.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -56,7 +57,9 @@ func ReasonMessage(r string) string { return reasonMessages[r] }
 const (
 	clockTolerance = 5 * time.Minute // NTP corrections are not "setting the clock back"
 	refreshAfter   = 24 * time.Hour  // SPEC §5: refresh the entitlement when older than a day
-	stateKey       = "state"
+	sessionKey     = "session"       // keychain item of sessionPart
+	entitlementKey = "entitlement"   // keychain item of entitlementPart
+	localKey       = "local"         // key of localPart in the state file
 )
 
 // Options builds a Service. Only Config is needed; the rest has defaults and
@@ -64,6 +67,7 @@ const (
 type Options struct {
 	Config      Config
 	Store       secrets.Store           // nil: the OS keychain, or a 0600 file when there is none
+	StatePath   string                  // "": <user config dir>/<app>/state.json (ledger and caches)
 	DeviceID    string                  // nil: deviceid.ID()
 	DeviceName  string                  // "": the host name
 	Clock       func() time.Time        // nil: time.Now
@@ -79,7 +83,9 @@ type Options struct {
 type Service struct {
 	cfg      Config
 	store    secrets.Store
-	storeErr error // why the keychain was not used (file fallback)
+	storeErr error         // why the keychain was not used (file fallback)
+	local    *secrets.File // the state file (not secret, may grow)
+	written  map[string]string
 	device   apiclient.Device
 	clock    func() time.Time
 	auth     *firebaseauth.Client
@@ -98,22 +104,51 @@ type Service struct {
 	savedSeen time.Time
 }
 
-// state is what survives restarts, saved as JSON in the secrets store.
+// state is what survives restarts. It is saved in three parts, because OS
+// keychains take only small values (Windows Credential Manager: 2,560
+// bytes): the sign-in and the entitlement (each well under 2 KB) in the
+// keychain, and the growing rest — quota ledger, plans, learned dev keys —
+// in a 0600 file next to the config.
 type state struct {
-	Session     *firebaseauth.Session `json:"session,omitempty"` // user id, email, refresh token
-	Token       string                `json:"entitlement,omitempty"`
-	Info        info                  `json:"info"`
-	FetchedAt   time.Time             `json:"fetchedAt"` // trusted time of the last successful refresh
-	LastSeen    time.Time             `json:"lastSeen"`  // latest trusted time ever seen
-	Skew        time.Duration         `json:"skew"`      // server time − local clock at the last refresh
-	NeedOnline  bool                  `json:"needOnline"`
-	Ledger      ledger                `json:"ledger"`
-	AnonLedger  ledger                `json:"anonLedger"` // signed-out (free plan) runs
-	DevKeys     wire.JWKS             `json:"devKeys"`    // keys learned from a local API only
-	PlanChanged bool                  `json:"planChanged"`
-	PrevUser    string                `json:"prevUser,omitempty"` // signed out with Ledger entries unsent
-	Plans       []wire.Plan           `json:"plans,omitempty"`    // last GET /v1/plans
-	PlansAt     time.Time             `json:"plansAt"`
+	sessionPart
+	entitlementPart
+	localPart
+}
+
+// sessionPart is keychain item "session".
+type sessionPart struct {
+	Session *firebaseauth.Session `json:"session,omitempty"` // user id, email, refresh token
+}
+
+// entitlementPart is keychain item "entitlement": the token with the times
+// that guard it, so a clock set back cannot be hidden by deleting a file.
+type entitlementPart struct {
+	Token      string        `json:"entitlement,omitempty"`
+	Info       info          `json:"info"`
+	FetchedAt  time.Time     `json:"fetchedAt"` // trusted time of the last successful refresh
+	LastSeen   time.Time     `json:"lastSeen"`  // latest trusted time ever seen
+	Skew       time.Duration `json:"skew"`      // server time − local clock at the last refresh
+	NeedOnline bool          `json:"needOnline"`
+}
+
+// localPart is the state file.
+type localPart struct {
+	Ledger      ledger      `json:"ledger"`
+	AnonLedger  ledger      `json:"anonLedger"` // signed-out (free plan) runs
+	DevKeys     wire.JWKS   `json:"devKeys"`    // keys learned from a local API only
+	PlanChanged bool        `json:"planChanged"`
+	PrevUser    string      `json:"prevUser,omitempty"` // signed out with Ledger entries unsent
+	Plans       []wire.Plan `json:"plans,omitempty"`    // last GET /v1/plans
+	PlansAt     time.Time   `json:"plansAt"`
+}
+
+// keptAcrossAccounts is what the computer keeps when the account changes:
+// the clock guard, the signed-out ledger and the caches.
+func (st state) keptAcrossAccounts() state {
+	var n state
+	n.LastSeen, n.Skew = st.LastSeen, st.Skew
+	n.AnonLedger, n.DevKeys, n.Plans, n.PlansAt = st.AnonLedger, st.DevKeys, st.Plans, st.PlansAt
+	return n
 }
 
 type info struct {
@@ -143,13 +178,18 @@ func New(opts Options) (*Service, error) {
 		}
 		s.trusted = keys
 	}
-	if s.store == nil {
-		path, err := secrets.DefaultFallbackPath(s.cfg.AppName)
-		if err != nil {
-			return nil, err
-		}
-		s.store, s.storeErr = secrets.Open(s.cfg.AppName, path)
+	fallback, err := secrets.DefaultFallbackPath(s.cfg.AppName)
+	if err != nil && (s.store == nil || opts.StatePath == "") {
+		return nil, err
 	}
+	if s.store == nil {
+		s.store, s.storeErr = secrets.Open(s.cfg.AppName, fallback)
+	}
+	statePath := opts.StatePath
+	if statePath == "" {
+		statePath = filepath.Join(filepath.Dir(fallback), "state.json")
+	}
+	s.local = &secrets.File{Path: statePath}
 	id := opts.DeviceID
 	if id == "" {
 		var err error
@@ -172,15 +212,25 @@ func New(opts Options) (*Service, error) {
 	s.auth = &firebaseauth.Client{APIKey: s.cfg.FirebaseAPIKey, EmulatorHost: s.cfg.AuthEmulatorHost, HTTP: httpc}
 	s.api = &apiclient.Client{BaseURL: s.cfg.APIBase, HTTP: httpc, Tokens: tokens{s}, Device: s.device, Backoff: opts.Backoff}
 
-	raw, err := s.store.Get(stateKey)
-	switch {
-	case errors.Is(err, secrets.ErrNotFound):
-	case err != nil:
-		return nil, &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
-	default:
-		if err := json.Unmarshal([]byte(raw), &s.st); err != nil {
-			// A damaged state only loses the cached sign-in; start clean.
-			s.st = state{}
+	s.written = map[string]string{}
+	for _, part := range []struct {
+		store secrets.Store
+		key   string
+		into  any
+	}{
+		{s.store, sessionKey, &s.st.sessionPart},
+		{s.store, entitlementKey, &s.st.entitlementPart},
+		{s.local, localKey, &s.st.localPart},
+	} {
+		raw, err := part.store.Get(part.key)
+		switch {
+		case errors.Is(err, secrets.ErrNotFound):
+		case err != nil:
+			return nil, &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
+		default:
+			// A damaged part only loses what it cached; start that part clean.
+			_ = json.Unmarshal([]byte(raw), part.into)
+			s.written[part.key] = raw
 		}
 	}
 	s.savedSeen = s.st.LastSeen
@@ -225,14 +275,38 @@ func (s *Service) FetchPlans(ctx context.Context) (policy.Plans, error) {
 	return s.plans, s.save()
 }
 
-// save writes the state; call with s.mu held.
+// save writes the parts of the state that changed; call with s.mu held.
 func (s *Service) save() error {
-	b, err := json.Marshal(s.st)
-	if err != nil {
-		return fmt.Errorf("encode licensing state: %w", err)
-	}
-	if err := s.store.Set(stateKey, string(b)); err != nil {
-		return &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
+	for _, part := range []struct {
+		store secrets.Store
+		key   string
+		value any
+		empty bool
+	}{
+		{s.store, sessionKey, s.st.sessionPart, s.st.Session == nil},
+		{s.store, entitlementKey, s.st.entitlementPart, false},
+		{s.local, localKey, s.st.localPart, false},
+	} {
+		b, err := json.Marshal(part.value)
+		if err != nil {
+			return fmt.Errorf("encode licensing state: %w", err)
+		}
+		v := string(b)
+		if part.empty {
+			v = ""
+		}
+		if old, ok := s.written[part.key]; ok && old == v || !ok && v == "" {
+			continue
+		}
+		if v == "" {
+			err = part.store.Delete(part.key)
+		} else {
+			err = part.store.Set(part.key, v)
+		}
+		if err != nil {
+			return &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
+		}
+		s.written[part.key] = v
 	}
 	s.savedSeen = s.st.LastSeen
 	return nil
@@ -282,7 +356,7 @@ func (s *Service) startSession(ctx context.Context, sess *firebaseauth.Session) 
 		// Another account: nothing of the previous one carries over, except
 		// the unsent runs of this same account from before a sign-out.
 		old := s.st
-		s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys, Plans: old.Plans, PlansAt: old.PlansAt}
+		s.st = old.keptAcrossAccounts()
 		if old.PrevUser == sess.UserID {
 			s.st.Ledger = old.Ledger
 		}
@@ -305,7 +379,7 @@ func (s *Service) SignOut() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.st
-	s.st = state{AnonLedger: old.AnonLedger, LastSeen: old.LastSeen, Skew: old.Skew, DevKeys: old.DevKeys, Plans: old.Plans, PlansAt: old.PlansAt}
+	s.st = old.keptAcrossAccounts()
 	if old.Session != nil && len(old.Ledger.pending()) > 0 {
 		// Unsent runs wait for the same account's next sign-in.
 		s.st.PrevUser, s.st.Ledger = old.Session.UserID, old.Ledger

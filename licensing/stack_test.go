@@ -129,7 +129,7 @@ func (st *stack) reopen(t *testing.T, device, path string, clock *fakeClock) *cl
 	cfg.APIBase = st.proxy.URL
 	cfg.AuthEmulatorHost = st.authHost
 	calls := &counter{next: http.DefaultTransport}
-	svc, err := New(Options{Config: cfg, Store: &secrets.File{Path: path}, DeviceID: device, DeviceName: "test " + device,
+	svc, err := New(Options{Config: cfg, Store: &secrets.File{Path: path}, StatePath: filepath.Join(filepath.Dir(path), "state.json"), DeviceID: device, DeviceName: "test " + device,
 		Clock: clock.Now, HTTP: &http.Client{Transport: calls, Timeout: 20 * time.Second}, Backoff: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

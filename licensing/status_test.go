@@ -65,7 +65,7 @@ func newOffline(t *testing.T, device string) *offlineEnv {
 	cfg := DefaultConfig()
 	cfg.APIBase = closedPort(t)
 	cfg.AuthEmulatorHost = strings.TrimPrefix(closedPort(t), "http://")
-	svc, err := New(Options{Config: cfg, Store: &secrets.File{Path: path}, DeviceID: device, Clock: clock.Now,
+	svc, err := New(Options{Config: cfg, Store: &secrets.File{Path: path}, StatePath: filepath.Join(filepath.Dir(path), "state.json"), DeviceID: device, Clock: clock.Now,
 		TrustedKeys: []entitlement.PublicKey{signer.PublicKey()}, Backoff: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +183,7 @@ func TestClockSetBackForcesOnlineCheck(t *testing.T) {
 		t.Error("online check no longer required after moving the clock forward again")
 	}
 	// It survives a restart (state on disk).
-	s2, err := New(Options{Config: e.svc.cfg, Store: &secrets.File{Path: e.path}, DeviceID: "dev-a", Clock: e.clock.Now,
+	s2, err := New(Options{Config: e.svc.cfg, Store: &secrets.File{Path: e.path}, StatePath: filepath.Join(filepath.Dir(e.path), "state.json"), DeviceID: "dev-a", Clock: e.clock.Now,
 		TrustedKeys: e.svc.trusted})
 	if err != nil {
 		t.Fatal(err)

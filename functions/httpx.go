@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strings"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
 )
@@ -60,11 +63,21 @@ func toAPIError(err error) *Error {
 		return &Error{Code: wire.CodeNotFound, Message: "Not found.", Cause: err}
 	case errors.Is(err, store.ErrQuotaExceeded):
 		return &Error{Code: wire.CodeQuotaExceeded, Message: "No conversions are left for today.", Cause: err}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), dependencyDown(err):
 		return &Error{Code: wire.CodeUnavailable, Message: "The service took too long to answer. Please try again.", Cause: err}
 	default:
 		return &Error{Code: wire.CodeInternal, Message: "Something went wrong on our side. Please try again.", Cause: err}
 	}
+}
+
+// dependencyDown reports a gRPC error (Firestore) that means "try again later"
+// rather than a bug: the caller went away, a deadline passed, or the service is unavailable.
+func dependencyDown(err error) bool {
+	switch status.Code(err) {
+	case codes.Canceled, codes.DeadlineExceeded, codes.Unavailable, codes.Aborted, codes.ResourceExhausted:
+		return true
+	}
+	return false
 }
 
 // writeError sends err as {"error":{"code","message"}} with the code's status.

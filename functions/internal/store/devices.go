@@ -80,22 +80,30 @@ func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device,
 	} else if !isNotFound(err) {
 		return wire.Device{}, fmt.Errorf("firestore get device %s of %s: %w", dev.ID, uid, err)
 	}
+	// A new device takes a slot. Registrations of one user serialise on the
+	// users/{uid} document: the transaction reads it and writes its
+	// devicesChangedAt, so of two racing registrations one commits and the
+	// other is retried and then sees the first device. (A transactional query
+	// over the devices would do the same, but the Firestore emulator locks far
+	// more than the queried documents for it and stalls under load.)
+	userRef := s.FS.Collection(ColUsers).Doc(uid)
 	var out wire.Device
 	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		docs, err := tx.Documents(s.devices(uid)).GetAll()
+		if _, err := tx.Get(userRef); err != nil && !isNotFound(err) {
+			return err
+		}
+		docs, err := s.devices(uid).Documents(ctx).GetAll()
 		if err != nil {
 			return err
 		}
 		var list []wire.Device
 		for _, d := range docs {
+			if d.Ref.ID == dev.ID {
+				continue // registered meanwhile: refreshed below
+			}
 			var dd DeviceDoc
 			if err := d.DataTo(&dd); err != nil {
 				return fmt.Errorf("device %s: %w", d.Ref.ID, err)
-			}
-			if d.Ref.ID == dev.ID {
-				dd.Name, dd.OS, dd.AppVersion, dd.LastSeenAt = dev.Name, dev.OS, dev.AppVersion, now
-				out = toWireDevice(dev.ID, dd)
-				return tx.Set(d.Ref, dd)
 			}
 			list = append(list, toWireDevice(d.Ref.ID, dd))
 		}
@@ -103,9 +111,12 @@ func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device,
 			sortDevices(list)
 			return &DeviceLimitError{Devices: list}
 		}
+		if err := tx.Set(userRef, map[string]any{"devicesChangedAt": now}, firestore.MergeAll); err != nil {
+			return err
+		}
 		dd := DeviceDoc{Name: dev.Name, OS: dev.OS, AppVersion: dev.AppVersion, FirstSeenAt: now, LastSeenAt: now}
 		out = toWireDevice(dev.ID, dd)
-		return tx.Create(s.devices(uid).Doc(dev.ID), dd)
+		return tx.Set(ref, dd)
 	}, firestore.MaxAttempts(20))
 	if err != nil {
 		var dl *DeviceLimitError

@@ -1,0 +1,101 @@
+package config
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// clearEnv unsets every variable FromEnv reads, for the duration of the test.
+func clearEnv(t *testing.T) {
+	for _, k := range []string{"PORT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST",
+		"ENTITLEMENT_SIGNING_KEY", "ENTITLEMENT_KEY_ID", "ENTITLEMENT_EXTRA_PUBLIC_KEYS", "SCHEDULER_SECRET", "TOSS_API_BASE",
+		"TOSS_SECRET_KEY", "TOSS_CLIENT_KEY", "QUOTA_TIME_ZONE", "RATE_LIMIT_IP_RPS", "RATE_LIMIT_USER_RPS",
+		"RATE_LIMIT_IP_BURST", "RATE_LIMIT_USER_BURST", "TRUST_PROXY", "CORS_ORIGINS", DevKeyFileEnv} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+}
+
+func TestProductionRefusesMissingSettings(t *testing.T) {
+	clearEnv(t)
+	_, err := FromEnv()
+	if err == nil {
+		t.Fatal("production config without secrets accepted")
+	}
+	for _, want := range []string{"ENTITLEMENT_SIGNING_KEY is not set", "TOSS_SECRET_KEY", "TOSS_CLIENT_KEY", "SCHEDULER_SECRET"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+}
+
+func TestProductionSettings(t *testing.T) {
+	clearEnv(t)
+	seed := base64.StdEncoding.EncodeToString(make([]byte, 32))
+	t.Setenv("ENTITLEMENT_SIGNING_KEY", seed)
+	t.Setenv("ENTITLEMENT_KEY_ID", "2026-11")
+	t.Setenv("TOSS_SECRET_KEY", "live_sk")
+	t.Setenv("TOSS_CLIENT_KEY", "live_ck")
+	t.Setenv("SCHEDULER_SECRET", "s")
+	t.Setenv("GOOGLE_CLOUD_PROJECT", "prod-project")
+	c, err := FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Emulated() || c.Port != "8081" || c.ProjectID != "prod-project" || c.TossAPIBase != DefaultTossBase ||
+		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 {
+		t.Fatalf("config = %+v", c)
+	}
+	// Malformed values are named in the message.
+	for k, v := range map[string]string{
+		"ENTITLEMENT_SIGNING_KEY": "not base64!", "QUOTA_TIME_ZONE": "Mars/Base", "RATE_LIMIT_IP_RPS": "-1",
+		"ENTITLEMENT_EXTRA_PUBLIC_KEYS": "nokid",
+	} {
+		t.Run(k, func(t *testing.T) {
+			old := os.Getenv(k)
+			t.Setenv(k, v)
+			defer os.Setenv(k, old)
+			if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), k) {
+				t.Fatalf("%s=%q: err = %v", k, v, err)
+			}
+		})
+	}
+	os.Unsetenv("ENTITLEMENT_KEY_ID")
+	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), "ENTITLEMENT_KEY_ID") {
+		t.Fatalf("missing kid: %v", err)
+	}
+}
+
+func TestEmulatorDevKey(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:1")
+	t.Setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:2")
+	path := filepath.Join(t.TempDir(), "keys", "dev.json")
+	t.Setenv(DevKeyFileEnv, path)
+	c1, err := FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("dev key file: %v %v", st, err)
+	}
+	c2, err := FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c1.Signer.KeyID() != c2.Signer.KeyID() || !c1.Signer.PublicKey().Key.Equal(c2.Signer.PublicKey().Key) || c1.DevKeyFile != path {
+		t.Fatal("dev key not reused")
+	}
+	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || len(c1.CORSOrigins) == 0 {
+		t.Fatalf("local defaults = %+v", c1)
+	}
+	// Only one emulator set is a mistake.
+	os.Unsetenv("FIREBASE_AUTH_EMULATOR_HOST")
+	if _, err := FromEnv(); err == nil {
+		t.Fatal("half-emulated config accepted")
+	}
+}

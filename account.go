@@ -15,6 +15,8 @@ import (
 // facade satisfies it through an adapter; localAccount stands in when no
 // account service is configured (signed out = free plan, SPEC §2).
 type Account interface {
+	// Warm brings the account up to date in the background at start-up.
+	Warm(ctx context.Context)
 	Status(ctx context.Context) AccountStatus
 	Plans(ctx context.Context) policy.Plans
 	// Reserve asks for n conversions for runID and returns how many were
@@ -35,18 +37,19 @@ type Account interface {
 
 // AccountStatus is the account as the app sees it now.
 type AccountStatus struct {
-	SignedIn   bool
-	Email      string
-	PlanID     string
-	Limits     wire.Limits
-	Status     string
-	AutoRenew  bool
-	PeriodEnd  time.Time
-	UsedToday  int
-	Remaining  *int // nil = unlimited
-	Offline    bool
-	GraceUntil time.Time // offline use allowed until then
-	Available  bool      // false when no account service is configured
+	SignedIn  bool
+	Email     string
+	PlanID    string
+	Limits    wire.Limits
+	Status    string
+	AutoRenew bool
+	PeriodEnd time.Time
+	UsedToday int
+	Remaining *int // nil = unlimited
+	Offline   bool
+	GraceDays int    // whole days of offline use left
+	Notice    string // a sentence when something needs the user's attention (plan fell back to Free, no keychain)
+	Available bool   // false when no account service is configured
 }
 
 // errNoAccounts is returned by localAccount for every account action.
@@ -96,6 +99,8 @@ func (a *localAccount) Status(context.Context) AccountStatus {
 	}
 	return s
 }
+
+func (a *localAccount) Warm(context.Context) {}
 
 func (a *localAccount) Plans(context.Context) policy.Plans { return a.plans }
 

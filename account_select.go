@@ -2,6 +2,18 @@
 
 package main
 
-// newAccount picks the account service of the app. Until the licensing
-// service is wired here, everyone is on the signed-out free plan.
-func newAccount() Account { return newLocalAccount("") }
+import (
+	"fmt"
+	"os"
+)
+
+// newAccount picks the account service: licensing, or the signed-out free
+// plan when licensing cannot start (the app stays usable and says so).
+func newAccount() Account {
+	acc, err := newLicensedAccount()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "imageconverter: accounts unavailable:", err)
+		return newLocalAccount("")
+	}
+	return acc
+}

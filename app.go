@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
@@ -32,7 +31,6 @@ type App struct {
 	running bool
 	queue   *held         // files the plan held back, for ContinueQueue
 	done    chan struct{} // closed when the current run ends (tests wait on it)
-	now     func() time.Time
 }
 
 // held is a drop's remainder: planned tasks not converted yet.
@@ -45,11 +43,17 @@ type held struct {
 
 // NewApp builds the App; startup gives it the runtime.
 func NewApp(settings *settingsFile, account Account) *App {
-	return &App{settings: settings, account: account, ctx: context.Background(), now: time.Now}
+	return &App{settings: settings, account: account, ctx: context.Background()}
 }
 
 // startup is the Wails OnStartup hook.
-func (a *App) startup(ctx context.Context) { a.attach(ctx, platform.NewWails(ctx)) }
+func (a *App) startup(ctx context.Context) {
+	a.attach(ctx, platform.NewWails(ctx))
+	go func() {
+		a.account.Warm(ctx) // may use the network: never on the UI's path
+		a.emit(EventAccount, a.Account())
+	}()
+}
 
 // attach installs the runtime; tests call it with a platform.Recorder.
 func (a *App) attach(ctx context.Context, rt platform.Runtime) {
@@ -470,6 +474,3 @@ func newRunID() string {
 	_, _ = rand.Read(b[:])
 	return "run-" + hex.EncodeToString(b[:])
 }
-
-// userError keeps the sentence of an error for the UI.
-func userError(err error) error { return err }

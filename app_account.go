@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/mail"
 	"strings"
 	"time"
@@ -25,6 +24,7 @@ func (a *App) mapAccount(ctx context.Context, st AccountStatus) AccountState {
 	out := AccountState{
 		SignedIn: st.SignedIn, Email: st.Email, Status: st.Status, AutoRenew: st.AutoRenew,
 		UsedToday: st.UsedToday, RemainingToday: -1, Offline: st.Offline, Available: st.Available,
+		GraceDaysLeft: st.GraceDays, Notice: st.Notice,
 		Plan: mapPlan(a.account.Plans(ctx).Lookup(st.PlanID)),
 	}
 	// The entitlement's limits win over the table (an admin may have changed them).
@@ -39,9 +39,6 @@ func (a *App) mapAccount(ctx context.Context, st AccountStatus) AccountState {
 	}
 	if !st.PeriodEnd.IsZero() {
 		out.PeriodEnd = st.PeriodEnd.UTC().Format(time.RFC3339)
-	}
-	if st.Offline && !st.GraceUntil.IsZero() {
-		out.GraceDaysLeft = max(int(math.Ceil(st.GraceUntil.Sub(a.now()).Hours()/24)), 0)
 	}
 	return out
 }

@@ -117,6 +117,7 @@ type AccountState struct {
 	RemainingToday int      `json:"remainingToday"` // -1 = unlimited
 	Offline        bool     `json:"offline"`
 	GraceDaysLeft  int      `json:"graceDaysLeft"`
+	Notice         string   `json:"notice"` // e.g. why a signed-in user is on the Free plan
 	Available      bool     `json:"available"`
 }
 

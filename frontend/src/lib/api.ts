@@ -108,6 +108,7 @@ export interface AccountState {
   remainingToday: number; // -1 = unlimited
   offline: boolean;
   graceDaysLeft: number;
+  notice: string;
   available: boolean; // false while the account service is not configured
 }
 

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"imageconverter/functions/wire"
+	"imageconverter/licensing"
+	"imageconverter/licensing/policy"
+)
+
+var _ Account = (*licensedAccount)(nil)
+
+// licensedAccount adapts the licensing service to Account.
+type licensedAccount struct {
+	lic *licensing.Service
+}
+
+func (a *licensedAccount) Warm(ctx context.Context) { _ = a.lic.EnsureFresh(ctx) }
+
+func (a *licensedAccount) Status(context.Context) AccountStatus {
+	st := a.lic.Status()
+	out := AccountStatus{
+		SignedIn: st.SignedIn, Email: st.Email, PlanID: st.Plan, Limits: st.Limits,
+		Status: st.SubscriptionStatus, AutoRenew: st.AutoRenew && !st.CancelAtPeriodEnd,
+		UsedToday: st.UsageToday, Remaining: st.Remaining,
+		Offline: st.Offline && st.SignedIn, GraceDays: st.GraceDaysLeft, Available: true,
+	}
+	if st.PeriodEnd != nil {
+		out.PeriodEnd = *st.PeriodEnd
+	}
+	switch {
+	case st.Reason != "" && st.Reason != licensing.ReasonSignedOut:
+		out.Notice = st.ReasonMessage
+	case st.StorageWarning != "":
+		out.Notice = st.StorageWarning
+	}
+	return out
+}
+
+func (a *licensedAccount) Plans(context.Context) policy.Plans { return a.lic.Plans() }
+
+func (a *licensedAccount) Reserve(ctx context.Context, runID string, n int) (int, error) {
+	g, err := a.lic.Reserve(ctx, runID, n)
+	if err != nil {
+		return 0, err
+	}
+	return g.Granted, nil
+}
+
+func (a *licensedAccount) Commit(_ context.Context, runID string, used int) error {
+	return a.lic.Commit(runID, used)
+}
+
+func (a *licensedAccount) SignIn(ctx context.Context, email, password string) error {
+	_, err := a.lic.SignIn(ctx, email, password)
+	return err
+}
+
+func (a *licensedAccount) SignUp(ctx context.Context, email, password string) error {
+	_, err := a.lic.SignUp(ctx, email, password)
+	return err
+}
+
+func (a *licensedAccount) ResetPassword(ctx context.Context, email string) error {
+	return a.lic.ResetPassword(ctx, email)
+}
+
+func (a *licensedAccount) SignOut(context.Context) error { return a.lic.SignOut() }
+
+func (a *licensedAccount) Refresh(ctx context.Context) error {
+	if _, err := a.lic.FetchPlans(ctx); err != nil {
+		return err
+	}
+	return a.lic.Refresh(ctx)
+}
+
+func (a *licensedAccount) Devices(ctx context.Context) ([]wire.Device, error) {
+	return a.lic.Devices(ctx)
+}
+
+func (a *licensedAccount) RemoveDevice(ctx context.Context, id string) error {
+	return a.lic.RemoveDevice(ctx, id)
+}
+
+// CheckoutURL creates a monthly auto-renewing order (POST /v1/checkout) and
+// returns the page that takes the payment. The plan will change once paid,
+// so the entitlement is marked stale.
+func (a *licensedAccount) CheckoutURL(ctx context.Context, planID string) (string, error) {
+	var out struct {
+		CheckoutURL string `json:"checkoutUrl"`
+	}
+	body := map[string]string{"plan": planID, "mode": "subscription"}
+	if err := a.lic.Call(ctx, "POST", "/v1/checkout", body, &out); err != nil {
+		return "", err
+	}
+	if out.CheckoutURL == "" {
+		return "", errors.New("the checkout page is not available right now; please try again later")
+	}
+	a.lic.PlanChanged()
+	return out.CheckoutURL, nil
+}
+
+func (a *licensedAccount) SetAutoRenew(ctx context.Context, on bool) error {
+	path := "/v1/subscription/cancel"
+	if on {
+		path = "/v1/subscription/resume"
+	}
+	if err := a.lic.Call(ctx, "POST", path, nil, nil); err != nil {
+		return err
+	}
+	a.lic.PlanChanged()
+	return a.lic.Refresh(ctx)
+}
+
+// newLicensedAccount builds the licensing service from its configuration
+// (file + environment; the local stack by default).
+func newLicensedAccount() (*licensedAccount, error) {
+	cfg, err := licensing.LoadConfig("")
+	if err != nil {
+		return nil, fmt.Errorf("licensing config: %w", err)
+	}
+	lic, err := licensing.New(licensing.Options{Config: cfg})
+	if err != nil {
+		return nil, fmt.Errorf("licensing: %w", err)
+	}
+	return &licensedAccount{lic: lic}, nil
+}
+
+// userError turns what licensing returns into the sentence a person reads:
+// its *Error carries an English Message; anything else keeps its text.
+func userError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *licensing.Error
+	if errors.As(err, &le) && le.Message != "" {
+		return errors.New(le.Message)
+	}
+	return err
+}

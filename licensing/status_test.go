@@ -302,3 +302,29 @@ func TestSignOutKeepsUnsentRunsForTheSameAccount(t *testing.T) {
 		t.Errorf("same account after sign-out/in: pending %+v", p)
 	}
 }
+
+func TestStateSplitBetweenKeychainAndFile(t *testing.T) {
+	e := newOffline(t, "dev-a")
+	e.install(t, "u1", "basic", "dev-a")
+	g, _ := e.svc.Reserve(context.Background(), "offline-1", 2)
+	e.svc.Commit(g.RunID, 2)
+	keychain := &secrets.File{Path: e.path} // stands in for the keychain here
+	for _, key := range []string{sessionKey, entitlementKey} {
+		v, err := keychain.Get(key)
+		if err != nil || v == "" {
+			t.Fatalf("keychain item %s: %v", key, err)
+		}
+		if strings.Contains(v, "offline-1") {
+			t.Errorf("keychain item %s holds the ledger", key)
+		}
+	}
+	local, err := (&secrets.File{Path: filepath.Join(filepath.Dir(e.path), "state.json")}).Get(localKey)
+	if err != nil || !strings.Contains(local, "offline-1") || strings.Contains(local, `"r"`) && strings.Contains(local, "refreshToken") {
+		t.Fatalf("state file: %q %v", local, err)
+	}
+	// Signing out deletes the session item.
+	e.svc.SignOut()
+	if _, err := keychain.Get(sessionKey); err == nil {
+		t.Error("session item left in the keychain after sign-out")
+	}
+}

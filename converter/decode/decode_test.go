@@ -431,3 +431,61 @@ func TestTruncatedAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentDecode decodes the corpus from several goroutines at once (the batch engine runs one
+// decode per core) and checks every result against a serial decode: the native libraries must not share
+// state between calls.
+func TestConcurrentDecode(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpus, "*"))
+	type result struct {
+		pix []byte
+		err string
+	}
+	run := func(data []byte) result {
+		img, err := DecodeBytes(data, Options{})
+		if err != nil {
+			return result{err: err.Error()}
+		}
+		switch p := img.Pixels.(type) {
+		case *image.RGBA:
+			return result{pix: p.Pix}
+		case *image.NRGBA:
+			return result{pix: p.Pix}
+		}
+		return result{err: "unexpected type"}
+	}
+	var inputs [][]byte
+	var names []string
+	var want []result
+	for _, p := range files {
+		if ext := filepath.Ext(p); ext == ".sh" || ext == ".md" {
+			continue
+		}
+		data := mustRead(t, filepath.Base(p))
+		inputs = append(inputs, data)
+		names = append(names, filepath.Base(p))
+		want = append(want, run(data))
+	}
+	const workers = 4
+	errs := make(chan string, workers*len(inputs))
+	done := make(chan struct{})
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			for k := range inputs {
+				i := (k + w*7) % len(inputs) // different order per worker
+				got := run(inputs[i])
+				if got.err != want[i].err || !bytes.Equal(got.pix, want[i].pix) {
+					errs <- names[i]
+				}
+			}
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		<-done
+	}
+	close(errs)
+	for name := range errs {
+		t.Errorf("concurrent decode differs from serial for input %s", name)
+	}
+}

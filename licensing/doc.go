@@ -14,7 +14,8 @@
 // Methods that take a context may use the network (Firebase Auth or the
 // functions API): call them from a goroutine or a bound method, never from a
 // UI callback that must return at once. API calls time out after 15 s per
-// attempt and retry at most 3 times. Methods without a context never use the
+// attempt and retry at most 3 times; Reserve gives the network 10 s in all
+// (Options.OnlineBudget) and then grants from the local ledger as if offline. Methods without a context never use the
 // network; they answer from memory and at most write the small state value
 // to the keychain (Commit, SignOut, and Status every ten minutes of clock).
 //
@@ -32,7 +33,7 @@
 //	Decide(policy.Request) policy.Decision    what a drop may convert now, what is queued, why
 //	CanUseFormat(f) / CanUseFolders() / CanUseSchedules() / CanScan()   nil or a *policy.Refusal
 //	Reserve(ctx, runID, n) (Grant, error)     before a run: conversions granted (server, or ledger offline)
-//	Commit(runID, written) error              after a run: files actually written (no I/O)
+//	Commit(runID, written) error              after a run: files actually written (no network)
 //
 // A conversion run therefore looks like:
 //

@@ -44,12 +44,22 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 		// Offline: the ledger decides below. device_limit: this computer has
 		// no entitlement, so Status (and Decide) already hold it to the Free
 		// plan; its runs are still counted by the server.
-		if err := s.EnsureFresh(ctx); err != nil && !isOffline(err) && ErrorCode(err) != string(wire.CodeDeviceLimit) {
+		// A slow or silent network must not hold a run for minutes: the
+		// online part has a budget, after which the ledger decides.
+		octx, cancel := context.WithTimeout(ctx, s.onlineBudget)
+		defer cancel()
+		budgetSpent := func(err error) bool { return ctx.Err() == nil && octx.Err() != nil && err != nil }
+		if err := s.EnsureFresh(octx); err != nil && !isOffline(err) && !budgetSpent(err) && ErrorCode(err) != string(wire.CodeDeviceLimit) {
 			return Grant{}, err
 		}
-		g, err := s.reserveOnline(ctx, runID, n)
-		if err == nil || !isOffline(err) {
+		g, err := s.reserveOnline(octx, runID, n)
+		if err == nil || !(isOffline(err) || budgetSpent(err)) {
 			return g, err
+		}
+		if budgetSpent(err) {
+			s.mu.Lock()
+			s.offline = true
+			s.mu.Unlock()
 		}
 	}
 	return s.reserveOffline(runID, n)

@@ -75,6 +75,9 @@ type Options struct {
 	TrustedKeys []entitlement.PublicKey // nil: BuiltinKeys()
 	Plans       policy.Plans            // nil: policy.DefaultPlans
 	Backoff     time.Duration           // first retry delay of API calls; 0 = 300 ms
+	// OnlineBudget bounds the network part of Reserve; past it the run is
+	// granted by the local ledger as if offline. 0 = 10 s.
+	OnlineBudget time.Duration
 }
 
 // Service is the licensing facade the app holds. It is safe for concurrent
@@ -92,6 +95,8 @@ type Service struct {
 	api      *apiclient.Client
 	trusted  []entitlement.PublicKey
 	plans    policy.Plans
+
+	onlineBudget time.Duration
 
 	refreshMu sync.Mutex // one entitlement refresh at a time
 
@@ -167,6 +172,10 @@ func New(opts Options) (*Service, error) {
 	}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	s.onlineBudget = opts.OnlineBudget
+	if s.onlineBudget <= 0 {
+		s.onlineBudget = 10 * time.Second
 	}
 	if s.plans == nil {
 		s.plans = policy.DefaultPlans

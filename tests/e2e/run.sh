@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Playwright test of the UI against the dev binary's devserver (real Go
+# Playwright tests of the UI against the dev binary's devserver (real Go
 # bindings over the Wails websocket). Builds the frontend and the dev binary,
-# starts Xvfb and the app, runs tests/e2e/ui.test.mjs, and stops what it started.
+# starts Xvfb and the app, runs tests/e2e/ui.test.mjs (stand-in Pro account,
+# no backend), then — when the local backend is up (IC_API_BASE etc. from
+# `eval "$(scripts/stack.sh env)"`) — tests/e2e/account.test.mjs against a second
+# app instance wired to it. Stops what it started.
 # Needs: Node 20 (root node_modules with playwright-core: `npm ci` at the root),
 # /usr/bin/chromium, xvfb, imagemagick, libwebkit2gtk-4.1-dev, libwebp-dev.
 set -euo pipefail
@@ -21,10 +24,11 @@ trap cleanup EXIT
 go build -tags dev,webkit2_41,e2e -o "$work/imageconverter-dev" .
 
 # Test photos: one real-looking JPEG, copied (the engine does not care).
-mkdir -p "$work/data/small" "$work/data/many" "$work/config"
+mkdir -p "$work/data/small" "$work/data/many" "$work/data/account" "$work/config" "$work/config2"
 convert -size 1200x900 -seed 7 plasma:fractal -blur 0x1 -quality 95 "$work/data/base.jpg"
 for i in $(seq 1 6); do cp "$work/data/base.jpg" "$work/data/small/p$i.jpg"; done
 for i in $(seq 1 40); do cp "$work/data/base.jpg" "$work/data/many/p$i.jpg"; done
+for i in 1 2 3; do cp "$work/data/base.jpg" "$work/data/account/q$i.jpg"; done
 
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
@@ -34,11 +38,31 @@ sleep 1
 DISPLAY=$display XDG_CONFIG_HOME="$work/config" IC_E2E_PLAN=pro LANG=ko_KR.UTF-8 \
   "$work/imageconverter-dev" -devserver "$addr" -assetdir frontend/dist -loglevel Warning >"$work/app.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-  curl -sf "http://$addr/" >/dev/null && break
-  sleep 0.2
-done
-curl -sf "http://$addr/" >/dev/null || { echo "the dev server did not start"; cat "$work/app.log"; exit 1; }
+wait_up() { # ADDR LOG
+  for _ in $(seq 1 100); do
+    curl -sf "http://$1/" >/dev/null && return 0
+    sleep 0.2
+  done
+  echo "the dev server on $1 did not start"
+  cat "$2"
+  exit 1
+}
+wait_up "$addr" "$work/app.log"
+export IC_E2E_SHOTS=${IC_E2E_SHOTS:-$root/tests/e2e/test-results}
+status=0
+IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" IC_E2E_CONFIG="$work/config" node tests/e2e/ui.test.mjs || status=1
 
-IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" IC_E2E_CONFIG="$work/config" \
-  IC_E2E_SHOTS="${IC_E2E_SHOTS:-$root/tests/e2e/test-results}" node tests/e2e/ui.test.mjs
+if [ -n "${IC_API_BASE:-}" ] && [ -n "${FIREBASE_AUTH_EMULATOR_HOST:-}" ]; then
+  addr2=${IC_E2E_ACCOUNT_ADDR:-127.0.0.1:34116}
+  DISPLAY=$display XDG_CONFIG_HOME="$work/config2" \
+    "$work/imageconverter-dev" -devserver "$addr2" -assetdir frontend/dist -loglevel Warning >"$work/app2.log" 2>&1 &
+  pids+=($!)
+  wait_up "$addr2" "$work/app2.log"
+  IC_E2E_ACCOUNT_ADDR=$addr2 IC_E2E_DATA="$work/data" node tests/e2e/account.test.mjs || status=1
+elif [ "${IC_REQUIRE_SERVICES:-}" = 1 ]; then
+  echo "FAIL the account suite needs the local backend: eval \"\$(scripts/stack.sh env)\""
+  status=1
+else
+  echo "skip account suite: the local backend is not set up (scripts/stack.sh start; eval \"\$(scripts/stack.sh env)\")"
+fi
+exit $status

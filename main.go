@@ -16,6 +16,9 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
+//go:embed build/appicon.png
+var icon []byte
+
 func main() {
 	settings, err := newSettingsFile("")
 	if err != nil {
@@ -39,7 +42,7 @@ func main() {
 		// in the UI). The webview's own drop stays on: on Linux, turning it off
 		// also stops the native drop events.
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: false},
-		Linux:       &linux.Options{ProgramName: "imageconverter"},
+		Linux:       &linux.Options{ProgramName: "imageconverter", Icon: icon},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "imageconverter:", err)

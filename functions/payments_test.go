@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"imageconverter/functions/toss"
 	"imageconverter/functions/toss/faketoss"
 	"imageconverter/functions/wire"
 )
@@ -540,5 +541,39 @@ func TestBillingIssueReplaysChargeOnce(t *testing.T) {
 	e.runRenewals()
 	if d := e.sub(uid); !d.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 10, 31, 20)) {
 		t.Fatalf("renewed to %v, want Oct 31", d.CurrentPeriodEnd)
+	}
+}
+
+// The buyer paid but our confirm never finished (it died after Toss approved,
+// and the browser was closed): Toss's DONE webhook completes the order once.
+func TestDoneWebhookCompletesAnUnfinishedOrder(t *testing.T) {
+	e := newPayEnv(t, kst(seoulTZ(), 2027, 3, 3, 15))
+	uid, token := e.user("ko")
+	c := e.checkout(token, "basic", modeOnce)
+	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
+	p, err := paymentsOf(e.srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := p.toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "confirm-"+c.OrderID+"-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.sub(uid) != nil {
+		t.Fatal("active before the webhook")
+	}
+	event := map[string]any{"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": "2027-03-03T15:00:01.000", "data": tp}
+	for range 3 {
+		e.mustCall("POST", "/v1/webhooks/toss", "", event, nil)
+	}
+	d := e.sub(uid)
+	if d == nil || d.Plan != "basic" || !d.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 4, 3, 15)) {
+		t.Fatalf("after webhook: %+v", d)
+	}
+	// The buyer comes back to the success page later: same answer, no second period.
+	var s SubscriptionResponse
+	e.mustCall("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
+	if !s.CurrentPeriodEnd.Equal(d.CurrentPeriodEnd) || len(e.fake.Approvals()) != 1 || len(e.mails(uid)) != 1 {
+		t.Fatalf("replayed confirm: %+v, %d approvals", s, len(e.fake.Approvals()))
 	}
 }

@@ -3,8 +3,10 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"strings"
 	"time"
@@ -64,6 +66,11 @@ func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return &Error{Code: wire.CodeUnavailable, Message: "Could not check the payment with Toss; please retry.", Cause: err}
 	}
+	if tp.Status == toss.StatusDone {
+		if err := p.reconcile(ctx, tp); err != nil {
+			return err
+		}
+	}
 	action, sub, uid, err := p.applyPaymentStatus(ctx, ev.EventType, tp)
 	if err != nil {
 		return err
@@ -73,6 +80,47 @@ func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"result": action})
 	return nil
+}
+
+// reconcile applies an approved payment whose order is not marked paid: the
+// approval went through at Toss but our side never finished (the confirm or
+// renewal call died after Toss answered, and the buyer did not come back).
+// applyPaid is idempotent, so this is a no-op for orders already applied.
+func (p *payments) reconcile(ctx context.Context, tp *toss.Payment) error {
+	orderID := tp.OrderID
+	o, err := p.getOrder(ctx, nil, orderID)
+	if isAPIError(err, wire.CodeNotFound) {
+		// A billing charge after a declined attempt uses "<orderId>-<n>".
+		if i := strings.LastIndexByte(orderID, '-'); i > 0 {
+			orderID = orderID[:i]
+			o, err = p.getOrder(ctx, nil, orderID)
+		}
+	}
+	if isAPIError(err, wire.CodeNotFound) {
+		return nil // not ours
+	}
+	if err != nil {
+		return err
+	}
+	if o.Status == orderPaid || tp.TotalAmount != o.Amount {
+		return nil
+	}
+	paid := *tp
+	paid.OrderID = orderID
+	sub, applied, err := p.applyPaid(ctx, orderID, &paid)
+	if err != nil {
+		return err
+	}
+	if applied {
+		log.Printf("webhooks: applied payment %s of order %s that had not been completed", tp.PaymentKey, orderID)
+		p.afterChange(ctx, o.UID, sub)
+	}
+	return nil
+}
+
+func isAPIError(err error, code wire.Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
 }
 
 // webhookEventID names one state of one payment; safe as a document id.

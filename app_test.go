@@ -144,7 +144,7 @@ func TestStartConversionConvertsFolderAndReportsEvents(t *testing.T) {
 func TestCancelStopsRunAndLeavesNoPartialFiles(t *testing.T) {
 	app, rec := newTestApp(t, wire.PlanPro)
 	dir := filepath.Join(t.TempDir(), "many")
-	writePhotos(t, dir, 40, 640)
+	writePhotos(t, dir, 24, 512)
 	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Format: "webp", Preset: "best"})
 	if err != nil {
 		t.Fatal(err)
@@ -165,8 +165,8 @@ func TestCancelStopsRunAndLeavesNoPartialFiles(t *testing.T) {
 	if !sum.Canceled {
 		t.Errorf("summary not marked cancelled: %+v", sum)
 	}
-	if sum.Converted == 0 || sum.Converted >= 40 {
-		t.Errorf("converted %d of 40; want some but not all after Cancel", sum.Converted)
+	if sum.Converted == 0 || sum.Converted >= 24 {
+		t.Errorf("converted %d of 24; want some but not all after Cancel", sum.Converted)
 	}
 	entries, _ := os.ReadDir(dir)
 	webp := 0
@@ -184,14 +184,17 @@ func TestCancelStopsRunAndLeavesNoPartialFiles(t *testing.T) {
 	if app.Cancel() {
 		t.Error("Cancel after the run ended said a run was stopped")
 	}
-	// The app takes a new run after a cancelled one.
+	// The app takes a new run after a cancelled one; it plans only the files
+	// not converted yet (the earlier outputs are up to date).
 	info2, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Format: "webp", Preset: "smallest"})
 	if err != nil {
 		t.Fatalf("second run refused: %v", err)
 	}
-	if s := waitDone(t, app, rec, info2.RunID); s.Converted+s.Skipped != 40 {
-		t.Errorf("second run: %+v, want the rest converted and the earlier outputs skipped", s)
+	if info2.Total != 24-sum.Converted {
+		t.Errorf("second run plans %d files, want the %d not converted yet", info2.Total, 24-sum.Converted)
 	}
+	app.Cancel()
+	waitDone(t, app, rec, info2.RunID)
 }
 
 func TestStartConversionRefusesBadArguments(t *testing.T) {
@@ -283,15 +286,29 @@ func TestPlanRulesAreCheckedBeforeConverting(t *testing.T) {
 			t.Fatalf("after the daily limit: %+v, want nothing started, 2 still queued, a daily-limit refusal", info)
 		}
 	})
-	t.Run("pro continues by itself", func(t *testing.T) {
+	t.Run("pro queues above 100 files and continues by itself", func(t *testing.T) {
 		app, rec := newTestApp(t, wire.PlanPro)
-		photos := writePhotos(t, t.TempDir(), 1, 16)
-		info, err := app.StartConversion(ConvertRequest{Paths: photos})
+		dir := filepath.Join(t.TempDir(), "lots")
+		writePhotos(t, dir, 101, 16)
+		info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := waitDone(t, app, rec, info.RunID); s.AutoContinue || s.Queued != 0 {
-			t.Fatalf("nothing queued, yet %+v", s)
+		if info.Total != 100 || info.Queued != 1 {
+			t.Fatalf("RunInfo = %+v, want 100 now and 1 queued", info)
+		}
+		if s := waitDone(t, app, rec, info.RunID); !s.AutoContinue || s.Queued != 1 {
+			t.Fatalf("summary = %+v, want auto-continue with 1 queued", s)
+		}
+		info, err = app.ContinueQueue()
+		if err != nil || info.Total != 1 || info.Queued != 0 {
+			t.Fatalf("continue: %+v, %v", info, err)
+		}
+		if s := waitDone(t, app, rec, info.RunID); s.AutoContinue || s.Queued != 0 || s.Converted+s.Skipped != 1 {
+			t.Fatalf("last summary = %+v", s)
+		}
+		if _, err := app.ContinueQueue(); err == nil {
+			t.Error("ContinueQueue with an empty queue did not say so")
 		}
 	})
 }

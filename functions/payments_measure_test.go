@@ -42,6 +42,11 @@ func TestMeasurePayments(t *testing.T) {
 		issue = append(issue, time.Since(t0))
 	}
 	e.clock.Set(kst(e.seoul, 2027, 2, 12, 9))
+	// IC_MEASURE_TOSS_LATENCY (e.g. 800ms) makes each Toss POST that slow,
+	// like a card company, for the renewal run.
+	if d, err := time.ParseDuration(os.Getenv("IC_MEASURE_TOSS_LATENCY")); err == nil {
+		e.fake.Latency = d
+	}
 	t0 := time.Now()
 	r := e.runRenewals()
 	run := time.Since(t0)
@@ -55,7 +60,7 @@ func TestMeasurePayments(t *testing.T) {
 	}{{"checkout", checkout}, {"confirm", confirm}, {"billing issue", issue}} {
 		t.Logf("%-14s n=%d p50=%v p99=%v", m.name, len(m.d), pct(m.d, .5).Round(time.Millisecond), pct(m.d, .99).Round(time.Millisecond))
 	}
-	t.Logf("renewal run: %d due, %d charged in %v (%v per renewal)", r.Due, r.Charged, run.Round(time.Millisecond), (run / time.Duration(max(r.Charged, 1))).Round(time.Millisecond))
+	t.Logf("renewal run (Toss latency %v): %d due, %d charged in %v (%v per renewal)", e.fake.Latency, r.Due, r.Charged, run.Round(time.Millisecond), (run / time.Duration(max(r.Charged, 1))).Round(time.Millisecond))
 	if r.Charged != n {
 		t.Fatalf("renewals charged %d of %d", r.Charged, n)
 	}

@@ -48,6 +48,9 @@ type Server struct {
 	WebhookURL string
 	// Now is the fake's clock (approvedAt, canceledAt).
 	Now func() time.Time
+	// Latency is added to every POST, like a card company taking its time
+	// (measurements of the renewal run; 0 by default).
+	Latency time.Duration
 
 	mux *http.ServeMux
 
@@ -142,6 +145,9 @@ func (s *Server) api(h handler) http.HandlerFunc {
 			body = buf.Bytes()
 		}
 		key := r.Header.Get("Idempotency-Key")
+		if r.Method == http.MethodPost && s.Latency > 0 {
+			time.Sleep(s.Latency)
+		}
 		s.mu.Lock()
 		// Idempotency is keyed on key + API key + URL + method
 		// (docs.tosspayments.com/reference/using-api/idempotency-key).

@@ -443,7 +443,9 @@ func (p *payments) nextPeriod(o *orderDoc, hasSub bool, cur store.SubscriptionDo
 	switch {
 	case o.Kind == kindRenewal && o.RenewsPeriodEnd != nil:
 		base = *o.RenewsPeriodEnd
-		autoRenew = true
+		// The user may have turned auto-renew off while the charge was in
+		// flight: the paid month applies, nothing after it.
+		autoRenew = !hasSub || cur.AutoRenew
 		if bill.AnchorDay > 0 {
 			anchor = bill.AnchorDay
 		} else {
@@ -459,10 +461,14 @@ func (p *payments) nextPeriod(o *orderDoc, hasSub bool, cur store.SubscriptionDo
 		}
 		autoRenew = autoRenew || (cur.AutoRenew && bill.BillingKey != "")
 	}
-	return store.SubscriptionDoc{
+	sub := store.SubscriptionDoc{
 		Plan: o.Plan, Status: wire.StatusActive, AutoRenew: autoRenew,
 		CurrentPeriodStart: base, CurrentPeriodEnd: addMonth(base, anchor, p.loc),
-	}, anchor
+	}
+	if o.Kind == kindRenewal && !autoRenew {
+		sub.Status, sub.CancelAtPeriodEnd = wire.StatusCanceled, true
+	}
+	return sub, anchor
 }
 
 // afterChange mirrors the plan into the custom claim after a committed change;

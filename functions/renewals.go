@@ -278,6 +278,13 @@ func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cau
 		}); err != nil {
 			return err
 		}
+		if !sub.AutoRenew {
+			// Auto-renew was turned off while the charge was in flight:
+			// no dunning; the period runs out and the run ends it.
+			return tx.Update(p.billingRef(uid), []firestore.Update{
+				{Path: "lastFailureCode", Value: te.Code}, {Path: "nextChargeAt", Value: sub.CurrentPeriodEnd}, {Path: "updatedAt", Value: now},
+			})
+		}
 		failures := o.Attempts + 1
 		first := now
 		if bill.FirstFailureAt != nil {

@@ -92,6 +92,14 @@ func TestLicensedAccountSignUpConvertAndSignOut(t *testing.T) {
 		t.Errorf("error for the user is not a plain sentence: %q", err)
 	}
 
+	// Upgrade creates an order on the server and opens its checkout page.
+	if err := app.Upgrade(wire.PlanBasic); err != nil {
+		t.Fatalf("Upgrade: %v", err)
+	}
+	if urls := rec.URLs(); len(urls) != 1 || !strings.Contains(urls[0], "orderId=") {
+		t.Errorf("opened %v, want one checkout page with an order id", urls)
+	}
+
 	st, err = app.SignOut()
 	if err != nil {
 		t.Fatal(err)

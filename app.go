@@ -203,9 +203,11 @@ func (a *App) launch(ctx context.Context, q *held, plan *converter.Batch, contin
 		if sum.OutputDir == "" {
 			sum.OutputDir = firstOutputDir(run)
 		}
-		if err := a.account.Commit(context.WithoutCancel(ctx), runID, sum.Converted); err != nil {
-			// The conversions happened; the count is settled on the next refresh.
-			sum.Error = userError(err).Error()
+		if n > 0 { // only a run that reserved conversions has something to settle
+			if err := a.account.Commit(context.WithoutCancel(ctx), runID, sum.Converted); err != nil {
+				// The conversions happened; the count is settled on the next refresh.
+				sum.Error = userError(err).Error()
+			}
 		}
 		a.emit(EventDone, sum)
 		a.emit(EventAccount, a.Account())

@@ -1,4 +1,4 @@
-//go:build (unix || windows) && !nodynamic && cgo
+//go:build (unix || windows) && !nodynamic
 
 package encode
 
@@ -14,15 +14,6 @@ import (
 	"testing"
 	"unsafe"
 )
-
-func decodeAVIF(t testing.TB, data []byte) *decodedAVIF {
-	t.Helper()
-	d, err := decodeAVIFNative(data)
-	if err != nil {
-		t.Fatalf("decoding our AVIF with libavif: %v", err)
-	}
-	return d
-}
 
 func TestWebPStructLayout(t *testing.T) {
 	// sizeof/offsetof from webp/encode.h (ABI 0x020f) on 64-bit platforms.

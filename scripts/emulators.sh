@@ -10,7 +10,8 @@
 # `env` prints the export lines for clients and tests: eval "$(scripts/emulators.sh env)".
 # `reset` deletes all Firestore documents and Auth accounts of the project (tests use the same calls).
 # Ports, project and state directory come from the environment (defaults: docs/ARCHITECTURE.md):
-#   IC_AUTH_PORT=9190 IC_FIRESTORE_PORT=8190 IC_HUB_PORT=4490 IC_LOGGING_PORT=4590
+#   IC_AUTH_PORT=9190 IC_FIRESTORE_PORT=8190 IC_HOSTING_PORT=5190 IC_HUB_PORT=4490 IC_LOGGING_PORT=4590
+#   IC_HOSTING=auto|0|1 (auto: serve web/ — the checkout pages — when web/index.html exists)
 #   IC_PROJECT=demo-imageconverter IC_LOCAL_DIR=<repo>/.local IC_EMULATOR_MODE=auto|jar|firebase
 #   IC_FIRESTORE_JAR=/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar
 # PID files and logs live in $IC_LOCAL_DIR (git-ignored).
@@ -21,6 +22,8 @@ LOCAL=${IC_LOCAL_DIR:-$ROOT/.local}
 PROJECT=${IC_PROJECT:-demo-imageconverter}
 AUTH_PORT=${IC_AUTH_PORT:-9190}
 FS_PORT=${IC_FIRESTORE_PORT:-8190}
+HOSTING_PORT=${IC_HOSTING_PORT:-5190}
+HOSTING=${IC_HOSTING:-auto}
 HUB_PORT=${IC_HUB_PORT:-4490}
 LOGGING_PORT=${IC_LOGGING_PORT:-4590}
 JAR=${IC_FIRESTORE_JAR:-/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar}
@@ -32,6 +35,10 @@ log() { printf 'emulators: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 mkdir -p "$LOCAL"
+
+if [[ $HOSTING == auto ]]; then
+  if [[ -f $ROOT/web/index.html ]]; then HOSTING=1; else HOSTING=0; fi
+fi
 
 if [[ $MODE == auto ]]; then
   if [[ -f $JAR ]]; then MODE=jar; else MODE=firebase; fi
@@ -70,19 +77,26 @@ ensure_firebase_tools() {
 }
 
 # A firebase-tools config for our ports, inside $LOCAL so that its logs and
-# state stay there. Paths are relative to $LOCAL.
+# state stay there.
 write_firebase_config() {
-  local only=$1 fs=""
+  local only=$1 fs="" hosting=""
   if [[ $only == *firestore* ]]; then
     fs="\"firestore\": { \"host\": \"127.0.0.1\", \"port\": $FS_PORT },"
   fi
+  if [[ $only == *hosting* ]]; then
+    hosting="\"hosting\": { \"host\": \"127.0.0.1\", \"port\": $HOSTING_PORT },"
+  fi
+  # Relative to $LOCAL: firebase-tools joins paths onto its project directory.
+  local rel; rel=$(realpath --relative-to="$LOCAL" "$ROOT")
   cat >"$LOCAL/firebase.json" <<JSON
 {
-  "firestore": { "rules": "../firestore.rules", "indexes": "../firestore.indexes.json" },
+  "firestore": { "rules": "$rel/firestore.rules", "indexes": "$rel/firestore.indexes.json" },
+  "hosting": { "public": "$rel/web", "ignore": ["e2e/**"] },
   "emulators": {
     "singleProjectMode": true,
     "auth": { "host": "127.0.0.1", "port": $AUTH_PORT },
     $fs
+    $hosting
     "hub": { "host": "127.0.0.1", "port": $HUB_PORT },
     "logging": { "host": "127.0.0.1", "port": $LOGGING_PORT },
     "ui": { "enabled": false }
@@ -111,6 +125,9 @@ start_firebase_tools() {
   local only=$1 pidfile=$LOCAL/firebase.pid logfile=$LOCAL/firebase.log
   if pid_alive "$pidfile"; then log "firebase-tools already running (pid $(cat "$pidfile"))"; return 0; fi
   port_busy "$AUTH_PORT" && die "port $AUTH_PORT is already in use by another program (set IC_AUTH_PORT)"
+  if [[ $only == *hosting* ]] && port_busy "$HOSTING_PORT"; then
+    die "port $HOSTING_PORT is already in use by another program (set IC_HOSTING_PORT)"
+  fi
   ensure_firebase_tools
   write_firebase_config "$only"
   log "starting firebase-tools emulators ($only) on auth 127.0.0.1:$AUTH_PORT (takes ~20 s)"
@@ -120,6 +137,9 @@ start_firebase_tools() {
   wait_http "http://127.0.0.1:$AUTH_PORT/" 120 "auth emulator" "$pidfile" "$logfile" || { stop_one firebase; exit 1; }
   if [[ $only == *firestore* ]]; then
     wait_http "http://127.0.0.1:$FS_PORT/" 60 firestore "$pidfile" "$logfile" || { stop_one firebase; exit 1; }
+  fi
+  if [[ $only == *hosting* ]]; then
+    wait_http "http://127.0.0.1:$HOSTING_PORT/" 60 "hosting emulator" "$pidfile" "$logfile" || { stop_one firebase; exit 1; }
   fi
 }
 
@@ -168,11 +188,13 @@ start)
   if [[ $MODE == jar ]]; then
     [[ -f $JAR ]] || die "no Firestore emulator jar at $JAR (apt-get install google-cloud-cli-firestore-emulator, or IC_EMULATOR_MODE=firebase)"
     start_firestore_jar
-    start_firebase_tools auth
+    only=auth
   else
-    start_firebase_tools auth,firestore
+    only=auth,firestore
   fi
-  log "ready: firestore 127.0.0.1:$FS_PORT, auth 127.0.0.1:$AUTH_PORT, project $PROJECT (mode $MODE)"
+  if [[ $HOSTING == 1 ]]; then only=$only,hosting; fi
+  start_firebase_tools "$only"
+  log "ready: firestore 127.0.0.1:$FS_PORT, auth 127.0.0.1:$AUTH_PORT$([[ $HOSTING == 1 ]] && echo ", hosting http://127.0.0.1:$HOSTING_PORT"), project $PROJECT (mode $MODE)"
   ;;
 stop)
   stop_one firebase
@@ -188,6 +210,9 @@ status)
   done
   curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$FS_PORT/" && echo "firestore: answering on $FS_PORT" || echo "firestore: not answering on $FS_PORT"
   curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$AUTH_PORT/" && echo "auth: answering on $AUTH_PORT" || echo "auth: not answering on $AUTH_PORT"
+  if [[ $HOSTING == 1 ]]; then
+    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$HOSTING_PORT/" && echo "hosting: answering on $HOSTING_PORT" || echo "hosting: not answering on $HOSTING_PORT"
+  fi
   ;;
 env) print_env ;;
 reset) reset_data ;;

@@ -40,7 +40,7 @@
 // OutputDir). If two sources of one batch share a name ("a.jpg", "a.png"), the second becomes
 // "a-png.webp". An output that exists and is not older than its source is "already converted" and
 // skipped (unless Options.Reconvert); otherwise Options.Existing decides: skip (default), overwrite,
-// or rename to "a (1).webp". A source already in the output format is skipped unless an OutputDir is
+// or rename to "a (1).webp" (a later run finds an up-to-date "a (n).webp" and skips). A source already in the output format is skipped unless an OutputDir is
 // set. Animated GIF/WebP are skipped with CodeAnimated rather than flattened.
 //
 // Writing is atomic: the output is encoded into a temporary file in the destination folder, flushed

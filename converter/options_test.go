@@ -388,3 +388,25 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestRenameIsIdempotent(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a.jpg")
+	copyFile(t, "testdata/jpeg_photo.jpg", src)
+	old := time.Now().Add(-time.Hour)
+	must(t, os.WriteFile(filepath.Join(dir, "a.webp"), []byte("someone else's"), 0o644))
+	must(t, os.Chtimes(filepath.Join(dir, "a.webp"), old, old))
+	o := testOptions()
+	o.Existing = ExistingRename
+	first := result(t, convertAll(t, o, src), "a.jpg")
+	if first.Status != StatusConverted || filepath.Base(first.Dst) != "a (1).webp" {
+		t.Fatalf("first run %+v", first)
+	}
+	second := result(t, convertAll(t, o, src), "a.jpg")
+	if second.Code != CodeAlreadyConverted || filepath.Base(second.Dst) != "a (1).webp" {
+		t.Fatalf("second run wrote again: %+v", second)
+	}
+	if n := len(files(t, dir)); n != 3 {
+		t.Fatalf("files %v", files(t, dir))
+	}
+}

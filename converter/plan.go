@@ -290,7 +290,12 @@ func (p *planner) decide(c candidate) {
 			p.skip(c.src, dst, CodeExists, fmt.Sprintf("%s already exists and was left as is.", filepath.Base(dst)), size)
 			return
 		case o.Existing == ExistingRename:
-			dst = p.freeName(dst)
+			// An earlier rename run may have written "a (1).webp": if that one is up to date, we are done.
+			var done bool
+			if dst, done = p.renameTarget(dst, c.fi.ModTime()); done {
+				p.skip(c.src, dst, CodeAlreadyConverted, "Already converted: the output is up to date.", size)
+				return
+			}
 		}
 	}
 	cfg, err := probeFile(c.src)
@@ -316,6 +321,24 @@ func (p *planner) decide(c candidate) {
 		Src: c.src, Dst: dst, Size: size, ModTime: c.fi.ModTime(),
 		Format: cfg.Format, Width: cfg.Width, Height: cfg.Height,
 	})
+}
+
+// renameTarget walks "stem (1).ext", "stem (2).ext", … and returns the first name that is free, or
+// the first that holds an up-to-date conversion of a source modified at srcTime (done true).
+func (p *planner) renameTarget(dst string, srcTime time.Time) (string, bool) {
+	for n := 1; ; n++ {
+		cand := renamed(dst, n)
+		if p.claimed[pathKey(cand)] {
+			continue
+		}
+		st, err := os.Stat(cand)
+		if errors.Is(err, fs.ErrNotExist) {
+			return cand, false
+		}
+		if err == nil && !p.opts.Reconvert && !st.IsDir() && !st.ModTime().Add(upToDateSlack).Before(srcTime) {
+			return cand, true
+		}
+	}
 }
 
 // freeName returns "stem (n).ext" for the smallest n that is neither on disk nor claimed in this batch.

@@ -4,9 +4,10 @@
 //	go run ./cmd/convert [-to webp|avif] [-quality N] [-lossless] [-effort N] [-workers N] [-out DIR]
 //	   [-keep-metadata] [-max-width N] [-max-height N] [-existing skip|overwrite|rename] [-json] PATH...
 //
-// Exit status: 0 when no file failed, 2 when any file failed (the summary is still printed), 1 for usage
-// errors. With -json exactly one JSON object is printed on stdout; otherwise one line per file and a
-// summary. Ctrl-C stops the batch cleanly (no partial output is left).
+// Exit status: 0 when no file failed, 2 when any file failed or the batch was interrupted (the summary
+// is still printed), 1 for usage errors. With -json exactly one JSON object is printed on stdout;
+// otherwise one line per file and a summary. Ctrl-C (SIGINT) or SIGTERM stops the batch cleanly: no
+// partial output is left and the files not done are reported as skipped with the reason "Cancelled…".
 package main
 
 import (
@@ -130,8 +131,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		printSummary(stdout, sum, plan)
 	}
-	if sum.Failed > 0 {
-		return 2
+	if sum.Failed > 0 || sum.Cancelled > 0 {
+		return 2 // an interrupted batch did not do what was asked either
 	}
 	return 0
 }

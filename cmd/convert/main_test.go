@@ -309,3 +309,48 @@ func writeNoise(t *testing.T, path string, w, h int) {
 		t.Fatal(err)
 	}
 }
+
+// TestInterrupt sends SIGINT during a batch: the command stops, still prints its JSON (the files not
+// done are skipped as cancelled), exits 2 and leaves no partial or temporary file.
+func TestInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 6 {
+		writeNoise(t, filepath.Join(dir, fmt.Sprintf("n%d.jpg", i)), 1600, 1200)
+	}
+	cmd := exec.Command(bin, "-json", "-to", "avif", "-effort", "4", "-workers", "1", dir)
+	var so bytes.Buffer
+	cmd.Stdout = &so
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !writing(cmd.Process.Pid, dir) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("exit: %v", err)
+	}
+	var s struct {
+		Converted, Skipped int
+		Files              []map[string]string
+	}
+	if err := json.Unmarshal(so.Bytes(), &s); err != nil {
+		t.Fatalf("%v: %s", err, so.String())
+	}
+	if s.Skipped < 5 || !strings.Contains(s.Files[len(s.Files)-1]["reason"], "Cancelled") {
+		t.Fatalf("%+v", s)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 6+s.Converted {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("folder after interrupt: %v", names)
+	}
+}

@@ -160,7 +160,7 @@ async function successPage() {
     const s = params.get("authKey")
       ? await api("POST", "/v1/billing/issue", { authKey: params.get("authKey"), customerKey: params.get("customerKey"), orderId })
       : await api("POST", "/v1/payments/confirm", { paymentKey: params.get("paymentKey"), orderId, amount: Number(params.get("amount")) });
-    show(`<h2>${t.done}</h2><p>${esc(s.plan.toUpperCase())} — ${t.until(date(s.currentPeriodEnd))}
+    show(`<h2>${t.done}</h2><p>${esc(s.plan.charAt(0).toUpperCase() + s.plan.slice(1))} — ${t.until(date(s.currentPeriodEnd))}
       ${s.autoRenew ? t.renews : ""}</p><p><strong>${t.back}</strong></p>`);
   } catch (e) {
     const retry = params.get("orderId") ? `<p><a href="${keep("/checkout.html", { orderId: params.get("orderId") })}">${t.retry}</a></p>` : "";

@@ -377,6 +377,10 @@ func (a *App) EngineInfo() EngineInfo {
 	return info
 }
 
+// SystemLanguage is the OS language when the environment names one the UI
+// has ("ko", "en", "ja"), else "" and the UI asks the webview.
+func (a *App) SystemLanguage() string { return platform.Language() }
+
 // cleanPaths refuses an empty drop, relative paths and paths that do not exist.
 func cleanPaths(in []string) ([]string, error) {
 	if len(in) == 0 {

@@ -163,6 +163,7 @@ export const api = {
   getSettings: () => call<Settings>("GetSettings"),
   saveSettings: (s: Settings) => call<Settings>("SaveSettings", s),
   engineInfo: () => call<EngineInfo>("EngineInfo"),
+  systemLanguage: () => call<"" | "ko" | "en" | "ja">("SystemLanguage"),
   account: () => call<AccountState>("Account"),
   signIn: (email: string, password: string) => call<AccountState>("SignIn", email, password),
   signUp: (email: string, password: string) => call<AccountState>("SignUp", email, password),

@@ -410,8 +410,12 @@ const ja: Dict = {
 
 const dicts: Record<Lang, Dict> = { ko, en, ja };
 
+/** The OS language as Go read it from the environment; "" until known or when it does not say. */
+let osLang: "" | Lang = "";
+
 /** The OS language mapped to one we have; Korean when none matches. */
 export function systemLang(): Lang {
+  if (osLang) return osLang;
   const tags = [...(navigator.languages ?? []), navigator.language].filter(Boolean);
   for (const tag of tags) {
     const base = tag.toLowerCase().split(/[-_]/)[0];
@@ -422,6 +426,11 @@ export function systemLang(): Lang {
 
 class I18n {
   lang = $state<Lang>(systemLang());
+
+  /** Record the OS language reported by the app (WebKitGTK's navigator.language is unreliable). */
+  setSystem(lang: "" | Lang) {
+    osLang = lang;
+  }
 
   /** Apply the user's choice; "" follows the OS. */
   use(choice: "" | Lang) {

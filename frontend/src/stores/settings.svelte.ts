@@ -10,6 +10,7 @@ class SettingsStore {
 
   async load() {
     try {
+      i18n.setSystem(await api.systemLanguage());
       this.value = await api.getSettings();
       i18n.use(this.value.language);
       this.engine = await api.engineInfo();

@@ -55,7 +55,8 @@
 //
 // Options.Workers goroutines (default: CPU cores) convert files; a weighted semaphore of
 // Options.PixelBudget pixels (from each header's width×height) keeps huge images from running N at
-// once, and an image above the whole budget runs alone. AVIF gets CPU/Workers encoder threads.
+// once, and an image above the whole budget runs alone. AVIF gets CPU/parallel-files encoder threads
+// (all cores for a single file).
 // Cancelling ctx starts no new file and reports the rest as cancelled; files in flight are discarded
 // (no output, no temporary file). Native encoders can't be interrupted, so Run returns once the files
 // in flight have finished encoding: for WebP a fraction of a second, for a large AVIF a few seconds.

@@ -40,7 +40,8 @@ func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progre
 	r := &runner{
 		opts:    o,
 		sem:     semaphore.NewWeighted(o.PixelBudget),
-		threads: max(1, runtime.NumCPU()/o.Workers),
+		// Cores not used by parallel files go to the AVIF encoder: one dropped photo gets them all.
+		threads: max(1, runtime.NumCPU()/max(1, min(o.Workers, len(tasks)))),
 	}
 	var total int64
 	for _, t := range tasks {

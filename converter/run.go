@@ -38,8 +38,8 @@ func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progre
 	}
 	start := time.Now()
 	r := &runner{
-		opts:    o,
-		sem:     semaphore.NewWeighted(o.PixelBudget),
+		opts: o,
+		sem:  semaphore.NewWeighted(o.PixelBudget),
 		// Cores not used by parallel files go to the AVIF encoder: one dropped photo gets them all.
 		threads: max(1, runtime.NumCPU()/max(1, min(o.Workers, len(tasks)))),
 	}

@@ -24,7 +24,8 @@ import (
 
 // The payment tests run the real handler against the Firebase emulators
 // (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST) and the fake Toss in
-// process, with an injectable clock. Each test empties Firestore first.
+// process, with an injectable clock. Each test empties the payment
+// collections first.
 
 const testSchedulerSecret = "test-scheduler-secret"
 
@@ -61,12 +62,6 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 	if project == "" {
 		project = config.DefaultProjectID
 	}
-	req, _ := http.NewRequest(http.MethodDelete, fmt.Sprintf("http://%s/emulator/v1/projects/%s/databases/(default)/documents", fsHost, project), nil)
-	if resp, err := http.DefaultClient.Do(req); err != nil {
-		t.Fatalf("reset firestore: %v", err)
-	} else {
-		resp.Body.Close()
-	}
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	fake := faketoss.New(faketoss.DefaultSecretKey, faketoss.DefaultClientKey)
 	tossSrv := httptest.NewServer(fake)
@@ -85,6 +80,20 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		t.Fatalf("server: %v", err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	// Empty the payment collections (only these: tests of other packages may
+	// use the same emulator at the same time), so a renewal run sees only
+	// this test's subscriptions.
+	for _, col := range []string{store.ColBilling, store.ColOrders, store.ColPayments, store.ColWebhookEvents, store.ColMail} {
+		docs, err := srv.fs.Collection(col).Documents(ctx).GetAll()
+		if err != nil {
+			t.Fatalf("list %s: %v", col, err)
+		}
+		for _, d := range docs {
+			if _, err := d.Ref.Delete(ctx); err != nil {
+				t.Fatalf("delete %s: %v", d.Ref.Path, err)
+			}
+		}
+	}
 	api := httptest.NewServer(srv)
 	t.Cleanup(api.Close)
 	return &payEnv{t: t, ctx: ctx, srv: srv, api: api, fake: fake, clock: clock, seoul: seoul}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/image/webp"
+
 	"imageconverter/functions/wire"
 	"imageconverter/platform"
 )
@@ -444,5 +446,59 @@ func TestBridgeNamesMatchApp(t *testing.T) {
 		if !strings.Contains(string(src), `"`+ev+`"`) {
 			t.Errorf("api.ts does not know event %q", ev)
 		}
+	}
+}
+
+func TestSettingsShapeTheRun(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	out := t.TempDir()
+	s := DefaultSettings()
+	s.OutputMode, s.OutputDir = "folder", out
+	s.Resize, s.MaxWidth, s.MaxHeight = true, 40, 30
+	s.KeepDates = false
+	if _, err := app.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "trip")
+	src := writePhotos(t, filepath.Join(dir, "day1"), 1, 96)[0]
+	old := time.Date(2020, 5, 1, 12, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(src, old, old); err != nil {
+		t.Fatal(err)
+	}
+	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := waitDone(t, app, rec, info.RunID)
+	if sum.Converted != 1 || sum.OutputDir != out {
+		t.Fatalf("summary = %+v, want 1 converted into %s", sum, out)
+	}
+	// The dropped folder is mirrored below the output folder.
+	dst := filepath.Join(out, "trip", "day1", strings.TrimSuffix(filepath.Base(src), ".png")+".webp")
+	fi, err := os.Stat(dst)
+	if err != nil {
+		t.Fatalf("mirrored output missing: %v", err)
+	}
+	f, err := os.Open(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := webp.DecodeConfig(f)
+	f.Close()
+	if err != nil || cfg.Width != 30 || cfg.Height != 30 {
+		t.Errorf("output is %dx%d (%v), want the 96x96 photo fitted into 40x30: 30x30", cfg.Width, cfg.Height, err)
+	}
+	if fi.ModTime().Equal(old) {
+		t.Error("the output kept the original's date although Keep dates is off")
+	}
+	if _, err := os.Stat(strings.TrimSuffix(src, ".png") + ".webp"); err == nil {
+		t.Error("an output was written next to the original although a folder was chosen")
+	}
+	if got := optionsFrom(s, true); got.MaxWidth != 40 || got.MaxHeight != 30 || got.KeepModTime || got.OutputDir != out || !got.Folders {
+		t.Errorf("options = %+v", got)
+	}
+	s.Resize = false
+	if got := optionsFrom(s, false); got.MaxWidth != 0 || got.MaxHeight != 0 || got.Folders {
+		t.Errorf("without resize: %+v", got)
 	}
 }

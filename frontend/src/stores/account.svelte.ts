@@ -42,14 +42,18 @@ class AccountStore {
     }
   }
 
+  // A refused sign-in may still leave a session (e.g. too many devices: the
+  // user signs in to remove one), so the state is re-read either way.
   async signIn(email: string, password: string) {
     const s = await this.run(() => api.signIn(email, password));
     if (s) this.state = s;
+    else await this.refreshQuiet();
     return !!s;
   }
   async signUp(email: string, password: string) {
     const s = await this.run(() => api.signUp(email, password));
     if (s) this.state = s;
+    else await this.refreshQuiet();
     return !!s;
   }
   async resetPassword(email: string) {

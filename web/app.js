@@ -10,6 +10,8 @@ const T = {
   ko: {
     title: "ImageConverter 결제", home: "결제는 ImageConverter 앱의 \"요금제 및 결제\"에서 시작하세요.",
     loading: "주문 정보를 불러오는 중…", plan: "요금제", kindUpgrade: "업그레이드 (남은 기간 차액)",
+    includes: "포함", perDay: (n) => (n == null ? "변환 무제한" : `하루 ${n}회 변환`), devices: (n) => `기기 ${n}대`,
+    perRun: (n) => `한 번에 ${n}개 파일`, feat: { folders: "폴더 변환", schedules: "예약 변환", scan: "컴퓨터 스캔" },
     once: "1개월 이용권 (자동 갱신 없음)", subscription: "매월 자동 결제", billing: "결제 방식", amount: "결제 금액",
     won: (n) => `${n.toLocaleString("ko-KR")}원`, payOnce: "결제하기", paySub: "카드 등록하고 구독하기",
     subNote: "첫 달 요금이 지금 결제되고, 이후 매월 같은 날 자동으로 결제됩니다. 앱에서 언제든 해지할 수 있습니다.",
@@ -25,6 +27,8 @@ const T = {
   en: {
     title: "ImageConverter checkout", home: "Start a purchase from \"Plan & billing\" in the ImageConverter app.",
     loading: "Loading your order…", plan: "Plan", kindUpgrade: "Upgrade (difference for the rest of the period)",
+    includes: "Includes", perDay: (n) => (n == null ? "Unlimited conversions" : `${n} conversions a day`), devices: (n) => `${n} computers`,
+    perRun: (n) => `${n} files per run`, feat: { folders: "folders", schedules: "scheduled folders", scan: "computer scan" },
     once: "One month (no automatic renewal)", subscription: "Monthly, renews automatically", billing: "Billing", amount: "Amount",
     won: (n) => `KRW ${n.toLocaleString("en-US")}`, payOnce: "Pay", paySub: "Register card and subscribe",
     subNote: "The first month is charged now, then the same day every month. You can cancel any time in the app.",
@@ -40,6 +44,8 @@ const T = {
   ja: {
     title: "ImageConverter お支払い", home: "お支払いは ImageConverter アプリの「プランとお支払い」から開始してください。",
     loading: "ご注文を読み込んでいます…", plan: "プラン", kindUpgrade: "アップグレード(残り期間の差額)",
+    includes: "内容", perDay: (n) => (n == null ? "変換無制限" : `1日${n}回の変換`), devices: (n) => `${n}台のパソコン`,
+    perRun: (n) => `1回${n}ファイル`, feat: { folders: "フォルダ変換", schedules: "予約変換", scan: "パソコンスキャン" },
     once: "1か月利用券(自動更新なし)", subscription: "毎月自動決済", billing: "お支払い方法", amount: "金額",
     won: (n) => `${n.toLocaleString("ja-JP")}ウォン`, payOnce: "支払う", paySub: "カードを登録して購読する",
     subNote: "初月分を今お支払いいただき、以後毎月同じ日に自動で決済されます。アプリからいつでも解約できます。",
@@ -128,8 +134,13 @@ async function checkoutPage() {
     return show(`<p class="error">${esc(errorText(e))}</p>`);
   }
   if (o.status === "paid") return show(`<p>${t.paid}</p>`);
+  // What the plan includes (GET /v1/plans; the summary is left out if it fails).
+  const plan = await api("GET", "/v1/plans").then((r) => r.plans.find((p) => p.id === o.plan)).catch(() => null);
+  const includes = plan ? [t.perDay(plan.dailyLimit), plan.formats.map((f) => f.toUpperCase()).join(", "), t.perRun(plan.batchSize),
+    t.devices(plan.maxDevices), ...plan.features.filter((f) => t.feat[f]).map((f) => t.feat[f])].join(" · ") : "";
   const billing = o.kind === "upgrade" ? t.kindUpgrade : o.mode === "subscription" ? t.subscription : t.once;
-  show(`<dl><dt>${t.plan}</dt><dd>${esc(o.planName)}</dd><dt>${t.billing}</dt><dd>${billing}</dd>
+  show(`<dl><dt>${t.plan}</dt><dd>${esc(o.planName)}</dd>
+    ${includes ? `<dt>${t.includes}</dt><dd id="includes">${esc(includes)}</dd>` : ""}<dt>${t.billing}</dt><dd>${billing}</dd>
     <dt>${t.amount}</dt><dd class="price">${t.won(o.amount)}</dd></dl>
     ${o.mode === "subscription" ? `<p class="note">${t.subNote}</p>` : ""}
     <button id="pay">${o.mode === "subscription" ? t.paySub : t.payOnce}</button><p id="msg" class="error"></p>`);

@@ -59,6 +59,7 @@ await scenario("one-month pass, Korean", async (page) => {
   const { url } = await checkoutURL("basic", "once", "ko");
   await page.goto(url);
   await page.getByText("4,900원").waitFor();
+  await page.getByText("하루 50회 변환", { exact: false }).waitFor(); // the plan summary
   await page.click("#pay");                 // checkout page → fake Toss window
   await page.waitForURL(/\/pay\?/);
   await page.click("#pay");                 // approve with the test card

@@ -125,7 +125,9 @@ func (p *payments) checkout(w http.ResponseWriter, r *http.Request, c Caller) er
 	switch {
 	case eff.Plan == wire.PlanFree:
 	case eff.Plan == plan.ID:
-		if req.Mode == modeSubscription && sub.AutoRenew && bill.BillingKey != "" {
+		// During dunning (past_due) a subscription checkout registers a new
+		// card and pays the month now: that is how a user fixes a failing card.
+		if req.Mode == modeSubscription && sub.AutoRenew && bill.BillingKey != "" && sub.Status != wire.StatusPastDue {
 			return errorf(wire.CodeConflict, "Automatic renewal of %s is already on.", plan.Name)
 		}
 	default:

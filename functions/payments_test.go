@@ -577,3 +577,36 @@ func TestDoneWebhookCompletesAnUnfinishedOrder(t *testing.T) {
 		t.Fatalf("replayed confirm: %+v, %d approvals", s, len(e.fake.Approvals()))
 	}
 }
+
+// A user whose renewal is failing registers another card: the month is paid
+// with it at once (from the old period end) and dunning stops.
+func TestNewCardDuringDunning(t *testing.T) {
+	e := newPayEnv(t, kst(seoulTZ(), 2027, 10, 5, 8))
+	uid, token := e.user("ko")
+	c, _ := e.subscribe(token, "pro", faketoss.CardOK)
+	oldKey := e.billing(uid).BillingKey
+	end := kst(e.seoul, 2027, 11, 5, 8)
+	e.fake.SetCustomerCard(c.CustomerKey, faketoss.CardDeclined)
+	e.clock.Set(end.Add(-renewLead))
+	e.runRenewals()
+	if d := e.sub(uid); d.Status != wire.StatusPastDue {
+		t.Fatalf("status %s", d.Status)
+	}
+	if status, code := e.call("POST", "/v1/checkout", token, CheckoutRequest{Plan: "pro", Mode: modeSubscription}, nil); status != 200 {
+		t.Fatalf("checkout during dunning: %d %s", status, code)
+	}
+	e.clock.Set(end.Add(-renewLead + time.Hour))
+	c2 := e.checkout(token, "pro", modeSubscription)
+	var s SubscriptionResponse
+	e.mustCall("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: e.fake.AuthorizeBilling(c2.CustomerKey, faketoss.CardOK), CustomerKey: c2.CustomerKey, OrderID: c2.OrderID}, &s)
+	b := e.billing(uid)
+	if s.Status != wire.StatusActive || !s.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 12, 5, 8)) || b.BillingKey == oldKey || b.FailedAttempts != 0 ||
+		b.NextChargeAt == nil || !b.NextChargeAt.Equal(kst(e.seoul, 2027, 12, 2, 8)) {
+		t.Fatalf("after new card: %+v, billing %+v", s, b)
+	}
+	// The old retry date passes: nothing is charged.
+	e.clock.Set(end.Add(-renewLead).AddDate(0, 0, 1))
+	if r := e.runRenewals(); r.Charged+r.Declined != 0 {
+		t.Fatalf("run after the card change: %+v", r)
+	}
+}

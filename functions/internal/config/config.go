@@ -59,8 +59,9 @@ type Config struct {
 	QuotaLocation *time.Location
 
 	// Rate limits (requests per second, burst). 0 rps disables that limiter.
-	IPRate, UserRate   float64 // RATE_LIMIT_IP_RPS (default 20), RATE_LIMIT_USER_RPS (default 5)
-	IPBurst, UserBurst int     // RATE_LIMIT_IP_BURST (default 60), RATE_LIMIT_USER_BURST (default 30)
+	// Defaults: production 20/60 per IP and 5/30 per user; emulated 200/400 and 20/60.
+	IPRate, UserRate   float64 // RATE_LIMIT_IP_RPS, RATE_LIMIT_USER_RPS
+	IPBurst, UserBurst int     // RATE_LIMIT_IP_BURST, RATE_LIMIT_USER_BURST
 	// TrustProxy makes the client IP the first X-Forwarded-For entry (TRUST_PROXY;
 	// on by default in production, where Google's front end adds the header).
 	TrustProxy bool
@@ -99,12 +100,18 @@ func FromEnv() (*Config, error) {
 	}
 	c.QuotaLocation = loc
 
-	c.IPRate, problems = float(problems, "RATE_LIMIT_IP_RPS", 20)
-	c.UserRate, problems = float(problems, "RATE_LIMIT_USER_RPS", 5)
+	// Locally every client (tests, the app, browsers) shares 127.0.0.1, so the
+	// per-IP bucket is larger there; production defaults are per real client.
+	ipRate, ipBurst, userRate, userBurst := 20.0, 60.0, 5.0, 30.0
+	if c.Emulated() {
+		ipRate, ipBurst, userRate, userBurst = 200, 400, 20, 60
+	}
+	c.IPRate, problems = float(problems, "RATE_LIMIT_IP_RPS", ipRate)
+	c.UserRate, problems = float(problems, "RATE_LIMIT_USER_RPS", userRate)
 	var b float64
-	b, problems = float(problems, "RATE_LIMIT_IP_BURST", 60)
+	b, problems = float(problems, "RATE_LIMIT_IP_BURST", ipBurst)
 	c.IPBurst = int(b)
-	b, problems = float(problems, "RATE_LIMIT_USER_BURST", 30)
+	b, problems = float(problems, "RATE_LIMIT_USER_BURST", userBurst)
 	c.UserBurst = int(b)
 	c.TrustProxy = !c.Emulated()
 	if v := os.Getenv("TRUST_PROXY"); v != "" {

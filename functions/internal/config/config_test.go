@@ -46,7 +46,7 @@ func TestProductionSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Emulated() || c.Port != "8081" || c.ProjectID != "prod-project" || c.TossAPIBase != DefaultTossBase ||
-		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 {
+		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.IPRate != 20 || c.UserBurst != 30 || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 {
 		t.Fatalf("config = %+v", c)
 	}
 	// Malformed values are named in the message.
@@ -90,7 +90,7 @@ func TestEmulatorDevKey(t *testing.T) {
 	if c1.Signer.KeyID() != c2.Signer.KeyID() || !c1.Signer.PublicKey().Key.Equal(c2.Signer.PublicKey().Key) || c1.DevKeyFile != path {
 		t.Fatal("dev key not reused")
 	}
-	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || len(c1.CORSOrigins) == 0 {
+	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || len(c1.CORSOrigins) == 0 || c1.IPRate != 200 || c1.UserRate != 20 {
 		t.Fatalf("local defaults = %+v", c1)
 	}
 	// Only one emulator set is a mistake.

@@ -186,6 +186,9 @@ func (a *App) launch(ctx context.Context, q *held, plan *converter.Batch, contin
 		return info, nil
 	}
 	info.RunID, info.Total, info.Queued = runID, len(run), len(rest.tasks)
+	for _, t := range run {
+		info.Files = append(info.Files, t.Src)
+	}
 
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -225,7 +228,7 @@ func (a *App) convert(ctx context.Context, runID string, tasks []converter.Task,
 		if p.ETA > 0 {
 			eta = p.ETA.Seconds()
 		}
-		a.emit(EventProgress, Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn, BytesOut: p.BytesOut, ETASeconds: eta, Current: p.Current})
+		a.emit(EventProgress, Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn, BytesOut: p.BytesOut, ETASeconds: eta, Current: p.Current, Active: p.Active})
 	}
 	var sum converter.Summary
 	var runErr error

@@ -25,6 +25,7 @@ type RunInfo struct {
 	Queued   int       `json:"queued"` // files kept for a later run (plan's files per run, daily limit)
 	Refusals []Refusal `json:"refusals"`
 	Nothing  string    `json:"nothing"` // a sentence when the drop held nothing to convert
+	Files    []string  `json:"files"`   // sources this run converts, in order (the UI lists them as waiting)
 }
 
 // Refusal is a plan rule that held files back: a stable code the UI
@@ -38,13 +39,14 @@ type Refusal struct {
 
 // Progress is the running state of a conversion.
 type Progress struct {
-	RunID      string  `json:"runId"`
-	Done       int     `json:"done"`
-	Total      int     `json:"total"`
-	BytesIn    int64   `json:"bytesIn"`
-	BytesOut   int64   `json:"bytesOut"`
-	ETASeconds float64 `json:"etaSeconds"` // -1 while unknown
-	Current    string  `json:"current"`
+	RunID      string   `json:"runId"`
+	Done       int      `json:"done"`
+	Total      int      `json:"total"`
+	BytesIn    int64    `json:"bytesIn"`
+	BytesOut   int64    `json:"bytesOut"`
+	ETASeconds float64  `json:"etaSeconds"` // -1 while unknown
+	Current    string   `json:"current"`
+	Active     []string `json:"active"` // sources being converted right now
 }
 
 // FileResult is what happened to one source file.

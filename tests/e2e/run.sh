@@ -27,6 +27,7 @@ go build -tags dev,webkit2_41,e2e -o "$work/imageconverter-dev" .
 mkdir -p "$work/data/small" "$work/data/many" "$work/data/account" "$work/config" "$work/config2"
 convert -size 1200x900 -seed 7 plasma:fractal -blur 0x1 -quality 95 "$work/data/base.jpg"
 for i in $(seq 1 6); do cp "$work/data/base.jpg" "$work/data/small/p$i.jpg"; done
+head -c 4000 "$work/data/base.jpg" >"$work/data/small/broken.jpg" # truncated: a per-file failure
 for i in $(seq 1 40); do cp "$work/data/base.jpg" "$work/data/many/p$i.jpg"; done
 for i in 1 2 3; do cp "$work/data/base.jpg" "$work/data/account/q$i.jpg"; done
 

@@ -60,7 +60,12 @@ await step("converts a chosen folder: progress, summary, files on disk", async (
   await tid("summary").waitFor({ timeout: 60_000 });
   const summary = await tid("summary").innerText();
   assert.match(summary, /변환이 끝났습니다/);
-  assert.match(await tid("counts").innerText(), /변환 6 · 건너뜀 0 · 실패 0/);
+  assert.match(await tid("counts").innerText(), /변환 6 · 건너뜀 0 · 실패 1/);
+  // The failed file is listed with a translated reason, not an error dump.
+  const problems = await tid("problem-list").innerText();
+  assert.match(problems, /broken\.jpg/);
+  assert.match(problems, /실패/);
+  assert.doesNotMatch(problems, /goroutine|panic|\.go:\d+/);
   assert.match(await tid("saved").innerText(), /절약 \(\d+%\)/);
   assert.ok(await tid("open-output").isVisible(), "no open-output button");
   const outs = fs.readdirSync(dir).filter((f) => f.endsWith(".webp"));
@@ -77,6 +82,7 @@ await step("shows progress and cancels a long run", async () => {
   // Cancel once some files are done and the bar has moved.
   await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")) > 0, null, { timeout: 60_000 });
   assert.match(await tid("progress-count").innerText(), /40개 중 [1-9]\d*개/);
+  assert.match(await tid("file-list").innerText(), /대기|변환 중/, "no waiting or converting rows in the queue");
   await page.screenshot({ path: path.join(shots, "progress-ko.png") });
   await tid("cancel").click();
   await tid("summary").waitFor({ timeout: 60_000 });

@@ -25,6 +25,7 @@ export interface RunInfo {
   queued: number;
   refusals: Refusal[] | null;
   nothing: string;
+  files: string[] | null;
 }
 export interface Progress {
   runId: string;
@@ -34,6 +35,7 @@ export interface Progress {
   bytesOut: number;
   etaSeconds: number;
   current: string;
+  active: string[] | null;
 }
 export type FileStatus = "converted" | "skipped" | "failed" | "cancelled";
 export interface FileResult {

@@ -14,6 +14,8 @@ class QueueStore {
   summary = $state<Summary | null>(null);
   error = $state("");
   notices = $state<Refusal[]>([]);
+  /** Sources of the current run, for the waiting/converting rows. */
+  planned = $state<string[]>([]);
   nothing = $state("");
   runId = "";
   private offs: (() => void)[] = [];
@@ -54,9 +56,10 @@ class QueueStore {
     }
     const { runId, total } = run;
     this.runId = runId;
+    this.planned = run.files ?? [];
     this.files = [];
     this.summary = null;
-    this.progress = { runId, done: 0, total, bytesIn: 0, bytesOut: 0, etaSeconds: -1, current: "" };
+    this.progress = { runId, done: 0, total, bytesIn: 0, bytesOut: 0, etaSeconds: -1, current: "", active: [] };
     this.phase = "running";
   }
 
@@ -115,6 +118,16 @@ class QueueStore {
     } catch (e) {
       this.error = (e as Error).message;
     }
+  }
+
+  /** Files of the run not finished yet, converting ones first. */
+  get pending(): { src: string; active: boolean }[] {
+    const finished = new Set(this.files.map((f) => f.src));
+    const active = new Set(this.progress?.active ?? []);
+    return this.planned
+      .filter((src) => !finished.has(src))
+      .map((src) => ({ src, active: active.has(src) }))
+      .sort((a, b) => Number(b.active) - Number(a.active));
   }
 
   reset() {

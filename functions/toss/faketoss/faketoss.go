@@ -63,7 +63,11 @@ type Server struct {
 	billing   map[string]*billingKey    // billingKey -> card
 	idem      map[string]recorded
 	approvals []toss.Payment // every approval, in order
-	hooks     sync.WaitGroup
+
+	hooks       sync.WaitGroup // webhooks queued and not yet delivered
+	hookMu      sync.Mutex
+	hookQueue   []hook
+	hookRunning bool
 }
 
 type session struct {
@@ -377,33 +381,57 @@ func (s *Server) chargeBilling(r *http.Request, body []byte) (int, any, *apiErr)
 	return 200, s.approve(paymentKey, req.OrderID, req.OrderName, "BILLING", bk.card, req.Amount), nil
 }
 
-// notify delivers a PAYMENT_STATUS_CHANGED webhook after the current request
-// (callers hold mu), with the payment as it is now.
+// notify queues a PAYMENT_STATUS_CHANGED webhook with the payment as it is
+// now (callers hold mu). One goroutine delivers the queue in order, after the
+// current request: the receiver calls the fake back, so delivery never holds mu.
 func (s *Server) notify(p *toss.Payment) {
 	if s.WebhookURL == "" {
 		return
 	}
 	ev := toss.WebhookEvent{EventType: toss.EventPaymentStatusChanged, CreatedAt: toss.Time{Time: s.Now()}, Data: *p}
 	b, _ := json.Marshal(ev)
-	url := s.WebhookURL
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.hookQueue = append(s.hookQueue, hook{url: s.WebhookURL, body: b})
 	s.hooks.Add(1)
-	go func() {
-		defer s.hooks.Done()
+	if !s.hookRunning {
+		s.hookRunning = true
+		go s.deliver()
+	}
+}
+
+type hook struct {
+	url  string
+	body []byte
+}
+
+func (s *Server) deliver() {
+	for {
+		s.hookMu.Lock()
+		if len(s.hookQueue) == 0 {
+			s.hookRunning = false
+			s.hookMu.Unlock()
+			return
+		}
+		h := s.hookQueue[0]
+		s.hookQueue = s.hookQueue[1:]
+		s.hookMu.Unlock()
 		// Toss retries a webhook that did not get 200 (1, 4, 16 … minutes);
 		// the fake tries three times a second apart, enough for a local stack.
 		for i := 0; i < 3; i++ {
-			resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+			resp, err := http.Post(h.url, "application/json", bytes.NewReader(h.body))
 			if err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == 200 {
-					return
+					break
 				}
 				err = fmt.Errorf("status %d", resp.StatusCode)
 			}
-			log.Printf("faketoss: webhook to %s: %v", url, err)
+			log.Printf("faketoss: webhook to %s: %v", h.url, err)
 			time.Sleep(time.Second)
 		}
-	}()
+		s.hooks.Done()
+	}
 }
 
 // basicAuth is the Authorization header value for a secret key; tests use it

@@ -5,7 +5,7 @@ import { api, events, onEvent, onFileDrop, type FileResult, type Progress, type 
 import { settings } from "./settings.svelte";
 import { account } from "./account.svelte";
 
-export type Phase = "idle" | "running" | "canceling" | "done";
+export type Phase = "idle" | "preparing" | "running" | "canceling" | "done";
 
 class QueueStore {
   phase = $state<Phase>("idle");
@@ -64,12 +64,16 @@ class QueueStore {
   }
 
   async convert(paths: string[]) {
-    if (paths.length === 0 || this.phase === "running" || this.phase === "canceling") return;
+    // A new drop is welcome on the start screen and on a finished run's summary.
+    if (paths.length === 0 || (this.phase !== "idle" && this.phase !== "done")) return;
     this.error = "";
     const s = settings.value;
+    // Walking a big folder takes a moment before the run starts.
+    this.phase = "preparing";
     try {
       this.begin(await api.startConversion({ paths, format: s?.format ?? "webp", preset: s?.preset ?? "balanced" }));
     } catch (e) {
+      this.phase = "idle";
       this.error = (e as Error).message;
     }
   }

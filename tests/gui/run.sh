@@ -43,21 +43,25 @@ eval "$(xdotool getwindowgeometry --shell "$win")" # X Y WIDTH HEIGHT of the app
 [ "$WIDTH" -ge 800 ] || fail "found a ${WIDTH}x${HEIGHT} window, not the app's main window"
 import -window root "$shots/gui-start.png"
 
-"$work/dragsource" 10 10 "$album" >"$work/drag.log" 2>&1 &
-pids+=($!)
-timeout 10 xdotool search --sync --name '^ic-drag-source$' >/dev/null || fail "the drag source did not open"
-sleep 2 # the source must be mapped and idle before the press starts a drag
-# Press on the source, move onto the drop zone (the main pane's upper part), release.
-tx=$((X + 220 + (WIDTH - 220) / 2)) ty=$((Y + 190))
-xdotool mousemove 90 60
-sleep 0.2
-xdotool mousedown 1
-for i in $(seq 1 20); do
-  xdotool mousemove $((90 + (tx - 90) * i / 20)) $((60 + (ty - 60) * i / 20))
-  sleep 0.05
-done
-sleep 0.5
-xdotool mouseup 1
+# drag PATH...: a real X11 drag from the drag source onto the app's drop zone.
+drag() {
+  "$work/dragsource" 10 10 "$@" >"$work/drag.log" 2>&1 &
+  pids+=($!)
+  timeout 10 xdotool search --sync --onlyvisible --name '^ic-drag-source$' >/dev/null || fail "the drag source did not open"
+  sleep 2 # the source must be mapped and idle before the press starts a drag
+  # Press on the source, move onto the drop zone (the main pane's upper part), release.
+  local tx=$((X + 220 + (WIDTH - 220) / 2)) ty=$((Y + 190)) i
+  xdotool mousemove 90 60
+  sleep 0.2
+  xdotool mousedown 1
+  for i in $(seq 1 20); do
+    xdotool mousemove $((90 + (tx - 90) * i / 20)) $((60 + (ty - 60) * i / 20))
+    sleep 0.05
+  done
+  sleep 0.5
+  xdotool mouseup 1
+}
+drag "$album"
 
 # Outputs on disk: the four photos, mirrored next to the originals.
 want=("$album/a1.webp" "$album/a2.webp" "$album/a3.webp" "$album/sub/b1.webp")
@@ -81,3 +85,14 @@ import -window root "$shots/gui-summary.png"
 green=$(convert "$shots/gui-summary.png" -fuzz 15% -fill black +opaque '#1f8a4c' -fill white -opaque '#1f8a4c' -format '%[fx:round(mean*w*h)]' info:)
 [ "$green" -gt 800 ] || fail "the screenshot shows no summary ($green green pixels; see $shots/gui-summary.png)"
 echo "ok   screenshot shows the summary ($green green pixels): $shots/gui-summary.png"
+
+# A second drop, of one file, onto the summary of the first run.
+single="$work/data/single.jpg"
+cp "$work/base.jpg" "$single"
+drag "$single"
+for _ in $(seq 1 60); do
+  [ -s "$work/data/single.webp" ] && break
+  sleep 0.5
+done
+[ -s "$work/data/single.webp" ] || fail "a file dropped on the summary was not converted"
+echo "ok   a second native drop (one file, onto the summary) converted it"

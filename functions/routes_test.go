@@ -174,9 +174,20 @@ func TestEntitlementPaidPlanAndExpiry(t *testing.T) {
 	if rec.CustomClaims["plan"] != "free" {
 		t.Fatalf("claim after expiry = %v", rec.CustomClaims)
 	}
+	// Two devices from the basic period, one allowed on free: the earliest
+	// registered keeps working, the other gets device_limit until one is removed.
+	tok := signIn(t, u)
+	body := e.call("GET", "/v1/entitlement", tok, nil, device("p2")...).wantError(t, wire.CodeDeviceLimit)
+	if len(body.Devices) != 2 {
+		t.Fatalf("device_limit after downgrade lists %+v", body.Devices)
+	}
+	if r := e.call("DELETE", "/v1/devices/p1", tok, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("delete p1 = %d", r.Status)
+	}
+	e.call("GET", "/v1/entitlement", tok, nil, device("p2")...).wantOK(t, nil)
 	// Unknown plan ids fall back to free.
 	e.subscribe(u.UID, "platinum", end.AddDate(0, 1, 0), false)
-	e.call("GET", "/v1/entitlement", u.Token, nil, device("p1")...).wantOK(t, &got)
+	e.call("GET", "/v1/entitlement", tok, nil, device("p2")...).wantOK(t, &got)
 	if got.Plan != "free" {
 		t.Fatalf("unknown plan = %+v", got)
 	}

@@ -65,20 +65,37 @@ func (e *DeviceLimitError) Unwrap() error { return ErrDeviceLimit }
 func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device, maxDevices int) (wire.Device, error) {
 	now := s.Now()
 	// Fast path, nearly every call: a known device is refreshed without a
-	// transaction (it takes no new slot, so it cannot race for one).
+	// transaction (it takes no new slot, so it cannot race for one). After a
+	// downgrade a user may have more devices than the plan allows: then only
+	// the earliest registered ones keep working until others are removed.
 	ref := s.devices(uid).Doc(dev.ID)
-	if snap, err := ref.Get(ctx); err == nil {
+	docs, err := s.devices(uid).Documents(ctx).GetAll()
+	if err != nil {
+		return wire.Device{}, fmt.Errorf("firestore list devices of %s: %w", uid, err)
+	}
+	var known *DeviceDoc
+	var list []wire.Device
+	for _, d := range docs {
 		var dd DeviceDoc
-		if err := snap.DataTo(&dd); err != nil {
-			return wire.Device{}, fmt.Errorf("firestore device %s of %s: %w", dev.ID, uid, err)
+		if err := d.DataTo(&dd); err != nil {
+			return wire.Device{}, fmt.Errorf("firestore device %s of %s: %w", d.Ref.ID, uid, err)
 		}
+		if d.Ref.ID == dev.ID {
+			known = &dd
+		}
+		list = append(list, toWireDevice(d.Ref.ID, dd))
+	}
+	if known != nil {
+		if len(list) > maxDevices && !amongFirst(list, dev.ID, maxDevices) {
+			sortDevices(list)
+			return wire.Device{}, &DeviceLimitError{Devices: list}
+		}
+		dd := *known
 		dd.Name, dd.OS, dd.AppVersion, dd.LastSeenAt = dev.Name, dev.OS, dev.AppVersion, now
 		if _, err := ref.Set(ctx, dd); err != nil {
 			return wire.Device{}, fmt.Errorf("firestore refresh device %s of %s: %w", dev.ID, uid, err)
 		}
 		return toWireDevice(dev.ID, dd), nil
-	} else if !isNotFound(err) {
-		return wire.Device{}, fmt.Errorf("firestore get device %s of %s: %w", dev.ID, uid, err)
 	}
 	// A new device takes a slot. Registrations of one user serialise on the
 	// users/{uid} document: the transaction reads it and writes its
@@ -88,7 +105,7 @@ func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device,
 	// more than the queried documents for it and stalls under load.)
 	userRef := s.FS.Collection(ColUsers).Doc(uid)
 	var out wire.Device
-	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err = s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		if _, err := tx.Get(userRef); err != nil && !isNotFound(err) {
 			return err
 		}
@@ -126,6 +143,23 @@ func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device,
 		return wire.Device{}, fmt.Errorf("firestore register device %s of %s: %w", dev.ID, uid, err)
 	}
 	return out, nil
+}
+
+// amongFirst reports whether device id is one of the n earliest registered.
+func amongFirst(list []wire.Device, id string, n int) bool {
+	sorted := append([]wire.Device(nil), list...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if !sorted[i].FirstSeenAt.Equal(sorted[j].FirstSeenAt) {
+			return sorted[i].FirstSeenAt.Before(sorted[j].FirstSeenAt)
+		}
+		return sorted[i].ID < sorted[j].ID
+	})
+	for _, d := range sorted[:min(n, len(sorted))] {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // RemoveDevice deletes a device; ErrNotFound when the user has no such device.

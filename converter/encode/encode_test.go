@@ -21,8 +21,8 @@ func TestBackendsAreNative(t *testing.T) {
 	// library search is broken, which is exactly what this test is for.
 	for _, f := range []Format{WebP, AVIF} {
 		want := BackendNative
-		if f == AVIF && !avifNativeBuild {
-			want = BackendWASM // CGO_ENABLED=0: documented fallback
+		if f == AVIF && !avifNativeBuild || f == WebP && !webpNativeBuild {
+			want = BackendWASM // CGO_ENABLED=0 / -tags nodynamic: documented fallbacks
 		}
 		if got := Backend(f); got != want {
 			t.Errorf("Backend(%s) = %q (%s), want %s", f, got, BackendDetail(f), want)

@@ -15,6 +15,9 @@ import (
 	"unsafe"
 )
 
+// webpNativeBuild: this build has the runtime-loaded libwebp binding.
+const webpNativeBuild = true
+
 func TestWebPStructLayout(t *testing.T) {
 	// sizeof/offsetof from webp/encode.h (ABI 0x020f) on 64-bit platforms.
 	var p webpPicture

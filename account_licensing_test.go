@@ -66,6 +66,10 @@ func TestLicensedAccountSignUpConvertAndSignOut(t *testing.T) {
 		t.Fatalf("after sign-up: %+v, want signed in on free with 5 left", st)
 	}
 
+	if st := app.CheckAccount(); !st.SignedIn || st.Email != email {
+		t.Errorf("CheckAccount after sign-up: %+v", st)
+	}
+
 	// Free: one file per run, the other waits; the server counts the conversion.
 	photos := writePhotos(t, t.TempDir(), 2, 48)
 	info, err := app.StartConversion(ConvertRequest{Paths: photos, Format: "webp"})

@@ -128,6 +128,14 @@ func (a *App) RefreshAccount() (AccountState, error) {
 	return a.accountChanged(), nil
 }
 
+// CheckAccount refreshes the entitlement only when it is stale (a day old,
+// or after a checkout or a change of auto-renew), e.g. when the window gets
+// focus after paying in the browser; otherwise it answers from memory.
+func (a *App) CheckAccount() AccountState {
+	a.account.Warm(a.lifetime())
+	return a.Account()
+}
+
 // Devices lists the registered devices.
 func (a *App) Devices() ([]Device, error) {
 	ds, err := a.account.Devices(a.lifetime())

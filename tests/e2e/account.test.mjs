@@ -85,6 +85,9 @@ await step("plan screen: current plan, prices, this device", async () => {
   assert.match(await tid("plans").innerText(), /월 9,900원/);
   await page.getByText("이 기기").waitFor({ timeout: 15_000 });
   assert.ok(await tid("upgrade-pro").isVisible(), "no upgrade button for Pro");
+  await tid("refresh-account").click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="refresh-account"]')?.hasAttribute("disabled"));
+  assert.equal(await page.locator('section > [role="alert"]').count(), 0, "refreshing the plan showed an error");
   await page.screenshot({ path: path.join(shots, "account-plans.png") });
 });
 

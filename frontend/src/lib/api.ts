@@ -172,6 +172,7 @@ export const api = {
   resetPassword: (email: string) => call<void>("ResetPassword", email),
   signOut: () => call<AccountState>("SignOut"),
   refreshAccount: () => call<AccountState>("RefreshAccount"),
+  checkAccount: () => call<AccountState>("CheckAccount"),
   plans: () => call<PlanInfo[]>("Plans"),
   devices: () => call<Device[]>("Devices"),
   removeDevice: (id: string) => call<Device[]>("RemoveDevice", id),

@@ -7,17 +7,27 @@ class AccountStore {
   devices = $state<Device[]>([]);
   busy = $state(false);
   error = $state("");
-  private off: (() => void) | null = null;
+  private offs: (() => void)[] = [];
+  private lastCheck = 0;
 
   async start() {
-    this.off?.();
-    this.off = onEvent<AccountState>(events.account, (s) => (this.state = s));
+    this.stop();
+    this.offs.push(onEvent<AccountState>(events.account, (s) => (this.state = s)));
+    // Back from the browser after paying: pick up the new plan (the app
+    // only goes to the server when its entitlement is stale).
+    const onFocus = () => {
+      if (Date.now() - this.lastCheck < 30_000) return;
+      this.lastCheck = Date.now();
+      api.checkAccount().then((s) => (this.state = s), () => {});
+    };
+    window.addEventListener("focus", onFocus);
+    this.offs.push(() => window.removeEventListener("focus", onFocus));
     await this.refreshQuiet();
   }
 
   stop() {
-    this.off?.();
-    this.off = null;
+    for (const off of this.offs) off();
+    this.offs = [];
   }
 
   /** Re-read the account without showing errors (used after runs and at start). */

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/sync/errgroup"
+
 	"imageconverter/functions/entitlement"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
@@ -93,23 +95,27 @@ func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) e
 	if !validID(dev.ID) {
 		return invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
 	}
-	a, err := s.accountOf(r, c.UID)
-	if err != nil {
-		return err
-	}
+	// Independent reads and the user touch run at once; the device check needs the plan.
+	var a account
+	var used int
+	day := store.DayKey(s.now(), s.cfg.QuotaLocation)
 	locale, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
-	if err := s.store.TouchUser(r.Context(), c.UID, c.Email, cleanText(locale, 20)); err != nil {
+	g, ctx := errgroup.WithContext(r.Context())
+	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), c.UID); return err })
+	g.Go(func() error { return s.store.TouchUser(ctx, c.UID, c.Email, cleanText(locale, 20)) })
+	g.Go(func() (err error) {
+		used, err = s.store.UsageOn(ctx, c.UID, day)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return err
 	}
+	a.day = day
 	registered, err := s.store.RegisterDevice(r.Context(), c.UID, dev, a.plan.MaxDevices)
 	if err != nil {
 		return err
 	}
 	registered.Current = true
-	used, err := s.store.UsageOn(r.Context(), c.UID, a.day)
-	if err != nil {
-		return err
-	}
 	now := s.now().Truncate(time.Second)
 	token, err := s.cfg.Signer.Sign(entitlement.Entitlement{
 		UserID: c.UID, Plan: a.plan.ID, Limits: a.plan.Limits(), Device: dev.ID,

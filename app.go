@@ -125,9 +125,18 @@ func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if !a.claim() {
 		return RunInfo{}, errBusy
 	}
-	plan, err := converter.Plan(ctx, paths, optionsFrom(s, dirs))
+	// Walking a big folder takes a while; Cancel stops it too.
+	planCtx, cancelPlan := context.WithCancel(ctx)
+	a.mu.Lock()
+	a.cancel = cancelPlan
+	a.mu.Unlock()
+	plan, err := converter.Plan(planCtx, paths, optionsFrom(s, dirs))
+	cancelPlan()
 	if err != nil {
 		a.release()
+		if planCtx.Err() != nil && ctx.Err() == nil {
+			return RunInfo{}, nil // cancelled by the user: nothing started, nothing to say
+		}
 		return RunInfo{}, fmt.Errorf("could not read the dropped files: %w", err)
 	}
 	return a.launch(ctx, &held{tasks: plan.Tasks, opts: plan.Options, dirs: dirs, outputDir: outputDir(s, paths)}, plan, false)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -502,3 +503,49 @@ func TestSettingsShapeTheRun(t *testing.T) {
 		t.Errorf("without resize: %+v", got)
 	}
 }
+
+func TestCancelWhilePlanning(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	dir := filepath.Join(t.TempDir(), "big")
+	src := writePhotos(t, dir, 1, 16)[0]
+	b, _ := os.ReadFile(src)
+	for i := range 1000 { // many small files: the walk and header probes take a moment
+		if err := os.WriteFile(filepath.Join(dir, "copy"+strings.Repeat("0", 4-len(itoa(i)))+itoa(i)+".png"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type answer struct {
+		info RunInfo
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
+		got <- answer{info, err}
+	}()
+	for !app.Cancel() { // as soon as there is something to cancel
+		time.Sleep(time.Millisecond)
+	}
+	a := <-got
+	if a.err != nil {
+		t.Fatalf("cancelled start answered with an error: %v", a.err)
+	}
+	if a.info.RunID != "" {
+		// Planning won the race; the run itself must then be cancelled.
+		if s := waitDone(t, app, rec, a.info.RunID); !s.Canceled {
+			t.Fatalf("run after a cancel is not cancelled: %+v", s)
+		}
+		t.Log("planning finished before Cancel; the run was cancelled instead")
+	}
+	if app.Cancel() {
+		t.Error("something still running after the cancel")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".webp") && a.info.RunID == "" {
+			t.Fatalf("output %s written although planning was cancelled", e.Name())
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

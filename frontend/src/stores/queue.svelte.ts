@@ -106,6 +106,11 @@ class QueueStore {
   }
 
   async cancel() {
+    if (this.phase === "preparing") {
+      // Stops the walk; startConversion then answers with no run.
+      await api.cancel().catch(() => {});
+      return;
+    }
     if (this.phase !== "running") return;
     this.phase = "canceling";
     try {

@@ -146,6 +146,8 @@ type ReserveResponse struct {
 // (a run id): an entry whose ID matches a reservation of the same day settles
 // that reservation to the number actually used (it can only lower it);
 // otherwise it records conversions made offline. Replayed ids change nothing.
+// To settle a reservation, send the Day of its ReserveResponse (a run that
+// crosses midnight still belongs to the day it was reserved on).
 type SyncEntry struct {
 	ID    string `json:"id"`
 	Day   string `json:"day"` // YYYY-MM-DD, quota time zone

@@ -128,14 +128,18 @@ func newLicensedAccount() (*licensedAccount, error) {
 	return &licensedAccount{lic: lic}, nil
 }
 
-// userError turns what licensing returns into the sentence a person reads:
-// its *Error carries an English Message; anything else keeps its text.
+// userError turns what licensing returns into what the UI shows: its *Error
+// becomes "[code] English sentence", and the UI translates the code (see
+// frontend/src/lib/api.ts); anything else keeps its text.
 func userError(err error) error {
 	if err == nil {
 		return nil
 	}
 	var le *licensing.Error
 	if errors.As(err, &le) && le.Message != "" {
+		if le.Code != "" {
+			return fmt.Errorf("[%s] %s", le.Code, le.Message)
+		}
 		return errors.New(le.Message)
 	}
 	return err

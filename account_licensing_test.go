@@ -92,8 +92,8 @@ func TestLicensedAccountSignUpConvertAndSignOut(t *testing.T) {
 	// A refusal by the server is a sentence, not a code or an HTTP status.
 	if _, err := app.SignIn(email, "wrong-password"); err == nil {
 		t.Error("signing in with a wrong password succeeded")
-	} else if strings.Contains(err.Error(), "licensing:") || strings.Contains(err.Error(), "400") {
-		t.Errorf("error for the user is not a plain sentence: %q", err)
+	} else if !strings.HasPrefix(err.Error(), "[wrong_credentials] ") || strings.Contains(err.Error(), "licensing:") || strings.Contains(err.Error(), "400") {
+		t.Errorf("error for the user is not a code and a plain sentence: %q", err)
 	}
 
 	// Upgrade creates an order on the server and opens its checkout page.

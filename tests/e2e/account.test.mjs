@@ -55,7 +55,7 @@ await step("a wrong password is a sentence", async () => {
   const err = page.locator('form [role="alert"]');
   await err.waitFor();
   const text = await err.innerText();
-  assert.ok(text.length > 10, `error text: ${text}`);
+  assert.equal(text, "이메일 또는 비밀번호가 맞지 않습니다.");
   assert.doesNotMatch(text, /licensing:|\b[45]\d\d\b|INVALID_|goroutine/);
 });
 

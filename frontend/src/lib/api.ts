@@ -150,8 +150,25 @@ async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   try {
     return (await app[method](...args)) as T;
   } catch (e: unknown) {
-    throw new Error(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
+    throw toApiError(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
   }
+}
+
+/** An error from Go: an English sentence, and a stable code when the account service gave one. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string = "",
+  ) {
+    super(message);
+  }
+}
+
+/** Go sends "[code] Sentence." for account errors (userError in account_licensing.go). */
+function toApiError(text: string): ApiError {
+  const m = /^\[([a-z_]+)\] ([\s\S]*)$/.exec(text);
+  const [code, message] = m ? [m[1], m[2]] : ["", text];
+  return new ApiError(message.charAt(0).toUpperCase() + message.slice(1), code);
 }
 
 export const api = {

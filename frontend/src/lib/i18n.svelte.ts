@@ -74,6 +74,19 @@ const ko = {
   "refuse.files_per_run": "현재 요금제는 한 번에 {batch}개씩 변환합니다. 나머지 {n}개는 대기 중이며 '계속 변환'을 누르면 이어서 변환합니다.",
   "refuse.daily_limit_reached": "오늘 변환 횟수를 모두 사용했습니다. {n}개는 내일 변환할 수 있습니다.",
   "refuse.upgrade": "{plan} 요금제에서 가능합니다.",
+  "err.wrong_credentials": "이메일 또는 비밀번호가 맞지 않습니다.",
+  "err.email_exists": "이미 가입된 이메일입니다. 로그인해 주세요.",
+  "err.email_not_found": "이 이메일로 가입된 계정이 없습니다.",
+  "err.invalid_email": "올바른 이메일 주소를 입력해 주세요.",
+  "err.weak_password": "비밀번호는 6자 이상이어야 합니다.",
+  "err.too_many_attempts": "시도가 너무 많았습니다. 잠시 후 다시 시도해 주세요.",
+  "err.user_disabled": "이 계정은 사용할 수 없습니다. 고객 지원에 문의해 주세요.",
+  "err.session_expired": "로그인이 만료되었습니다. 다시 로그인해 주세요.",
+  "err.network": "인터넷에 연결할 수 없습니다. 연결을 확인해 주세요.",
+  "err.offline": "서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+  "err.device_limit": "요금제에서 허용하는 기기 수를 모두 사용하고 있습니다. 요금제 화면에서 기기를 삭제하거나 업그레이드해 주세요.",
+  "err.quota_exceeded": "오늘 변환 횟수를 모두 사용했습니다.",
+  "err.not_signed_in": "먼저 로그인해 주세요.",
   "settings.title": "설정",
   "settings.output": "저장 위치",
   "settings.output.beside": "원본과 같은 폴더",
@@ -212,6 +225,19 @@ const en: Dict = {
   "refuse.files_per_run": "Your plan converts {batch} at a time. The other {n} are waiting; click Continue to convert them.",
   "refuse.daily_limit_reached": "You have used today's conversions. {n} will wait until tomorrow.",
   "refuse.upgrade": "The {plan} plan allows it.",
+  "err.wrong_credentials": "The email or password is not right.",
+  "err.email_exists": "This email already has an account. Please sign in.",
+  "err.email_not_found": "There is no account with this email.",
+  "err.invalid_email": "Please enter a valid email address.",
+  "err.weak_password": "The password must have at least 6 characters.",
+  "err.too_many_attempts": "Too many attempts. Please try again in a moment.",
+  "err.user_disabled": "This account has been disabled. Please contact support.",
+  "err.session_expired": "Your sign-in has expired. Please sign in again.",
+  "err.network": "No internet connection. Please check your connection.",
+  "err.offline": "The server could not be reached. Please try again in a moment.",
+  "err.device_limit": "Your plan is in use on all the computers it allows. Remove one on the Plan screen, or upgrade.",
+  "err.quota_exceeded": "You have used today's conversions.",
+  "err.not_signed_in": "Please sign in first.",
   "settings.title": "Settings",
   "settings.output": "Save converted files",
   "settings.output.beside": "Next to the originals",
@@ -347,6 +373,19 @@ const ja: Dict = {
   "refuse.files_per_run": "現在のプランでは一度に{batch}件ずつ変換します。残りの{n}件は待機中です。「続けて変換」で続きを変換します。",
   "refuse.daily_limit_reached": "今日の変換回数を使い切りました。{n}件は明日変換できます。",
   "refuse.upgrade": "{plan}プランなら利用できます。",
+  "err.wrong_credentials": "メールアドレスまたはパスワードが正しくありません。",
+  "err.email_exists": "このメールアドレスはすでに登録されています。ログインしてください。",
+  "err.email_not_found": "このメールアドレスのアカウントはありません。",
+  "err.invalid_email": "正しいメールアドレスを入力してください。",
+  "err.weak_password": "パスワードは6文字以上にしてください。",
+  "err.too_many_attempts": "試行回数が多すぎます。しばらくしてからもう一度お試しください。",
+  "err.user_disabled": "このアカウントは無効になっています。サポートにお問い合わせください。",
+  "err.session_expired": "ログインの有効期限が切れました。もう一度ログインしてください。",
+  "err.network": "インターネットに接続できません。接続を確認してください。",
+  "err.offline": "サーバーに接続できません。しばらくしてからもう一度お試しください。",
+  "err.device_limit": "プランで使えるデバイス数の上限に達しています。プラン画面でデバイスを削除するか、アップグレードしてください。",
+  "err.quota_exceeded": "今日の変換回数を使い切りました。",
+  "err.not_signed_in": "先にログインしてください。",
   "settings.title": "設定",
   "settings.output": "保存先",
   "settings.output.beside": "元のファイルと同じフォルダー",
@@ -450,6 +489,14 @@ class I18n {
   t = (key: Key, vars: Record<string, string | number> = {}): string => {
     const s: string = dicts[this.lang][key] ?? ko[key] ?? key;
     return s.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
+  };
+
+  /** An error from the app as a sentence in the UI language when its code is known. */
+  error = (e: unknown): string => {
+    const code = (e as { code?: string })?.code ?? "";
+    const key = `err.${code}` as Key;
+    if (code && key in ko) return this.t(key);
+    return e instanceof Error && e.message ? e.message : this.t("error.generic");
   };
 
   /** Translated reason for a converter code, falling back to the engine's English sentence. */

@@ -1,4 +1,5 @@
 // Account store: the only caller of the sign-in, plan and device bindings.
+import { i18n } from "../lib/i18n.svelte";
 import { api, events, onEvent, type AccountState, type Device, type PlanInfo } from "../lib/api";
 
 class AccountStore {
@@ -45,7 +46,7 @@ class AccountStore {
     try {
       return await fn();
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
       return undefined;
     } finally {
       this.busy = false;

@@ -1,6 +1,7 @@
 // Queue store: the only caller of the conversion bindings and listener of
 // their events. The event subscriptions live as long as the store is
 // started and are removed by stop().
+import { i18n } from "../lib/i18n.svelte";
 import { api, events, onEvent, onFileDrop, type FileResult, type Progress, type Refusal, type RunInfo, type Summary } from "../lib/api";
 import { settings } from "./settings.svelte";
 import { account } from "./account.svelte";
@@ -74,7 +75,7 @@ class QueueStore {
       this.begin(await api.startConversion({ paths, format: s?.format ?? "webp", preset: s?.preset ?? "balanced" }));
     } catch (e) {
       this.phase = "idle";
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 
@@ -83,7 +84,7 @@ class QueueStore {
     try {
       this.begin(await api.continueQueue());
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 
@@ -92,7 +93,7 @@ class QueueStore {
       const paths = await api.chooseFiles();
       if (paths && paths.length) await this.convert(paths);
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 
@@ -101,7 +102,7 @@ class QueueStore {
       const dir = await api.chooseFolder();
       if (dir) await this.convert([dir]);
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 
@@ -116,7 +117,7 @@ class QueueStore {
     try {
       await api.cancel();
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 
@@ -125,7 +126,7 @@ class QueueStore {
     try {
       await api.openFolder(this.summary.outputDir);
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 

@@ -15,7 +15,7 @@ class SettingsStore {
       i18n.use(this.value.language);
       this.engine = await api.engineInfo();
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
     }
   }
 
@@ -27,7 +27,7 @@ class SettingsStore {
       this.savedAt = Date.now();
       return true;
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
       return false;
     }
   }
@@ -41,7 +41,7 @@ class SettingsStore {
     try {
       return await api.chooseOutputFolder();
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = i18n.error(e);
       return "";
     }
   }

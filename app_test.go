@@ -549,3 +549,35 @@ func TestCancelWhilePlanning(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// offlineAccount is the stand-in with the state of a signed-in user who has
+// been offline for a while.
+type offlineAccount struct{ *localAccount }
+
+func (a offlineAccount) Status(ctx context.Context) AccountStatus {
+	st := a.localAccount.Status(ctx)
+	st.SignedIn, st.Email, st.Offline, st.GraceDays = true, "kim@example.com", true, 3
+	st.PeriodEnd = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	st.Notice = "Your plan is already used on its maximum number of computers."
+	return st
+}
+
+func TestAccountStateForTheUI(t *testing.T) {
+	sf, _ := newSettingsFile(t.TempDir())
+	app := NewApp(sf, offlineAccount{newLocalAccount(wire.PlanBasic)})
+	st := app.Account()
+	if !st.Offline || st.GraceDaysLeft != 3 || st.Notice == "" || st.PeriodEnd != "2026-12-01T00:00:00Z" {
+		t.Errorf("offline state = %+v, want the banner's days and the notice", st)
+	}
+	if st.Plan.ID != wire.PlanBasic || st.Plan.DailyLimit != 50 || st.RemainingToday != 50 || st.Plan.BatchSize != 10 {
+		t.Errorf("plan = %+v, remaining %d", st.Plan, st.RemainingToday)
+	}
+}
+
+func TestEngineRunsNative(t *testing.T) {
+	app, _ := newTestApp(t, "")
+	info := app.EngineInfo()
+	if info.WebP != "native" || info.AVIF != "native" || info.Warning != "" {
+		t.Errorf("engine = %+v; the app would warn users about slow conversion (install libwebp-dev and libavif-dev)", info)
+	}
+}

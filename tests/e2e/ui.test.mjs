@@ -92,7 +92,7 @@ await step("shows progress and cancels a long run", async () => {
   assert.ok(!fs.readdirSync(path.join(data, "many")).some((f) => f.startsWith(".ic-tmp")), "temporary file left");
 });
 
-await step("the running-again refusal is a sentence", async () => {
+await step("a bad path is refused with a sentence", async () => {
   await tid("again").click();
   await page.evaluate(() => {
     window.go.main.App.ChooseFolder = () => Promise.resolve("relative/folder");

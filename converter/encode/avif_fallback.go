@@ -17,7 +17,7 @@ func encodeAVIFWASM(w io.Writer, img image.Image, o Options) error {
 		q = 1
 	}
 	opts := gavif.Options{Quality: q, QualityAlpha: 100, Speed: o.Effort}
-	if err := gavif.Encode(w, toNRGBA(img), opts); err != nil {
+	if err := gavif.Encode(w, compactNRGBA(toNRGBA(img)), opts); err != nil {
 		return fmt.Errorf("%w: AVIF (WASM fallback): %v", ErrEncode, err)
 	}
 	return nil

@@ -166,3 +166,17 @@ func (o Options) pixelsRead() {
 		o.PixelsRead()
 	}
 }
+
+// compactNRGBA returns px with Rect at the origin and no row padding, copying only when needed.
+// The WASM encoders assume that layout (they ignore Stride and Rect.Min).
+func compactNRGBA(px *image.NRGBA) *image.NRGBA {
+	w, h := px.Rect.Dx(), px.Rect.Dy()
+	if px.Rect.Min == (image.Point{}) && px.Stride == 4*w && len(px.Pix) == 4*w*h {
+		return px
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		copy(dst.Pix[y*dst.Stride:(y+1)*dst.Stride], px.Pix[y*px.Stride:y*px.Stride+4*w])
+	}
+	return dst
+}

@@ -166,9 +166,15 @@ func TestWebPLosslessRoundTripExact(t *testing.T) {
 			t.Fatalf("%s: first chunk %q, want VP8L", name, data[12:16])
 		}
 		got := decodeWebP(t, data)
+		// The nodynamic build's test decoder returns premultiplied pixels, which cannot restore the
+		// exact colour of translucent pixels; there only opaque colour is compared.
+		minAlpha := byte(1)
+		if !webpNativeBuild {
+			minAlpha = 255
+		}
 		for i := 0; i < len(src.Pix); i += 4 {
 			a := src.Pix[i+3]
-			if got.Pix[i+3] != a || (a != 0 && !bytes.Equal(got.Pix[i:i+3], src.Pix[i:i+3])) {
+			if got.Pix[i+3] != a || (a >= minAlpha && !bytes.Equal(got.Pix[i:i+3], src.Pix[i:i+3])) {
 				// RGB under alpha 0 is invisible and libwebp may change it (exact=0, like cwebp).
 				t.Fatalf("%s: pixel %d = %v, want %v", name, i/4, got.Pix[i:i+4], src.Pix[i:i+4])
 			}
@@ -240,6 +246,14 @@ func TestSubImageEncodesItsOwnRegion(t *testing.T) {
 	}
 	if p := psnr(sub, got); !math.IsInf(p, 1) {
 		t.Errorf("lossless sub-image differs from its region (PSNR %.1f)", p)
+	}
+	// The WASM fallbacks ignore Stride and Rect.Min; Encode must hand them a compact copy.
+	var buf bytes.Buffer
+	if err := encodeWebPWASM(&buf, sub, Options{Format: WebP, Quality: 90, Effort: 4, Lossless: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p := psnr(sub, decodeWebP(t, buf.Bytes())); !math.IsInf(p, 1) {
+		t.Errorf("WASM: lossless sub-image differs from its region (PSNR %.1f)", p)
 	}
 	// A non-NRGBA/RGBA type goes through the generic conversion.
 	gray := image.NewGray(image.Rect(0, 0, 20, 10))

@@ -47,7 +47,7 @@ func encodeWebPWASM(w io.Writer, px *image.NRGBA, o Options) error {
 	if q == 0 {
 		q = 1
 	}
-	if err := gwebp.Encode(w, px, gwebp.Options{Quality: q, Lossless: o.Lossless, Method: o.Effort}); err != nil {
+	if err := gwebp.Encode(w, compactNRGBA(px), gwebp.Options{Quality: q, Lossless: o.Lossless, Method: o.Effort}); err != nil {
 		return fmt.Errorf("%w: WebP (WASM fallback): %v", ErrEncode, err)
 	}
 	return nil

@@ -13,9 +13,11 @@ import (
 const webpNativeBuild = false
 
 func decodeWebPNative(data []byte) (*image.NRGBA, error) {
-	img, err := gwebp.Decode(bytes.NewReader(data))
+	// DecodeAll goes through libwebp's RGBA output; Decode returns YCbCr that Go converts with the
+	// wrong (JPEG) matrix, even for lossless files.
+	all, err := gwebp.DecodeAll(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	return toNRGBA(img), nil
+	return toNRGBA(all.Image[0]), nil
 }

@@ -49,6 +49,7 @@ type AccountStatus struct {
 	Offline   bool
 	GraceDays int    // whole days of offline use left
 	Notice    string // a sentence when something needs the user's attention (plan fell back to Free, no keychain)
+	NoticeKey string // stable code of Notice for the UI to translate
 	Available bool   // false when no account service is configured
 }
 

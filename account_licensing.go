@@ -32,9 +32,9 @@ func (a *licensedAccount) Status(context.Context) AccountStatus {
 	}
 	switch {
 	case st.Reason != "" && st.Reason != licensing.ReasonSignedOut:
-		out.Notice = st.ReasonMessage
-	case st.StorageWarning != "":
-		out.Notice = st.StorageWarning
+		out.Notice, out.NoticeKey = st.ReasonMessage, st.Reason
+	case st.StorageWarning != "" && st.SignedIn: // only matters once a sign-in is stored
+		out.Notice, out.NoticeKey = st.StorageWarning, "storage_file"
 	}
 	return out
 }

@@ -24,7 +24,7 @@ func (a *App) mapAccount(ctx context.Context, st AccountStatus) AccountState {
 	out := AccountState{
 		SignedIn: st.SignedIn, Email: st.Email, Status: st.Status, AutoRenew: st.AutoRenew,
 		UsedToday: st.UsedToday, RemainingToday: -1, Offline: st.Offline, Available: st.Available,
-		GraceDaysLeft: st.GraceDays, Notice: st.Notice,
+		GraceDaysLeft: st.GraceDays, Notice: st.Notice, NoticeKey: st.NoticeKey,
 		Plan: mapPlan(a.account.Plans(ctx).Lookup(st.PlanID)),
 	}
 	// The entitlement's limits win over the table (an admin may have changed them).

@@ -119,7 +119,8 @@ type AccountState struct {
 	RemainingToday int      `json:"remainingToday"` // -1 = unlimited
 	Offline        bool     `json:"offline"`
 	GraceDaysLeft  int      `json:"graceDaysLeft"`
-	Notice         string   `json:"notice"` // e.g. why a signed-in user is on the Free plan
+	Notice         string   `json:"notice"`    // e.g. why a signed-in user is on the Free plan (English)
+	NoticeKey      string   `json:"noticeKey"` // its stable code, translated by the UI
 	Available      bool     `json:"available"`
 }
 

@@ -111,6 +111,7 @@ export interface AccountState {
   offline: boolean;
   graceDaysLeft: number;
   notice: string;
+  noticeKey: string;
   available: boolean; // false while the account service is not configured
 }
 

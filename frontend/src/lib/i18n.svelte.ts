@@ -87,6 +87,12 @@ const ko = {
   "err.device_limit": "요금제에서 허용하는 기기 수를 모두 사용하고 있습니다. 요금제 화면에서 기기를 삭제하거나 업그레이드해 주세요.",
   "err.quota_exceeded": "오늘 변환 횟수를 모두 사용했습니다.",
   "err.not_signed_in": "먼저 로그인해 주세요.",
+  "notice.storage_file": "이 컴퓨터에 시스템 키체인이 없어 로그인 정보를 내 사용자 계정만 읽을 수 있는 파일에 보관합니다.",
+  "notice.expired": "오랫동안 인터넷에 연결되지 않아 무료 요금제로 전환되었습니다. 연결되면 요금제가 다시 확인됩니다.",
+  "notice.clock_set_back": "컴퓨터 시계가 과거로 바뀌었습니다. 요금제를 다시 확인하려면 인터넷에 연결해 주세요.",
+  "notice.device_limit": "요금제에서 허용하는 기기 수를 모두 사용하고 있습니다. 요금제 화면에서 기기를 삭제하거나 업그레이드해 주세요.",
+  "notice.session_expired": "로그인이 만료되었습니다. 다시 로그인해 주세요.",
+  "notice.no_entitlement": "요금제를 아직 확인하지 못했습니다. 인터넷에 연결되면 자동으로 확인합니다.",
   "settings.title": "설정",
   "settings.output": "저장 위치",
   "settings.output.beside": "원본과 같은 폴더",
@@ -238,6 +244,12 @@ const en: Dict = {
   "err.device_limit": "Your plan is in use on all the computers it allows. Remove one on the Plan screen, or upgrade.",
   "err.quota_exceeded": "You have used today's conversions.",
   "err.not_signed_in": "Please sign in first.",
+  "notice.storage_file": "No system keychain is available, so your sign-in is kept in a file only your user account can read.",
+  "notice.expired": "You have been offline too long, so the app is on the Free plan until it can check your plan again.",
+  "notice.clock_set_back": "The computer's clock was set back. Connect to the internet so the app can check your plan.",
+  "notice.device_limit": "Your plan is in use on all the computers it allows. Remove one on the Plan screen, or upgrade.",
+  "notice.session_expired": "Your sign-in has expired. Please sign in again.",
+  "notice.no_entitlement": "Your plan has not been checked yet. It will be as soon as you are online.",
   "settings.title": "Settings",
   "settings.output": "Save converted files",
   "settings.output.beside": "Next to the originals",
@@ -386,6 +398,12 @@ const ja: Dict = {
   "err.device_limit": "プランで使えるデバイス数の上限に達しています。プラン画面でデバイスを削除するか、アップグレードしてください。",
   "err.quota_exceeded": "今日の変換回数を使い切りました。",
   "err.not_signed_in": "先にログインしてください。",
+  "notice.storage_file": "システムのキーチェーンがないため、ログイン情報はこのユーザーだけが読めるファイルに保存されます。",
+  "notice.expired": "長い間オフラインだったため、プランを確認できるまで無料プランになります。",
+  "notice.clock_set_back": "コンピューターの時計が過去に戻されました。プランを確認するためインターネットに接続してください。",
+  "notice.device_limit": "プランで使えるデバイス数の上限に達しています。プラン画面でデバイスを削除するか、アップグレードしてください。",
+  "notice.session_expired": "ログインの有効期限が切れました。もう一度ログインしてください。",
+  "notice.no_entitlement": "プランをまだ確認できていません。オンラインになるとすぐに確認します。",
   "settings.title": "設定",
   "settings.output": "保存先",
   "settings.output.beside": "元のファイルと同じフォルダー",
@@ -497,6 +515,12 @@ class I18n {
     const key = `err.${code}` as Key;
     if (code && key in ko) return this.t(key);
     return e instanceof Error && e.message ? e.message : this.t("error.generic");
+  };
+
+  /** An account notice in the UI language, or the English sentence for codes we do not know. */
+  notice = (code: string, fallback: string): string => {
+    const key = `notice.${code}` as Key;
+    return code && key in ko ? this.t(key) : fallback;
   };
 
   /** Translated reason for a converter code, falling back to the engine's English sentence. */

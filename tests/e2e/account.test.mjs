@@ -67,7 +67,7 @@ await step("sign in as Basic: badge, quota, AVIF, folders", async () => {
   assert.doesNotMatch(await tid("format-avif").innerText(), /\+/, "AVIF still marked as a higher plan");
   await tid("choose-folder").click();
   await tid("summary").waitFor({ timeout: 60_000 });
-  assert.match(await tid("counts").innerText(), /변환 3/);
+  assert.match(await tid("counts").innerText(), /변환 1 · 건너뜀 0 · 실패 0/);
   await page.screenshot({ path: path.join(shots, "account-basic-summary.png") });
 });
 

@@ -29,7 +29,7 @@ convert -size 1200x900 -seed 7 plasma:fractal -blur 0x1 -quality 95 "$work/data/
 for i in $(seq 1 6); do cp "$work/data/base.jpg" "$work/data/small/p$i.jpg"; done
 head -c 4000 "$work/data/base.jpg" >"$work/data/small/broken.jpg" # truncated: a per-file failure
 for i in $(seq 1 40); do cp "$work/data/base.jpg" "$work/data/many/p$i.jpg"; done
-for i in 1 2 3; do cp "$work/data/base.jpg" "$work/data/account/q$i.jpg"; done
+cp "$work/data/base.jpg" "$work/data/account/q1.jpg" # one file: the demo Basic user has 50 a day
 
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &

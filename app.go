@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
@@ -63,8 +64,21 @@ func (a *App) attach(ctx context.Context, rt platform.Runtime) {
 }
 
 // shutdown is the Wails OnShutdown hook: a running conversion stops and
-// discards its file in flight (the converter never leaves partial outputs).
-func (a *App) shutdown(context.Context) { a.Cancel() }
+// discards its files in flight (the converter never leaves partial outputs);
+// the window is gone, so nothing is emitted any more.
+func (a *App) shutdown(context.Context) {
+	a.mu.Lock()
+	a.rt = nil
+	a.mu.Unlock()
+	if a.Cancel() {
+		done := make(chan struct{})
+		go func() { a.wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second): // a huge image in flight: the OS cleans O_TMPFILE up anyway
+		}
+	}
+}
 
 func (a *App) runtime() platform.Runtime {
 	a.mu.Lock()

@@ -581,3 +581,20 @@ func TestEngineRunsNative(t *testing.T) {
 		t.Errorf("engine = %+v; the app would warn users about slow conversion (install libwebp-dev and libavif-dev)", info)
 	}
 }
+
+func TestShutdownCancelsAndGoesQuiet(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	dir := filepath.Join(t.TempDir(), "closing")
+	writePhotos(t, dir, 16, 512)
+	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}, Preset: "best"})
+	if err != nil || info.RunID == "" {
+		t.Fatalf("start: %+v, %v", info, err)
+	}
+	app.shutdown(context.Background())
+	if app.Cancel() {
+		t.Error("a run is still going after shutdown")
+	}
+	if got := rec.Events(EventDone); len(got) != 0 {
+		t.Errorf("events were emitted to a closed window: %d done events", len(got))
+	}
+}

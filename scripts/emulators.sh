@@ -190,6 +190,10 @@ start)
     start_firestore_jar
     only=auth
   else
+    # firebase-tools runs its own Firestore emulator (downloaded on first use) on Java 21+ only.
+    command -v java >/dev/null || die "java is missing (firebase-tools' Firestore emulator needs Java 21+)"
+    major=$(java_major)
+    ((major >= 21)) || die "firebase-tools' Firestore emulator needs Java 21+, found $major; install google-cloud-cli-firestore-emulator and use IC_EMULATOR_MODE=jar (Java 17 is enough)"
     only=auth,firestore
   fi
   if [[ $HOSTING == 1 ]]; then only=$only,hosting; fi

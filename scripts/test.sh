@@ -36,7 +36,6 @@ run "lint: gofmt, go vet, svelte-check" make --no-print-directory lint
 run "converter (race detector)" go test -race -count=1 ./converter/...
 run "fuzz: decode (short)" go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=20s ./converter/decode
 run "cmd/convert" go test -count=1 ./cmd/...
-run "functions: units" bash -c 'cd functions && go test -count=1 ./entitlement/... ./wire/... ./toss/...'
 
 step "local stack: emulators, functions server, fake Toss"
 stack_up=1

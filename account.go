@@ -8,6 +8,7 @@ import (
 
 	"imageconverter/functions/wire"
 	"imageconverter/licensing/policy"
+	"imageconverter/runs"
 )
 
 // Account is what App needs from licensing: who is signed in, what the plan
@@ -137,3 +138,23 @@ func (a *localAccount) CheckoutURL(context.Context, string) (string, error) {
 	return "", errNoAccounts
 }
 func (a *localAccount) SetAutoRenew(context.Context, bool) error { return errNoAccounts }
+
+// runAccount adapts Account to what a conversion run needs; licensing's
+// errors become sentences the UI shows (userError).
+type runAccount struct{ Account }
+
+var _ runs.Account = runAccount{}
+
+func (a runAccount) Entitlement(ctx context.Context) runs.Entitlement {
+	st := a.Status(ctx)
+	return runs.Entitlement{PlanID: st.PlanID, Limits: st.Limits, Remaining: st.Remaining}
+}
+
+func (a runAccount) Reserve(ctx context.Context, runID string, n int) (int, error) {
+	granted, err := a.Account.Reserve(ctx, runID, n)
+	return granted, userError(err)
+}
+
+func (a runAccount) Commit(ctx context.Context, runID string, used int) error {
+	return userError(a.Account.Commit(ctx, runID, used))
+}

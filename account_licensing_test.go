@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,7 +41,7 @@ func newLicensedTestApp(t *testing.T) (*App, *platform.Recorder) {
 	lic, err := licensing.New(licensing.Options{
 		Config:   cfg,
 		Store:    &secrets.File{Path: filepath.Join(t.TempDir(), "secrets.json")},
-		DeviceID: "app-test-" + newRunID(),
+		DeviceID: "app-test-" + randomID(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +59,7 @@ func TestLicensedAccountSignUpConvertAndSignOut(t *testing.T) {
 	if st.SignedIn || st.Plan.ID != wire.PlanFree || !st.Available {
 		t.Fatalf("before sign-in: %+v, want signed-out free plan", st)
 	}
-	email := "app-" + strings.TrimPrefix(newRunID(), "run-") + "@example.com"
+	email := "app-" + randomID() + "@example.com"
 	st, err := app.SignUp(email, "secret-pw-1")
 	if err != nil {
 		t.Fatalf("SignUp: %v", err)
@@ -111,4 +113,11 @@ func TestLicensedAccountSignUpConvertAndSignOut(t *testing.T) {
 	if st.SignedIn || st.Plan.ID != wire.PlanFree {
 		t.Errorf("after sign-out: %+v", st)
 	}
+}
+
+// randomID keeps test devices and accounts apart between runs against one stack.
+func randomID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -16,35 +14,28 @@ import (
 	"imageconverter/converter/encode"
 	"imageconverter/licensing/policy"
 	"imageconverter/platform"
+	"imageconverter/runs"
 )
 
 // App is bound to the UI. Its exported methods adapt: they check arguments,
-// ask Account what the plan allows, call converter, and map results to the
-// types in types.go. Lifecycle hooks are unexported so Wails does not bind them.
+// call a package (runs for conversions, Account for the account) and map
+// results to the types in types.go. Lifecycle hooks are unexported so Wails
+// does not bind them.
 type App struct {
 	settings *settingsFile
 	account  Account
+	runs     *runs.Manager
 
-	mu      sync.Mutex
-	rt      platform.Runtime // nil until startup
-	ctx     context.Context  // the app's lifetime
-	cancel  context.CancelFunc
-	running bool
-	queue   *held         // files the plan held back, for ContinueQueue
-	done    chan struct{} // closed when the current run ends (tests wait on it)
-}
-
-// held is a drop's remainder: planned tasks not converted yet.
-type held struct {
-	tasks     []converter.Task
-	opts      converter.Options
-	dirs      bool
-	outputDir string
+	mu  sync.Mutex
+	rt  platform.Runtime // nil until startup and after shutdown
+	ctx context.Context  // the app's lifetime
 }
 
 // NewApp builds the App; startup gives it the runtime.
 func NewApp(settings *settingsFile, account Account) *App {
-	return &App{settings: settings, account: account, ctx: context.Background()}
+	a := &App{settings: settings, account: account, ctx: context.Background()}
+	a.runs = runs.New(runAccount{account}, runEvents{a})
+	return a
 }
 
 // startup is the Wails OnStartup hook.
@@ -72,7 +63,7 @@ func (a *App) shutdown(context.Context) {
 	a.mu.Unlock()
 	if a.Cancel() {
 		done := make(chan struct{})
-		go func() { a.wait(); close(done) }()
+		go func() { a.runs.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second): // a huge image in flight: the OS cleans O_TMPFILE up anyway
@@ -86,17 +77,22 @@ func (a *App) runtime() platform.Runtime {
 	return a.rt
 }
 
+func (a *App) lifetime() context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ctx
+}
+
 func (a *App) emit(event string, payload any) {
 	if rt := a.runtime(); rt != nil {
 		rt.Emit(event, payload)
 	}
 }
 
-var errBusy = errors.New("a conversion is already running; wait for it to finish or cancel it")
-
 // StartConversion plans the dropped or chosen paths and converts what the
-// plan allows in the background. Progress, per-file results and the summary
-// arrive as events; plan refusals come back in RunInfo.
+// plan allows in the background; files beyond it wait in the queue with any
+// that already wait. Progress, per-file results and the summary arrive as
+// events; plan refusals come back in RunInfo.
 func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	paths, err := cleanPaths(req.Paths)
 	if err != nil {
@@ -112,211 +108,44 @@ func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if err := s.validate(); err != nil {
 		return RunInfo{}, err
 	}
-	dirs := false
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			dirs = true
-		}
-	}
-
-	ctx := a.lifetime()
-	st := a.account.Status(ctx)
-	plans := a.account.Plans(ctx)
-	// Refuse what the plan does not include before walking anything.
-	var refusals []Refusal
-	if r := policy.Format(st.Limits, plans, s.Format); r != nil {
-		refusals = append(refusals, mapRefusal(*r))
-	}
-	if dirs {
-		if r := policy.Folders(st.Limits, plans); r != nil {
-			refusals = append(refusals, mapRefusal(*r))
-		}
-	}
-	if len(refusals) > 0 {
-		return RunInfo{Refusals: refusals}, nil
-	}
-
-	if !a.claim() {
-		return RunInfo{}, errBusy
-	}
-	// Walking a big folder takes a while; Cancel stops it too.
-	planCtx, cancelPlan := context.WithCancel(ctx)
-	a.mu.Lock()
-	a.cancel = cancelPlan
-	a.mu.Unlock()
-	plan, err := converter.Plan(planCtx, paths, optionsFrom(s, dirs))
-	cancelPlan()
+	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, paths)})
 	if err != nil {
-		a.release()
-		if planCtx.Err() != nil && ctx.Err() == nil {
-			return RunInfo{}, nil // cancelled by the user: nothing started, nothing to say
-		}
-		return RunInfo{}, fmt.Errorf("could not read the dropped files: %w", err)
+		return RunInfo{}, err
 	}
-	return a.launch(ctx, &held{tasks: plan.Tasks, opts: plan.Options, dirs: dirs, outputDir: outputDir(s, paths)}, plan, false)
+	return mapStarted(st), nil
 }
 
 // ContinueQueue converts the next files the plan held back.
 func (a *App) ContinueQueue() (RunInfo, error) {
-	a.mu.Lock()
-	q := a.queue
-	a.mu.Unlock()
-	if q == nil || len(q.tasks) == 0 {
-		return RunInfo{}, errors.New("there are no waiting files")
+	st, err := a.runs.Continue(a.lifetime())
+	if err != nil {
+		return RunInfo{}, err
 	}
-	if !a.claim() {
-		return RunInfo{}, errBusy
-	}
-	return a.launch(a.lifetime(), q, nil, true)
-}
-
-// launch applies files-per-run and the daily quota to q, keeps the rest
-// queued and starts the run. The caller holds the run claim.
-func (a *App) launch(ctx context.Context, q *held, plan *converter.Batch, continuing bool) (RunInfo, error) {
-	st := a.account.Status(ctx)
-	d := policy.Decide(st.PlanID, st.Limits, a.account.Plans(ctx), policy.Request{
-		Format: q.opts.Format, IncludesDirs: q.dirs, Files: len(q.tasks), Remaining: st.Remaining, ContinueQueue: continuing,
-	})
-	info := RunInfo{}
-	for _, r := range d.Refusals {
-		info.Refusals = append(info.Refusals, mapRefusal(r))
-	}
-	runID := newRunID()
-	n := d.Allowed
-	if n > 0 {
-		granted, err := a.account.Reserve(ctx, runID, n)
-		if err != nil {
-			a.release()
-			return RunInfo{}, fmt.Errorf("could not check today's conversions: %w", userError(err))
-		}
-		n = granted
-	}
-	run := q.tasks[:n]
-	rest := &held{tasks: append([]converter.Task(nil), q.tasks[n:]...), opts: q.opts, dirs: q.dirs, outputDir: q.outputDir}
-	a.mu.Lock()
-	a.queue = rest
-	if len(rest.tasks) == 0 {
-		a.queue = nil
-	}
-	a.mu.Unlock()
-
-	if n == 0 && (plan == nil || len(plan.Decided) == 0) {
-		a.release()
-		if plan != nil && len(plan.Tasks) == 0 {
-			info.Nothing = plan.NothingToDo()
-		}
-		info.Queued = len(rest.tasks)
-		return info, nil
-	}
-	info.RunID, info.Total, info.Queued = runID, len(run), len(rest.tasks)
-	for _, t := range run {
-		info.Files = append(info.Files, t.Src)
-	}
-
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	a.mu.Lock()
-	a.cancel, a.done = cancel, done
-	a.mu.Unlock()
-	go func() {
-		defer close(done)
-		defer a.release()
-		defer cancel()
-		sum := a.convert(runCtx, runID, run, q.opts, plan)
-		sum.Queued = len(rest.tasks)
-		sum.AutoContinue = d.AutoContinue && sum.Queued > 0
-		sum.OutputDir = q.outputDir
-		if sum.OutputDir == "" {
-			sum.OutputDir = firstOutputDir(run)
-		}
-		if n > 0 { // only a run that reserved conversions has something to settle
-			if err := a.account.Commit(context.WithoutCancel(ctx), runID, sum.Converted); err != nil {
-				// The conversions happened; the count is settled on the next refresh.
-				sum.Error = userError(err).Error()
-			}
-		}
-		a.emit(EventDone, sum)
-		a.emit(EventAccount, a.Account())
-	}()
-	return info, nil
-}
-
-// convert runs tasks and maps the engine's progress and summary to events.
-func (a *App) convert(ctx context.Context, runID string, tasks []converter.Task, opts converter.Options, plan *converter.Batch) Summary {
-	onProgress := func(p converter.Progress) {
-		for _, f := range p.Files {
-			a.emit(EventFile, mapFile(runID, f))
-		}
-		eta := -1.0
-		if p.ETA > 0 {
-			eta = p.ETA.Seconds()
-		}
-		a.emit(EventProgress, Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn, BytesOut: p.BytesOut, ETASeconds: eta, Current: p.Current, Active: p.Active})
-	}
-	var sum converter.Summary
-	var runErr error
-	if len(tasks) > 0 {
-		sum, runErr = converter.Run(ctx, tasks, opts, onProgress)
-	}
-	if plan != nil {
-		// The files skipped or failed while planning belong in the summary too.
-		sum = converter.Merge(sum, plan.Summary())
-		if len(tasks) == 0 {
-			for _, f := range plan.Decided {
-				a.emit(EventFile, mapFile(runID, f))
-			}
-		}
-	}
-	out := mapSummary(runID, sum)
-	out.Canceled = ctx.Err() != nil
-	if runErr != nil && !errors.Is(runErr, context.Canceled) {
-		out.Error = "The conversion stopped early: " + runErr.Error()
-	}
-	return out
+	return mapStarted(st), nil
 }
 
 // Cancel stops the running conversion; it reports whether one was running.
-func (a *App) Cancel() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !a.running || a.cancel == nil {
-		return false
+func (a *App) Cancel() bool { return a.runs.Cancel() }
+
+// runEvents maps a run's events to the UI's.
+type runEvents struct{ a *App }
+
+var _ runs.Sink = runEvents{}
+
+func (e runEvents) File(runID string, f converter.FileResult) { e.a.emit(EventFile, mapFile(runID, f)) }
+
+func (e runEvents) Progress(runID string, p converter.Progress) {
+	eta := -1.0
+	if p.ETA > 0 {
+		eta = p.ETA.Seconds()
 	}
-	a.cancel()
-	return true
+	e.a.emit(EventProgress, Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn,
+		BytesOut: p.BytesOut, ETASeconds: eta, Current: p.Current, Active: p.Active})
 }
 
-// claim marks a run as started; false when one is already running.
-func (a *App) claim() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.running {
-		return false
-	}
-	a.running, a.cancel = true, nil
-	return true
-}
-
-func (a *App) release() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.running, a.cancel = false, nil
-}
-
-func (a *App) lifetime() context.Context {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.ctx
-}
-
-// wait blocks until the current run (if any) has ended; for tests and shutdown.
-func (a *App) wait() {
-	a.mu.Lock()
-	done := a.done
-	a.mu.Unlock()
-	if done != nil {
-		<-done
-	}
+func (e runEvents) Done(r runs.Result) {
+	e.a.emit(EventDone, mapResult(r))
+	e.a.emit(EventAccount, e.a.Account()) // today's remaining conversions changed
 }
 
 // ChooseFiles shows the file dialog; no choice gives an empty list.
@@ -437,8 +266,8 @@ func cleanPaths(in []string) ([]string, error) {
 	return out, nil
 }
 
-// optionsFrom maps settings to converter options.
-func optionsFrom(s Settings, dirs bool) converter.Options {
+// optionsFrom maps settings to converter options (runs sets Folders from the drop).
+func optionsFrom(s Settings) converter.Options {
 	o := converter.DefaultOptions()
 	o.Format = s.Format
 	o.Preset = s.Preset
@@ -451,7 +280,6 @@ func optionsFrom(s Settings, dirs bool) converter.Options {
 	if s.OutputMode == "folder" {
 		o.OutputDir = s.OutputDir
 	}
-	o.Folders = dirs
 	return o
 }
 
@@ -464,15 +292,6 @@ func outputDir(s Settings, paths []string) string {
 	if len(paths) == 1 {
 		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
 			return paths[0]
-		}
-	}
-	return ""
-}
-
-func firstOutputDir(tasks []converter.Task) string {
-	for _, t := range tasks {
-		if t.Dst != "" {
-			return filepath.Dir(t.Dst)
 		}
 	}
 	return ""
@@ -497,12 +316,28 @@ func mapSummary(runID string, s converter.Summary) Summary {
 	return out
 }
 
-func mapRefusal(r policy.Refusal) Refusal {
-	return Refusal{Code: r.Code, Message: r.Message, UpgradeTo: r.UpgradeTo, Files: r.Files}
+func mapStarted(s runs.Started) RunInfo {
+	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files}
+	for _, r := range s.Refusals {
+		info.Refusals = append(info.Refusals, mapRefusal(r))
+	}
+	return info
 }
 
-func newRunID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return "run-" + hex.EncodeToString(b[:])
+// mapResult maps a run's outcome to the summary the UI shows.
+func mapResult(r runs.Result) Summary {
+	out := mapSummary(r.RunID, r.Summary)
+	out.Canceled, out.Queued, out.AutoContinue, out.OutputDir = r.Canceled, r.Queued, r.AutoContinue, r.OutputDir
+	switch {
+	case r.RunErr != nil:
+		out.Error = "The conversion stopped early: " + r.RunErr.Error()
+	case r.SettleErr != nil:
+		// The conversions happened; the count is settled on the next refresh.
+		out.Error = r.SettleErr.Error()
+	}
+	return out
+}
+
+func mapRefusal(r policy.Refusal) Refusal {
+	return Refusal{Code: r.Code, Message: r.Message, UpgradeTo: r.UpgradeTo, Files: r.Files}
 }

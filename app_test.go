@@ -70,7 +70,7 @@ func writePhotos(t *testing.T, dir string, n, size int) []string {
 func waitDone(t *testing.T, app *App, rec *platform.Recorder, runID string) Summary {
 	t.Helper()
 	finished := make(chan struct{})
-	go func() { app.wait(); close(finished) }()
+	go func() { app.runs.Wait(); close(finished) }()
 	select {
 	case <-finished:
 	case <-time.After(2 * time.Minute):
@@ -495,11 +495,11 @@ func TestSettingsShapeTheRun(t *testing.T) {
 	if _, err := os.Stat(strings.TrimSuffix(src, ".png") + ".webp"); err == nil {
 		t.Error("an output was written next to the original although a folder was chosen")
 	}
-	if got := optionsFrom(s, true); got.MaxWidth != 40 || got.MaxHeight != 30 || got.KeepModTime || got.OutputDir != out || !got.Folders {
+	if got := optionsFrom(s); got.MaxWidth != 40 || got.MaxHeight != 30 || got.KeepModTime || got.OutputDir != out {
 		t.Errorf("options = %+v", got)
 	}
 	s.Resize = false
-	if got := optionsFrom(s, false); got.MaxWidth != 0 || got.MaxHeight != 0 || got.Folders {
+	if got := optionsFrom(s); got.MaxWidth != 0 || got.MaxHeight != 0 {
 		t.Errorf("without resize: %+v", got)
 	}
 }

@@ -1,0 +1,418 @@
+// Package runs turns a drop into conversions the plan allows: it converts
+// what the plan allows now, keeps the rest queued for a later run, and
+// settles the daily quota with what was really converted.
+//
+// It knows plans only through policy and the Account interface, and pixels
+// only through converter; it knows nothing of the UI bridge: a Sink receives
+// the run's progress and outcome, and the app maps them to its own events.
+package runs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"imageconverter/converter"
+	"imageconverter/functions/wire"
+	"imageconverter/licensing/policy"
+)
+
+// Account is what a run needs from the account: the plan in force, the plan
+// table (for refusals that name an upgrade) and the daily quota.
+type Account interface {
+	Entitlement(ctx context.Context) Entitlement
+	Plans(ctx context.Context) policy.Plans
+	// Reserve asks for n conversions for runID and returns how many were
+	// granted (≤ n); Commit records how many were really used.
+	Reserve(ctx context.Context, runID string, n int) (int, error)
+	Commit(ctx context.Context, runID string, used int) error
+}
+
+// Entitlement is the plan in force now.
+type Entitlement struct {
+	PlanID    string
+	Limits    wire.Limits
+	Remaining *int // conversions left today; nil = unlimited
+}
+
+// Sink receives a run's events, always from the run's own goroutine, one
+// call at a time.
+type Sink interface {
+	// File reports one finished file (converted, skipped, failed or cancelled).
+	File(runID string, f converter.FileResult)
+	// Progress reports the run as a whole: Done and Total count the run's
+	// files, BytesIn and BytesOut its converted files so far.
+	Progress(runID string, p converter.Progress)
+	// Done closes the run; it comes after the quota is settled and after the
+	// Manager accepts a new run, so the receiver may start one right away.
+	Done(r Result)
+}
+
+// Request is one drop: absolute, existing paths and the options the
+// settings give. Options.Folders is set by the Manager from the paths.
+type Request struct {
+	Paths   []string
+	Options converter.Options
+	// OutputDir is where "open output folder" goes; "" picks the folder of
+	// the first output.
+	OutputDir string
+}
+
+// Started answers Start and Continue. RunID is "" when nothing was
+// started; Refusals then say why.
+type Started struct {
+	RunID    string
+	Files    []string // sources this run converts, in order
+	Queued   int      // files waiting for a later run, this drop's and earlier ones
+	Refusals []policy.Refusal
+	Nothing  string // a sentence when the drop held nothing to convert
+}
+
+// Result closes a run.
+type Result struct {
+	RunID        string
+	Summary      converter.Summary // the run's files plus those decided while planning
+	Canceled     bool
+	Queued       int  // files still waiting
+	AutoContinue bool // the plan continues the queue by itself (Pro) and files wait
+	OutputDir    string
+	RunErr       error // the run stopped early (the converter refused its options)
+	SettleErr    error // the quota could not be settled now; the conversions happened
+}
+
+var (
+	// ErrBusy: one run at a time (the converter already uses every core).
+	ErrBusy = errors.New("a conversion is already running; wait for it to finish or cancel it")
+	// ErrNothingQueued: Continue with an empty queue.
+	ErrNothingQueued = errors.New("there are no waiting files")
+)
+
+// group is planned files that share options: one drop's remainder.
+type group struct {
+	tasks     []converter.Task
+	opts      converter.Options
+	dirs      bool
+	outputDir string
+}
+
+// Manager runs one conversion at a time and keeps the queue between runs.
+type Manager struct {
+	acc  Account
+	sink Sink
+
+	mu      sync.Mutex
+	running bool
+	cancel  context.CancelFunc // stops the planning walk or the run; nil between them
+	done    chan struct{}      // closed when the current run has ended
+	queue   []group            // oldest drop first
+}
+
+// New returns a Manager that asks acc and reports to sink.
+func New(acc Account, sink Sink) *Manager { return &Manager{acc: acc, sink: sink} }
+
+// Start plans req and converts what the plan allows in the background; the
+// rest joins the queue. A format or folder the plan does not include is
+// refused before anything is walked. Files already waiting stay queued; a
+// path dropped again is queued once, with this drop's settings. Cancelling
+// while the drop is walked gives an empty Started and no error.
+func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
+	dirs := false
+	for _, p := range req.Paths {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			dirs = true
+		}
+	}
+	opts := req.Options
+	opts.Folders = dirs
+
+	ent := m.acc.Entitlement(ctx)
+	plans := m.acc.Plans(ctx)
+	var refusals []policy.Refusal
+	if r := policy.Format(ent.Limits, plans, opts.Format); r != nil {
+		refusals = append(refusals, *r)
+	}
+	if dirs {
+		if r := policy.Folders(ent.Limits, plans); r != nil {
+			refusals = append(refusals, *r)
+		}
+	}
+	if len(refusals) > 0 {
+		return Started{Refusals: refusals}, nil
+	}
+
+	planCtx, cancelPlan := context.WithCancel(ctx)
+	defer cancelPlan()
+	if !m.claim(cancelPlan) {
+		return Started{}, ErrBusy
+	}
+	// Walking a big folder takes a while; Cancel stops it too.
+	batch, err := converter.Plan(planCtx, req.Paths, opts)
+	if err != nil {
+		m.release()
+		if planCtx.Err() != nil && ctx.Err() == nil {
+			return Started{}, nil // cancelled by the user: nothing started, nothing to say
+		}
+		return Started{}, fmt.Errorf("could not read the dropped files: %w", err)
+	}
+	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir}
+	return m.launch(ctx, []group{g}, batch)
+}
+
+// Continue converts the next waiting files, oldest drop first.
+func (m *Manager) Continue(ctx context.Context) (Started, error) {
+	m.mu.Lock()
+	if len(m.queue) == 0 {
+		m.mu.Unlock()
+		return Started{}, ErrNothingQueued
+	}
+	if m.running {
+		m.mu.Unlock()
+		return Started{}, ErrBusy
+	}
+	m.running, m.cancel = true, nil
+	q := m.queue
+	m.queue = nil
+	m.mu.Unlock()
+	return m.launch(ctx, q, nil)
+}
+
+// Cancel stops the walk or the run in progress; it reports whether there
+// was one. Files in flight are discarded, never left half-written.
+func (m *Manager) Cancel() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.running || m.cancel == nil {
+		return false
+	}
+	m.cancel()
+	return true
+}
+
+// Wait blocks until the current run, if any, has ended.
+func (m *Manager) Wait() {
+	m.mu.Lock()
+	done := m.done
+	m.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
+// Queued is how many files wait for a later run.
+func (m *Manager) Queued() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return count(m.queue)
+}
+
+// launch applies files-per-run and the daily quota to candidates (a new
+// drop, or the queue), queues the rest after what already waits and starts
+// the run. batch is the new drop's plan, nil when continuing the queue. The
+// caller holds the run claim; launch releases it unless a run starts.
+func (m *Manager) launch(ctx context.Context, candidates []group, batch *converter.Batch) (Started, error) {
+	continuing := batch == nil
+	ent := m.acc.Entitlement(ctx)
+	req := policy.Request{Files: count(candidates), Remaining: ent.Remaining, ContinueQueue: continuing}
+	for _, g := range candidates {
+		req.IncludesDirs = req.IncludesDirs || g.dirs
+	}
+	if len(candidates) > 0 {
+		req.Format = candidates[0].opts.Format
+	}
+	d := policy.Decide(ent.PlanID, ent.Limits, m.acc.Plans(ctx), req)
+	out := Started{Refusals: d.Refusals}
+	runID := newRunID()
+	n := d.Allowed
+	if n > 0 {
+		granted, err := m.acc.Reserve(ctx, runID, n)
+		if err != nil {
+			if continuing { // the queue waits as it was; a new drop is simply not taken
+				m.requeue(candidates)
+			}
+			m.release()
+			return Started{}, fmt.Errorf("could not check today's conversions: %w", err)
+		}
+		n = min(granted, n)
+	}
+	run, rest := split(candidates, n)
+	if !continuing {
+		m.mu.Lock()
+		m.queue = without(m.queue, batch.Tasks)
+		m.mu.Unlock()
+	}
+	m.requeue(rest)
+	out.Queued = m.Queued()
+
+	if n == 0 && (batch == nil || len(batch.Decided) == 0) {
+		m.release()
+		if batch != nil && len(batch.Tasks) == 0 {
+			out.Nothing = batch.NothingToDo()
+		}
+		return out, nil
+	}
+	out.RunID = runID
+	for _, g := range run {
+		for _, t := range g.tasks {
+			out.Files = append(out.Files, t.Src)
+		}
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	m.mu.Lock()
+	m.cancel, m.done = cancel, done
+	m.mu.Unlock()
+	go func() {
+		defer close(done)
+		defer cancel()
+		res := m.convert(runCtx, runID, run, batch)
+		if n > 0 { // only a run that reserved conversions has something to settle
+			res.SettleErr = m.acc.Commit(context.WithoutCancel(ctx), runID, res.Summary.Converted)
+		}
+		res.Queued = m.Queued()
+		res.AutoContinue = d.AutoContinue && res.Queued > 0
+		res.OutputDir = outputDir(run)
+		m.release()
+		m.sink.Done(res)
+	}()
+	return out, nil
+}
+
+// convert runs each group in turn and reports progress for the run as a
+// whole; the files decided while planning belong to its summary too.
+func (m *Manager) convert(ctx context.Context, runID string, run []group, batch *converter.Batch) Result {
+	total := count(run)
+	var sum converter.Summary
+	var runErr error
+	for _, g := range run {
+		before := sum
+		s, err := converter.Run(ctx, g.tasks, g.opts, func(p converter.Progress) {
+			for _, f := range p.Files {
+				m.sink.File(runID, f)
+			}
+			p.Done += before.Converted + before.Skipped + before.Failed + before.Cancelled
+			p.Total = total
+			p.BytesIn += before.BytesIn
+			p.BytesOut += before.BytesOut
+			p.Files = nil
+			m.sink.Progress(runID, p)
+		})
+		if err != nil && runErr == nil && !errors.Is(err, context.Canceled) {
+			runErr = err
+		}
+		sum = converter.Merge(sum, s)
+	}
+	if batch != nil {
+		sum = converter.Merge(sum, batch.Summary())
+		if total == 0 {
+			for _, f := range batch.Decided {
+				m.sink.File(runID, f)
+			}
+		}
+	}
+	return Result{RunID: runID, Summary: sum, Canceled: ctx.Err() != nil, RunErr: runErr}
+}
+
+// claim marks a run as started; false when one is already running.
+func (m *Manager) claim(cancel context.CancelFunc) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.running {
+		return false
+	}
+	m.running, m.cancel = true, cancel
+	return true
+}
+
+func (m *Manager) release() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.running, m.cancel = false, nil
+}
+
+// requeue puts gs after the files already waiting.
+func (m *Manager) requeue(gs []group) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, g := range gs {
+		if len(g.tasks) > 0 {
+			m.queue = append(m.queue, g)
+		}
+	}
+}
+
+// split takes the first n tasks of gs as the run and leaves the rest.
+func split(gs []group, n int) (run, rest []group) {
+	for _, g := range gs {
+		take := min(n, len(g.tasks))
+		n -= take
+		if take > 0 {
+			r := g
+			r.tasks = g.tasks[:take:take]
+			run = append(run, r)
+		}
+		if take < len(g.tasks) {
+			r := g
+			r.tasks = append([]converter.Task(nil), g.tasks[take:]...)
+			rest = append(rest, r)
+		}
+	}
+	return run, rest
+}
+
+// without drops from q the sources a new drop planned again, so a path is
+// queued once, with the settings of its latest drop.
+func without(q []group, tasks []converter.Task) []group {
+	again := make(map[string]bool, len(tasks))
+	for _, t := range tasks {
+		again[filepath.Clean(t.Src)] = true
+	}
+	var out []group
+	for _, g := range q {
+		var keep []converter.Task
+		for _, t := range g.tasks {
+			if !again[filepath.Clean(t.Src)] {
+				keep = append(keep, t)
+			}
+		}
+		if len(keep) > 0 {
+			g.tasks = keep
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func count(gs []group) int {
+	n := 0
+	for _, g := range gs {
+		n += len(g.tasks)
+	}
+	return n
+}
+
+// outputDir is the run's first group's folder, or the folder of its first output.
+func outputDir(run []group) string {
+	for _, g := range run {
+		if g.outputDir != "" {
+			return g.outputDir
+		}
+		for _, t := range g.tasks {
+			if t.Dst != "" {
+				return filepath.Dir(t.Dst)
+			}
+		}
+	}
+	return ""
+}
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "run-" + hex.EncodeToString(b[:])
+}

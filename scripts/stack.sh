@@ -15,6 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL=${IC_LOCAL_DIR:-$ROOT/.local}
 API_PORT=${IC_API_PORT:-8081}
 TOSS_PORT=${IC_TOSS_PORT:-8091}
+WEB_PORT=${IC_HOSTING_PORT:-5190} # the checkout pages, served by the Hosting emulator
 SCHEDULER_SECRET=${SCHEDULER_SECRET:-local-scheduler-secret}
 EMU=$ROOT/scripts/emulators.sh
 BIN=$LOCAL/bin
@@ -31,6 +32,7 @@ print_env() {
   "$EMU" env
   cat <<ENV
 export IC_API_BASE=http://127.0.0.1:$API_PORT
+export IC_WEB_BASE=http://127.0.0.1:$WEB_PORT
 export SCHEDULER_SECRET=$SCHEDULER_SECRET
 ENV
   if have_faketoss; then echo "export TOSS_API_BASE=http://127.0.0.1:$TOSS_PORT"; fi
@@ -97,6 +99,9 @@ start() {
     export TOSS_SECRET_KEY=${TOSS_SECRET_KEY:-test_sk_fake_imageconverter}
     export TOSS_CLIENT_KEY=${TOSS_CLIENT_KEY:-test_ck_fake_imageconverter}
   fi
+  # The checkout links the server hands out, and the origins its CORS answers, follow the hosting port.
+  export WEB_BASE_URL=${WEB_BASE_URL:-http://127.0.0.1:$WEB_PORT}
+  export CORS_ORIGINS=${CORS_ORIGINS:-http://127.0.0.1:$WEB_PORT,http://localhost:$WEB_PORT}
   PORT=$API_PORT start_bg server "$API_PORT" "http://127.0.0.1:$API_PORT/v1/health?deep=1" -- "$BIN/server"
   log "ready: api http://127.0.0.1:$API_PORT — demo users free@/basic@/pro@example.com, password \"password\""
   log "for clients and tests: eval \"\$(scripts/stack.sh env)\""

@@ -46,6 +46,7 @@ run "functions: routes, rules, payments on the emulators" bash -c 'cd functions 
 # Every root package but the converter (tested above with -race): app, licensing, platform, ...
 run "licensing and app on the emulators" go test -count=1 -p 1 $(go list ./... | grep -v -e '/converter' -e '/cmd/')
 run "licensing: real Secret Service keychain" licensing/secrets/run_keychain_test.sh
+run "checkout pages in Chromium (fake Toss windows)" node web/e2e/checkout.e2e.mjs
 if [[ -x tests/gui/run.sh ]]; then run "desktop window under Xvfb: native drop" tests/gui/run.sh; fi
 if [[ -x tests/e2e/run.sh ]]; then run "UI in Chromium (Playwright)" tests/e2e/run.sh; fi
 

@@ -1,0 +1,541 @@
+package runs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"imageconverter/converter"
+	"imageconverter/functions/wire"
+	"imageconverter/licensing/policy"
+)
+
+// quota is an in-memory account: a plan's limits, a daily count, and an
+// optional cap on what Reserve grants (the server may grant less than asked
+// when another device used conversions meanwhile).
+type quota struct {
+	mu       sync.Mutex
+	plan     string
+	limits   wire.Limits
+	used     int
+	grantCap int // > 0: Reserve grants at most this many
+	reserved []int
+	commits  []int
+}
+
+var _ Account = (*quota)(nil)
+
+func newQuota(planID string) *quota {
+	return &quota{plan: planID, limits: policy.DefaultPlans.Lookup(planID).Limits()}
+}
+
+func (q *quota) Entitlement(context.Context) Entitlement {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e := Entitlement{PlanID: q.plan, Limits: q.limits}
+	if q.limits.DailyLimit != nil {
+		left := max(*q.limits.DailyLimit-q.used, 0)
+		e.Remaining = &left
+	}
+	return e
+}
+
+func (q *quota) Plans(context.Context) policy.Plans { return policy.DefaultPlans }
+
+func (q *quota) Reserve(_ context.Context, _ string, n int) (int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.reserved = append(q.reserved, n)
+	if q.grantCap > 0 {
+		n = min(n, q.grantCap)
+	}
+	return n, nil
+}
+
+func (q *quota) Commit(_ context.Context, _ string, used int) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.used += used
+	q.commits = append(q.commits, used)
+	return nil
+}
+
+func (q *quota) settled() (reserved, commits []int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]int(nil), q.reserved...), append([]int(nil), q.commits...)
+}
+
+// sink records a run's events. onFile, when set, runs inside File (on the
+// run's goroutine) so a test can act at a precise point of the run.
+type sink struct {
+	mu       sync.Mutex
+	files    map[string][]converter.FileResult // by run id
+	progress map[string][]converter.Progress
+	done     []Result
+	onFile   func(converter.FileResult)
+}
+
+func newSink() *sink {
+	return &sink{files: map[string][]converter.FileResult{}, progress: map[string][]converter.Progress{}}
+}
+
+func (s *sink) File(runID string, f converter.FileResult) {
+	s.mu.Lock()
+	s.files[runID] = append(s.files[runID], f)
+	hook := s.onFile
+	s.mu.Unlock()
+	if hook != nil {
+		hook(f)
+	}
+}
+
+func (s *sink) Progress(runID string, p converter.Progress) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.progress[runID] = append(s.progress[runID], p)
+}
+
+func (s *sink) Done(r Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done = append(s.done, r)
+}
+
+// result waits for the run and returns its one Result.
+func (s *sink) result(t *testing.T, m *Manager, runID string) Result {
+	t.Helper()
+	finished := make(chan struct{})
+	go func() { m.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the run did not finish within 2 minutes")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var found []Result
+	for _, r := range s.done {
+		if r.RunID == runID {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one Done for %s, got %d", runID, len(found))
+	}
+	return found[0]
+}
+
+// photos copies a real photo from the converter's corpus n times into dir,
+// named prefix1.jpg, prefix2.jpg, ...
+func photos(t *testing.T, dir, prefix string, n int) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "converter", "testdata", "jpeg_photo.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := 1; i <= n; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("%s%02d.jpg", prefix, i))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// options converts every file (a WebP of a small JPEG may come out larger;
+// these tests count conversions, not savings).
+func options(format string) converter.Options {
+	o := converter.DefaultOptions()
+	o.Format = format
+	o.SkipIfLarger = false
+	return o
+}
+
+func output(src, format string) string {
+	return strings.TrimSuffix(src, filepath.Ext(src)) + "." + format
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func refusalCodes(rs []policy.Refusal) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Code)
+	}
+	return out
+}
+
+func TestRunConvertsAndReportsProgress(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	dir := filepath.Join(t.TempDir(), "album")
+	srcs := photos(t, dir, "p", 3)
+	st, err := m.Start(context.Background(), Request{Paths: []string{dir}, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RunID == "" || len(st.Files) != 3 || st.Queued != 0 || len(st.Refusals) != 0 {
+		t.Fatalf("Started = %+v, want 3 files and nothing queued", st)
+	}
+	r := s.result(t, m, st.RunID)
+	if r.Summary.Converted != 3 || r.Canceled || r.RunErr != nil || r.SettleErr != nil || r.OutputDir != dir {
+		t.Fatalf("result = %+v, want 3 converted into %s", r, dir)
+	}
+	for _, p := range srcs {
+		if !exists(output(p, "webp")) {
+			t.Errorf("no output for %s", p)
+		}
+	}
+	if res, com := q.settled(); fmt.Sprint(res, com) != "[3] [3]" {
+		t.Errorf("reserved %v, committed %v; want [3] [3]", res, com)
+	}
+	if got := len(s.files[st.RunID]); got != 3 {
+		t.Errorf("%d file events, want 3", got)
+	}
+	ps := s.progress[st.RunID]
+	if len(ps) == 0 || ps[len(ps)-1].Done != 3 || ps[len(ps)-1].Total != 3 {
+		t.Errorf("last progress %+v, want 3 of 3", ps)
+	}
+}
+
+func TestOneRunAtATime(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 4)
+	// Hold the run on its first finished file, so it is surely still going.
+	gate, inside := make(chan struct{}), make(chan struct{}, 1)
+	s.onFile = func(converter.FileResult) {
+		select {
+		case inside <- struct{}{}:
+			<-gate
+		default:
+		}
+	}
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inside
+	if _, err := m.Start(context.Background(), Request{Paths: srcs[:1], Options: options("webp")}); !errors.Is(err, ErrBusy) {
+		t.Errorf("second Start: %v, want ErrBusy", err)
+	}
+	close(gate)
+	if r := s.result(t, m, st.RunID); r.Summary.Converted != 4 {
+		t.Fatalf("result %+v", r)
+	}
+	if _, err := m.Continue(context.Background()); !errors.Is(err, ErrNothingQueued) {
+		t.Errorf("Continue with nothing queued: %v", err)
+	}
+	// After the run a new one is taken; everything is up to date now.
+	st2, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatalf("Start after the run: %v", err)
+	}
+	if r := s.result(t, m, st2.RunID); r.Summary.Skipped != 4 || r.Summary.Converted != 0 {
+		t.Errorf("second run %+v, want 4 skipped as up to date", r.Summary)
+	}
+}
+
+func TestFilesPerRunQueueTheRestUntilContinued(t *testing.T) {
+	q, s := newQuota(wire.PlanFree), newSink() // 1 file per run, 5 a day
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 3)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Files) != 1 || st.Files[0] != srcs[0] || st.Queued != 2 || fmt.Sprint(refusalCodes(st.Refusals)) != "[files_per_run]" {
+		t.Fatalf("Started = %+v, want %s now, 2 queued, a files_per_run refusal", st, srcs[0])
+	}
+	if r := s.result(t, m, st.RunID); r.Summary.Converted != 1 || r.Queued != 2 || r.AutoContinue {
+		t.Fatalf("result %+v, want 1 converted, 2 queued, no auto-continue on Free", r)
+	}
+	if exists(output(srcs[1], "webp")) {
+		t.Fatal("a queued file was converted before Continue")
+	}
+	for i := 1; i <= 2; i++ {
+		st, err := m.Continue(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Files) != 1 || st.Files[0] != srcs[i] || st.Queued != 2-i {
+			t.Fatalf("continue %d: %+v, want %s with %d left", i, st, srcs[i], 2-i)
+		}
+		if r := s.result(t, m, st.RunID); r.Summary.Converted != 1 || r.Queued != 2-i {
+			t.Fatalf("continue %d: %+v", i, r)
+		}
+	}
+	if _, err := m.Continue(context.Background()); !errors.Is(err, ErrNothingQueued) {
+		t.Errorf("Continue on an empty queue: %v", err)
+	}
+	if res, com := q.settled(); fmt.Sprint(res, com) != "[1 1 1] [1 1 1]" {
+		t.Errorf("reserved %v, committed %v", res, com)
+	}
+}
+
+func TestDailyLimitKeepsFilesQueued(t *testing.T) {
+	q, s := newQuota(wire.PlanBasic), newSink() // 10 per run, 50 a day
+	q.used = 48
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 5)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("avif")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Files) != 2 || st.Queued != 3 || fmt.Sprint(refusalCodes(st.Refusals)) != "[daily_limit_reached]" {
+		t.Fatalf("Started = %+v, want 2 now and 3 waiting for tomorrow", st)
+	}
+	s.result(t, m, st.RunID)
+	st, err = m.Continue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RunID != "" || st.Queued != 3 || fmt.Sprint(refusalCodes(st.Refusals)) != "[daily_limit_reached]" {
+		t.Fatalf("Continue with no conversions left: %+v, want nothing started, 3 still queued", st)
+	}
+	if m.Queued() != 3 {
+		t.Errorf("queue holds %d, want 3", m.Queued())
+	}
+}
+
+func TestProContinuesByItself(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	q.limits.BatchSize = 2 // the admin may change limits; Pro's auto-continue keys on the plan id
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 5)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	for st.RunID != "" {
+		runs++
+		r := s.result(t, m, st.RunID)
+		if r.Summary.Converted != len(st.Files) {
+			t.Fatalf("run %d: %+v", runs, r)
+		}
+		if !r.AutoContinue {
+			if r.Queued != 0 {
+				t.Fatalf("run %d stopped auto-continuing with %d queued", runs, r.Queued)
+			}
+			break
+		}
+		if st, err = m.Continue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runs != 3 {
+		t.Errorf("%d runs, want 3 (2+2+1)", runs)
+	}
+	for _, p := range srcs {
+		if !exists(output(p, "webp")) {
+			t.Errorf("no output for %s", p)
+		}
+	}
+}
+
+func TestQuotaGrantedLessThanAsked(t *testing.T) {
+	q, s := newQuota(wire.PlanBasic), newSink()
+	q.grantCap = 2 // another computer used conversions since the last refresh
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 4)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Files) != 2 || st.Queued != 2 {
+		t.Fatalf("Started = %+v, want the 2 granted now and 2 queued", st)
+	}
+	r := s.result(t, m, st.RunID)
+	if r.Summary.Converted != 2 || r.Queued != 2 {
+		t.Fatalf("result %+v", r)
+	}
+	if exists(output(srcs[2], "webp")) || exists(output(srcs[3], "webp")) {
+		t.Error("files beyond the grant were converted")
+	}
+	if res, com := q.settled(); fmt.Sprint(res, com) != "[4] [2]" {
+		t.Errorf("reserved %v, committed %v; want 4 asked, 2 settled", res, com)
+	}
+}
+
+func TestCancelMidRunSettlesOnlyWhatWasConverted(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	dir := filepath.Join(t.TempDir(), "many")
+	photos(t, dir, "p", 40)
+	var once sync.Once
+	s.onFile = func(converter.FileResult) {
+		once.Do(func() {
+			if !m.Cancel() {
+				t.Error("Cancel during the run said nothing was running")
+			}
+		})
+	}
+	opts := options("webp")
+	opts.Workers = 1 // one file in flight: the cancel lands early in the run
+	st, err := m.Start(context.Background(), Request{Paths: []string{dir}, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.result(t, m, st.RunID)
+	if !r.Canceled || r.Summary.Converted == 0 || r.Summary.Converted >= 40 {
+		t.Fatalf("result %+v, want cancelled with some but not all converted", r.Summary)
+	}
+	entries, _ := os.ReadDir(dir)
+	webp := 0
+	for _, e := range entries {
+		switch {
+		case strings.HasPrefix(e.Name(), ".ic-tmp"):
+			t.Errorf("temporary file left behind: %s", e.Name())
+		case strings.HasSuffix(e.Name(), ".webp"):
+			webp++
+		}
+	}
+	if webp != r.Summary.Converted {
+		t.Errorf("%d outputs on disk, %d converted", webp, r.Summary.Converted)
+	}
+	if res, com := q.settled(); fmt.Sprint(res) != "[40]" || fmt.Sprint(com) != fmt.Sprint([]int{r.Summary.Converted}) {
+		t.Errorf("reserved %v, committed %v; want 40 reserved, %d settled", res, com, r.Summary.Converted)
+	}
+	if m.Cancel() {
+		t.Error("Cancel after the run said a run was stopped")
+	}
+}
+
+func TestRefusedFormatOrFolderIsNotWalked(t *testing.T) {
+	q, s := newQuota(wire.PlanFree), newSink()
+	m := New(q, s)
+	dir := filepath.Join(t.TempDir(), "album")
+	srcs := photos(t, dir, "p", 2)
+	// A cancelled context: had Start walked the drop, it would come back
+	// empty instead of with the refusal.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cases := []struct {
+		name  string
+		req   Request
+		codes string
+	}{
+		{"folder", Request{Paths: []string{dir}, Options: options("webp")}, "[folders_not_in_plan]"},
+		{"avif", Request{Paths: srcs, Options: options("avif")}, "[format_not_in_plan]"},
+		{"both", Request{Paths: []string{dir}, Options: options("avif")}, "[format_not_in_plan folders_not_in_plan]"},
+	}
+	for _, c := range cases {
+		st, err := m.Start(ctx, c.req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if st.RunID != "" || fmt.Sprint(refusalCodes(st.Refusals)) != c.codes || st.Refusals[0].UpgradeTo != wire.PlanBasic {
+			t.Errorf("%s: %+v, want refusals %s naming Basic", c.name, st, c.codes)
+		}
+	}
+	if res, _ := q.settled(); len(res) != 0 || len(s.done) != 0 || m.Queued() != 0 {
+		t.Errorf("a refused drop reserved %v, finished %d runs, queued %d", res, len(s.done), m.Queued())
+	}
+}
+
+func TestNewDropKeepsWaitingFiles(t *testing.T) {
+	q, s := newQuota(wire.PlanBasic), newSink()
+	q.limits.BatchSize = 2
+	m := New(q, s)
+	base := t.TempDir()
+	a := photos(t, filepath.Join(base, "a"), "a", 3)
+	b := photos(t, filepath.Join(base, "b"), "b", 3)
+
+	st, err := m.Start(context.Background(), Request{Paths: a, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.result(t, m, st.RunID)
+	if m.Queued() != 1 {
+		t.Fatalf("queue %d after the first drop, want a3", m.Queued())
+	}
+	// A second drop, in another format, while a3 waits: b1 and b2 convert,
+	// b3 joins a3 in the queue.
+	st, err = m.Start(context.Background(), Request{Paths: b, Options: options("avif")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(st.Files) != fmt.Sprint(b[:2]) || st.Queued != 2 {
+		t.Fatalf("second drop: %+v, want b1 b2 now and 2 waiting (a3, b3)", st)
+	}
+	s.result(t, m, st.RunID)
+	// One Continue takes the oldest first, each with its own drop's format.
+	st, err = m.Continue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(st.Files) != fmt.Sprint([]string{a[2], b[2]}) || st.Queued != 0 {
+		t.Fatalf("continue: %+v, want a3 then b3", st)
+	}
+	r := s.result(t, m, st.RunID)
+	if r.Summary.Converted != 2 {
+		t.Fatalf("continue converted %+v", r.Summary)
+	}
+	if ps := s.progress[st.RunID]; ps[len(ps)-1].Done != 2 || ps[len(ps)-1].Total != 2 {
+		t.Errorf("last progress %+v, want 2 of 2 across both drops", ps[len(ps)-1])
+	}
+	for _, p := range a {
+		if !exists(output(p, "webp")) || exists(output(p, "avif")) {
+			t.Errorf("%s: want a WebP only", p)
+		}
+	}
+	for _, p := range b {
+		if !exists(output(p, "avif")) || exists(output(p, "webp")) {
+			t.Errorf("%s: want an AVIF only", p)
+		}
+	}
+}
+
+func TestDroppingAWaitingFileAgainQueuesItOnce(t *testing.T) {
+	q, s := newQuota(wire.PlanFree), newSink()
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 3)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.result(t, m, st.RunID) // p1 converted; p2, p3 wait
+	// p3 dropped again: it converts now and leaves the queue; p2 still waits.
+	st, err = m.Start(context.Background(), Request{Paths: srcs[2:], Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(st.Files) != fmt.Sprint(srcs[2:]) || st.Queued != 1 {
+		t.Fatalf("re-drop: %+v, want p3 now and p2 still waiting", st)
+	}
+	s.result(t, m, st.RunID)
+	st, err = m.Continue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(st.Files) != fmt.Sprint(srcs[1:2]) || st.Queued != 0 {
+		t.Fatalf("continue: %+v, want p2 alone", st)
+	}
+	s.result(t, m, st.RunID)
+	converted := map[string]int{}
+	for _, fs := range s.files {
+		for _, f := range fs {
+			if f.Status == converter.StatusConverted {
+				converted[f.Src]++
+			}
+		}
+	}
+	for _, p := range srcs {
+		if converted[p] != 1 {
+			t.Errorf("%s converted %d times, want once", p, converted[p])
+		}
+	}
+}

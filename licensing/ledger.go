@@ -26,17 +26,69 @@ type ledger struct {
 	Day         string  `json:"day"`         // the day ServerUsage is for
 	ServerUsage int     `json:"serverUsage"` // all devices' usage on Day, as the server last said
 	Entries     []entry `json:"entries"`
+	Draws       []draw  `json:"draws,omitempty"` // runs served from a block (see entry.Block)
 }
 
-// entry is one run.
+// entry is one run, or one block of conversions reserved on the server.
+//
+// A block (Block set) is a server reservation made under the id of the run
+// that needed it; that run and the day's later runs draw from it locally
+// (ledger.Draws), so a limited plan costs one reserve call per day of use,
+// not one per run. Used is what its draws consumed (a draw not committed yet
+// counts in full). Committed means closed: no more draws; its Seoul day is
+// over, a run needed more than was left, or the account signed out. A
+// closed block with Used < Granted is settled by one sync entry with its id,
+// which gives the rest back on the server (it can only lower the count).
 type entry struct {
 	ID        string `json:"id"`  // run id (also the sync entry id)
 	Day       string `json:"day"` // quota day of the run
 	Granted   int    `json:"granted"`
 	Used      int    `json:"used"`
-	Committed bool   `json:"committed"` // Commit was called; Used is final
-	Offline   bool   `json:"offline"`   // granted by the ledger, not the server
-	Synced    bool   `json:"synced"`    // the server has recorded (or settled) it
+	Committed bool   `json:"committed"`       // Commit was called; Used is final (block: closed)
+	Offline   bool   `json:"offline"`         // granted by the ledger, not the server
+	Local     bool   `json:"local,omitempty"` // plan without a daily limit: counted here, reported by a later sync
+	Block     bool   `json:"block,omitempty"` // a server reservation that runs draw from
+	Synced    bool   `json:"synced"`          // the server has recorded (or settled) it
+}
+
+// draw is one run served from a block. It never reaches the server itself:
+// its use is in the block's Used.
+type draw struct {
+	ID        string `json:"id"`    // run id
+	Day       string `json:"day"`   // the block's day
+	Block     string `json:"block"` // the block's id
+	Granted   int    `json:"granted"`
+	Committed bool   `json:"committed"`
+}
+
+func (l *ledger) findDraw(id string) *draw {
+	for i := range l.Draws {
+		if l.Draws[i].ID == id {
+			return &l.Draws[i]
+		}
+	}
+	return nil
+}
+
+// openBlock returns day's block that runs may still draw from, or nil.
+func (l *ledger) openBlock(day string) *entry {
+	for i := range l.Entries {
+		if e := &l.Entries[i]; e.Block && !e.Committed && !e.Synced && e.Day == day {
+			return e
+		}
+	}
+	return nil
+}
+
+// closeBlocks closes the blocks of days before today (all of them when today
+// is ""): a block never serves a run of another Seoul day, as the server
+// counts it on its own day only.
+func (l *ledger) closeBlocks(today string) {
+	for i := range l.Entries {
+		if e := &l.Entries[i]; e.Block && !e.Committed && (today == "" || e.Day < today) {
+			e.Committed = true
+		}
+	}
 }
 
 func (l *ledger) find(id string) *entry {
@@ -61,11 +113,15 @@ func (l *ledger) usedOn(day string) int {
 			continue
 		}
 		switch {
-		case e.Offline && e.Committed:
+		case (e.Offline || e.Local) && e.Committed:
 			n += e.Used
-		case e.Offline:
+		case e.Offline || e.Local:
 			n += e.Granted
-		case e.Committed && e.Used < e.Granted:
+		case e.Block && l.Day == day:
+			// The server counts the whole block; what its draws have not
+			// consumed is still this computer's to use (or to give back).
+			n -= e.Granted - e.Used
+		case !e.Block && e.Committed && e.Used < e.Granted:
 			n -= e.Granted - e.Used
 		}
 	}
@@ -81,26 +137,60 @@ func (l *ledger) serverSaw(day string, usage int) {
 }
 
 // pending returns the sync entries the server has not recorded: committed
-// offline runs (their count) and committed reservations that used less than
-// granted (their final count, which settles the reservation).
+// offline and locally counted runs (their count) and closed blocks or
+// committed reservations that used less than granted (their final count,
+// which settles the reservation).
 func (l *ledger) pending() []wire.SyncEntry {
 	var out []wire.SyncEntry
 	for _, e := range l.Entries {
 		if e.Synced || !e.Committed {
 			continue
 		}
-		if e.Offline || e.Used < e.Granted {
+		if e.Offline || e.Local || e.Used < e.Granted {
 			out = append(out, wire.SyncEntry{ID: e.ID, Day: e.Day, Count: e.Used})
 		}
 	}
 	return out
 }
 
-// hasOffline reports whether committed offline runs wait for a sync; they must
-// reach the server before it grants more, or the limit could be exceeded.
-func (l *ledger) hasOffline() bool {
+// hasOffline reports whether committed runs the server has not counted wait
+// for a sync; they must reach the server before it grants more, or the limit
+// could be exceeded. withLocal includes runs of a plan without a daily limit
+// (they matter only once the plan has one again).
+func (l *ledger) hasOffline(withLocal bool) bool {
 	for _, e := range l.Entries {
-		if e.Offline && e.Committed && !e.Synced {
+		if (e.Offline || withLocal && e.Local) && e.Committed && !e.Synced {
+			return true
+		}
+	}
+	return false
+}
+
+// Batching of syncs that change no limit (settlements of past days, runs of
+// plans without a daily limit): they wait for a refresh at which one of them
+// is syncBatchAge old or syncBatchCount of them are waiting. The server takes
+// entries up to 31 days old and 100 per call.
+const (
+	syncBatchAge   = 5 * 24 * time.Hour
+	syncBatchCount = 40
+	syncMaxEntries = 100
+	pendingMaxAge  = 28 * 24 * time.Hour // unsent entries older than this are dropped
+)
+
+// syncDue reports whether the waiting entries should be sent at a refresh
+// that is not otherwise forced: offline runs (they count against today's
+// limit on every device), or a batch that is old or large enough.
+func (l *ledger) syncDue(now time.Time) bool {
+	if l.hasOffline(false) {
+		return true
+	}
+	p := l.pending()
+	if len(p) >= syncBatchCount {
+		return true
+	}
+	old := DayOf(now.Add(-syncBatchAge))
+	for _, e := range p {
+		if e.Day <= old {
 			return true
 		}
 	}
@@ -115,19 +205,27 @@ func (l *ledger) markSynced(sent []wire.SyncEntry) {
 	}
 }
 
-// prune drops entries that are settled and older than yesterday, and
-// uncommitted ones older than a week (a run that crashed before Commit; its
-// reservation simply stays counted).
+// prune drops entries that are settled and older than yesterday, and any
+// older than pendingMaxAge (a run that crashed before Commit: its reservation
+// simply stays counted; a batch never sent: the server would soon refuse it),
+// and draws of days before yesterday (their use is in their block).
 func (l *ledger) prune(today string, now time.Time) {
-	week := DayOf(now.AddDate(0, 0, -7))
+	oldest := DayOf(now.Add(-pendingMaxAge))
 	yesterday := DayOf(now.AddDate(0, 0, -1))
 	kept := l.Entries[:0]
 	for _, e := range l.Entries {
-		done := e.Synced || (e.Committed && !e.Offline && e.Used >= e.Granted)
-		if (done && e.Day < yesterday) || e.Day < week {
+		done := e.Synced || (e.Committed && !e.Offline && !e.Local && e.Used >= e.Granted)
+		if (done && e.Day < yesterday) || e.Day < oldest {
 			continue
 		}
 		kept = append(kept, e)
 	}
 	l.Entries = kept
+	draws := l.Draws[:0]
+	for _, d := range l.Draws {
+		if d.Day >= yesterday {
+			draws = append(draws, d)
+		}
+	}
+	l.Draws = draws
 }

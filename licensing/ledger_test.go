@@ -33,7 +33,7 @@ func TestLedgerCounts(t *testing.T) {
 	if got := l.usedOn("2026-11-27"); got != 11 {
 		t.Errorf("usedOn after settle = %d, want 11", got)
 	}
-	if !l.hasOffline() {
+	if !l.hasOffline(false) {
 		t.Error("hasOffline = false")
 	}
 	p := l.pending()
@@ -45,12 +45,80 @@ func TestLedgerCounts(t *testing.T) {
 	if got := l.usedOn("2026-11-27"); got != 13+3 {
 		t.Errorf("usedOn after sync = %d, want 16 (server + running offline run)", got)
 	}
-	if l.hasOffline() || len(l.pending()) != 0 {
+	if l.hasOffline(false) || len(l.pending()) != 0 {
 		t.Error("entries still pending after sync")
 	}
 	now := time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC) // 2026-11-29 in Seoul
 	l.prune(DayOf(now), now)
 	if l.find("o3") != nil || l.find("o1") == nil {
 		t.Errorf("prune kept %+v", l.Entries)
+	}
+}
+
+// A block counts in full on the server; locally its undrawn rest stays
+// usable (so Remaining is right), and once closed it is settled by one sync
+// entry carrying what its runs really used.
+func TestLedgerBlock(t *testing.T) {
+	var l ledger
+	l.serverSaw("2026-11-27", 12) // 2 from another computer + this block of 10
+	l.Entries = []entry{{ID: "b1", Day: "2026-11-27", Granted: 10, Used: 3, Block: true}}
+	l.Draws = []draw{{ID: "b1", Day: "2026-11-27", Block: "b1", Granted: 3}}
+	if got := l.usedOn("2026-11-27"); got != 2+3 {
+		t.Errorf("usedOn with an open block = %d, want 5", got)
+	}
+	if b := l.openBlock("2026-11-27"); b == nil || b.ID != "b1" {
+		t.Fatalf("openBlock = %+v", b)
+	}
+	if b := l.openBlock("2026-11-28"); b != nil {
+		t.Errorf("a block served another day: %+v", b)
+	}
+	if len(l.pending()) != 0 {
+		t.Errorf("an open block is pending: %+v", l.pending())
+	}
+	l.closeBlocks("2026-11-27") // same day: stays open
+	if l.openBlock("2026-11-27") == nil {
+		t.Error("closeBlocks closed today's block")
+	}
+	l.closeBlocks("2026-11-28") // the Seoul day is over
+	if l.openBlock("2026-11-27") != nil {
+		t.Error("yesterday's block still open")
+	}
+	p := l.pending()
+	if len(p) != 1 || p[0].ID != "b1" || p[0].Count != 3 || p[0].Day != "2026-11-27" {
+		t.Fatalf("settlement = %+v, want b1 with 3", p)
+	}
+	if got := l.usedOn("2026-11-27"); got != 5 {
+		t.Errorf("usedOn with a closed block = %d, want 5", got)
+	}
+	l.markSynced(p)
+	l.serverSaw("2026-11-27", 5)
+	if got := l.usedOn("2026-11-27"); got != 5 {
+		t.Errorf("usedOn after settlement = %d, want 5", got)
+	}
+}
+
+// Usage that changes no limit waits for a batch; offline runs do not.
+func TestLedgerSyncDue(t *testing.T) {
+	now := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC) // 12:00 in Seoul
+	var l ledger
+	l.Entries = []entry{
+		{ID: "p1", Day: "2026-11-26", Granted: 4, Used: 4, Committed: true, Local: true},
+		{ID: "b1", Day: "2026-11-25", Granted: 10, Used: 2, Committed: true, Block: true},
+	}
+	if l.syncDue(now) {
+		t.Error("two fresh entries are due")
+	}
+	if !l.hasOffline(true) || l.hasOffline(false) {
+		t.Error("hasOffline: local runs must count only with withLocal")
+	}
+	if l.syncDue(now.Add(2 * 24 * time.Hour)) { // b1 (11-25) 4 days old
+		t.Error("due after 4 days")
+	}
+	if !l.syncDue(now.Add(3 * 24 * time.Hour)) {
+		t.Error("not due after 5 days")
+	}
+	l.Entries = append(l.Entries, entry{ID: "o1", Day: "2026-11-27", Granted: 1, Used: 1, Committed: true, Offline: true})
+	if !l.syncDue(now) {
+		t.Error("an offline run is not due at once")
 	}
 }

@@ -20,17 +20,32 @@ type Grant struct {
 // or signed out, the local ledger grants against the effective plan's daily
 // limit. Granted 0 with a nil error means today's conversions are used up.
 // Call Commit with the number of files actually written when the run ends.
+//
+// Most runs cost no server call: on a plan with a daily limit the first run
+// of a Seoul day reserves a block (blockSize) on the server and the day's
+// later runs draw from it here; on a plan without one (Pro) nothing needs
+// reserving, so runs are counted here and reported by a later sync.
 func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, error) {
 	if runID == "" || n < 0 {
 		return Grant{}, &Error{Code: string(wire.CodeInvalidArgument), Message: "A run needs an id and a number of files."}
 	}
+	// One reservation at a time on this computer: two runs must not both
+	// find the block short and reserve two more.
+	s.reserveMu.Lock()
+	defer s.reserveMu.Unlock()
 	s.mu.Lock()
 	signedIn := s.st.Session != nil
 	led := &s.st.Ledger
 	if !signedIn {
 		led = &s.st.AnonLedger
 	}
-	if e := led.find(runID); e != nil { // a repeated Reserve answers the same
+	if d := led.findDraw(runID); d != nil { // a repeated Reserve answers the same
+		g := Grant{RunID: runID, Granted: d.Granted, Day: d.Day}
+		s.mu.Unlock()
+		g.Remaining = s.Status().Remaining
+		return g, nil
+	}
+	if e := led.find(runID); e != nil && !e.Block {
 		g := Grant{RunID: runID, Granted: e.Granted, Day: e.Day, Offline: e.Offline}
 		s.mu.Unlock()
 		g.Remaining = s.Status().Remaining
@@ -52,7 +67,14 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 		if err := s.EnsureFresh(octx); err != nil && !isOffline(err) && !budgetSpent(err) && ErrorCode(err) != string(wire.CodeDeviceLimit) {
 			return Grant{}, err
 		}
-		g, err := s.reserveOnline(octx, runID, n)
+		st := s.Status()
+		if st.Reason == "" && st.Limits.DailyLimit == nil {
+			return s.countLocally(runID, n, st)
+		}
+		if g, ok := s.drawBlock(runID, n, st.Day); ok {
+			return g, nil
+		}
+		g, err := s.reserveOnline(octx, runID, n, st)
 		if err == nil || !(isOffline(err) || budgetSpent(err)) {
 			return g, err
 		}
@@ -65,17 +87,84 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 	return s.reserveOffline(runID, n)
 }
 
-func (s *Service) reserveOnline(ctx context.Context, runID string, n int) (Grant, error) {
-	// Offline runs must be counted before the server grants more, or two
-	// devices could together exceed the limit. Settlements (reservations
-	// that used fewer than granted) only give conversions back: send them
-	// when today's known remaining would not cover n.
-	st := s.Status()
-	giveBack := st.Remaining != nil && *st.Remaining < n
-	if err := s.syncPending(ctx, !giveBack); err != nil {
+// maxBlock is the server's largest reservation (functions: maxReserveCount).
+const maxBlock = 1000
+
+// blockSize is what the first run of a day asks the server for: at least the
+// run's n, and the plan's files per run, so a day of small runs needs one
+// call. Plans for a single computer take the whole daily limit, as no other
+// computer could want it. The server grants at most what is left today; the
+// unused rest is given back when the block closes (at the latest the next
+// Seoul day), so on a plan for two computers the other one may find up to a
+// block minus what was used held until then.
+func blockSize(l wire.Limits, n int) int {
+	size := max(n, l.BatchSize)
+	if l.MaxDevices <= 1 && l.DailyLimit != nil {
+		size = max(size, *l.DailyLimit)
+	}
+	return min(size, maxBlock)
+}
+
+// countLocally grants a run on a plan without a daily limit: nothing can be
+// exceeded, so the server learns of it with a later sync (batched).
+func (s *Service) countLocally(runID string, n int, st Status) (Grant, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.Ledger.Entries = append(s.st.Ledger.Entries, entry{ID: runID, Day: st.Day, Granted: n, Local: true})
+	if err := s.save(); err != nil {
 		return Grant{}, err
 	}
-	resp, meta, err := s.api.Reserve(ctx, wire.ReserveRequest{RunID: runID, Count: n})
+	return Grant{RunID: runID, Granted: n, Day: st.Day, Offline: s.offline}, nil
+}
+
+// drawBlock serves the run from today's open block when it holds n.
+func (s *Service) drawBlock(runID string, n int, day string) (Grant, bool) {
+	s.mu.Lock()
+	b := s.st.Ledger.openBlock(day)
+	if b == nil || b.Granted-b.Used < n {
+		s.mu.Unlock()
+		return Grant{}, false
+	}
+	b.Used += n
+	s.st.Ledger.Draws = append(s.st.Ledger.Draws, draw{ID: runID, Day: b.Day, Block: b.ID, Granted: n})
+	err := s.save()
+	s.mu.Unlock()
+	if err != nil {
+		// Not saved: undo, and let the server decide as if there were no block.
+		s.mu.Lock()
+		b := s.st.Ledger.openBlock(day)
+		if b != nil {
+			b.Used -= n
+		}
+		s.st.Ledger.Draws = s.st.Ledger.Draws[:len(s.st.Ledger.Draws)-1]
+		s.mu.Unlock()
+		return Grant{}, false
+	}
+	return Grant{RunID: runID, Granted: n, Remaining: s.Status().Remaining, Day: day}, true
+}
+
+func (s *Service) reserveOnline(ctx context.Context, runID string, n int, st Status) (Grant, error) {
+	// The block of today, if any, is short: close it (its rest goes back
+	// with the next sync) and reserve a new one. Offline runs must be
+	// counted before the server grants more, or two devices could together
+	// exceed the limit. Settlements only give conversions back: send them
+	// now when what the server has left would not cover n.
+	s.mu.Lock()
+	s.st.Ledger.closeBlocks("")
+	serverLeft := -1
+	if st.Limits.DailyLimit != nil && s.st.Ledger.Day == st.Day {
+		serverLeft = *st.Limits.DailyLimit - s.st.Ledger.ServerUsage
+	}
+	s.mu.Unlock()
+	giveBack := st.Limits.DailyLimit != nil && serverLeft < n
+	when := syncBeforeReserve
+	if giveBack {
+		when = syncAll
+	}
+	if err := s.syncPending(ctx, when); err != nil {
+		return Grant{}, err
+	}
+	resp, meta, err := s.api.Reserve(ctx, wire.ReserveRequest{RunID: runID, Count: blockSize(st.Limits, n)})
 	if err != nil {
 		if ErrorCode(toError(err)) == string(wire.CodeQuotaExceeded) {
 			s.mu.Lock()
@@ -87,17 +176,25 @@ func (s *Service) reserveOnline(ctx context.Context, runID string, n int) (Grant
 		return Grant{}, s.failed(err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.offline = false
 	if !meta.Date.IsZero() {
 		s.seen(meta.Date) // the server's clock: LastSeen is kept in server time
 	}
-	s.st.Ledger.serverSaw(resp.Day, resp.UsageToday)
-	s.st.Ledger.Entries = append(s.st.Ledger.Entries, entry{ID: runID, Day: resp.Day, Granted: resp.Granted})
-	if err := s.save(); err != nil {
+	granted := min(n, resp.Granted)
+	led := &s.st.Ledger
+	led.serverSaw(resp.Day, resp.UsageToday)
+	// A replayed run id answers its first grant, possibly a block already in
+	// the ledger: never count it twice.
+	if led.find(runID) == nil {
+		led.Entries = append(led.Entries, entry{ID: runID, Day: resp.Day, Granted: resp.Granted, Used: granted, Block: true})
+	}
+	led.Draws = append(led.Draws, draw{ID: runID, Day: resp.Day, Block: runID, Granted: granted})
+	err = s.save()
+	s.mu.Unlock()
+	if err != nil {
 		return Grant{}, err
 	}
-	return Grant{RunID: runID, Granted: resp.Granted, Remaining: resp.Remaining, Day: resp.Day}, nil
+	return Grant{RunID: runID, Granted: granted, Remaining: s.Status().Remaining, Day: resp.Day}, nil
 }
 
 func (s *Service) reserveOffline(runID string, n int) (Grant, error) {
@@ -130,8 +227,19 @@ func (s *Service) reserveOffline(runID string, n int) (Grant, error) {
 func (s *Service) Commit(runID string, used int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if d := s.st.Ledger.findDraw(runID); d != nil {
+		if d.Committed {
+			return nil
+		}
+		used = min(max(used, 0), d.Granted)
+		d.Committed = true
+		if b := s.st.Ledger.find(d.Block); b != nil && b.Block && !b.Synced {
+			b.Used -= d.Granted - used // the block gets back what the run did not write
+		}
+		return s.save()
+	}
 	for _, led := range []*ledger{&s.st.Ledger, &s.st.AnonLedger} {
-		if e := led.find(runID); e != nil {
+		if e := led.find(runID); e != nil && !e.Block {
 			if e.Committed {
 				return nil
 			}
@@ -143,19 +251,37 @@ func (s *Service) Commit(runID string, used int) error {
 	return &Error{Code: string(wire.CodeNotFound), Message: "This run was not reserved."}
 }
 
-// syncPending sends the ledger's unsent entries. With offlineOnly it sends
-// nothing unless offline runs are waiting (then it sends everything, as one
-// call costs the same).
-func (s *Service) syncPending(ctx context.Context, offlineOnly bool) error {
+// When syncPending sends the ledger's waiting entries.
+type syncWhen int
+
+const (
+	syncAll           syncWhen = iota // whatever is waiting (the user asked, plan change, giving back today)
+	syncBeforeReserve                 // only if runs the server has not counted wait (then all: one call costs the same)
+	syncIfDue                         // offline runs, or a batch old or large enough (ledger.syncDue)
+)
+
+// syncPending sends the ledger's unsent entries (at most syncMaxEntries per
+// call; the rest wait for the next one), first closing blocks of past days.
+func (s *Service) syncPending(ctx context.Context, when syncWhen) error {
 	s.mu.Lock()
-	if s.st.Session == nil || (offlineOnly && !s.st.Ledger.hasOffline()) {
+	if s.st.Session == nil {
 		s.mu.Unlock()
 		return nil
 	}
-	sent := s.st.Ledger.pending()
+	now := s.now()
+	led := &s.st.Ledger
+	led.closeBlocks(DayOf(now))
+	send := when == syncAll || when == syncBeforeReserve && led.hasOffline(true) || when == syncIfDue && led.syncDue(now)
+	var sent []wire.SyncEntry
+	if send {
+		sent = led.pending()
+	}
 	s.mu.Unlock()
 	if len(sent) == 0 {
 		return nil
+	}
+	if len(sent) > syncMaxEntries {
+		sent = sent[:syncMaxEntries]
 	}
 	resp, _, err := s.api.Sync(ctx, wire.SyncRequest{Entries: sent})
 	if ErrorCode(toError(err)) == string(wire.CodeInvalidArgument) {

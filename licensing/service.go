@@ -99,6 +99,7 @@ type Service struct {
 	onlineBudget time.Duration
 
 	refreshMu sync.Mutex // one entitlement refresh at a time
+	reserveMu sync.Mutex // one Reserve at a time (blocks are drawn in order)
 
 	mu        sync.Mutex // guards everything below
 	st        state
@@ -389,6 +390,9 @@ func (s *Service) SignOut() error {
 	defer s.mu.Unlock()
 	old := s.st
 	s.st = old.keptAcrossAccounts()
+	// Blocks serve only the signed-in account; their rest goes back with
+	// the same account's next sync.
+	old.Ledger.closeBlocks("")
 	if old.Session != nil && len(old.Ledger.pending()) > 0 {
 		// Unsent runs wait for the same account's next sign-in.
 		s.st.PrevUser, s.st.Ledger = old.Session.UserID, old.Ledger
@@ -457,7 +461,13 @@ func (t tokens) Refresh(ctx context.Context) (string, error) {
 // Refresh fetches the entitlement now (registering this device), after first
 // sending usage the server has not seen. Use it when the user asks, after a
 // purchase or plan change; otherwise EnsureFresh.
-func (s *Service) Refresh(ctx context.Context) error {
+func (s *Service) Refresh(ctx context.Context) error { return s.refresh(ctx, syncAll) }
+
+// refresh sends waiting usage as when says, then fetches the entitlement.
+// The API has no route that takes usage with the entitlement, so usage that
+// changes no limit waits for a refresh at which it is due (ledger.syncDue):
+// a sync call every few days instead of one per refresh.
+func (s *Service) refresh(ctx context.Context, when syncWhen) error {
 	s.refreshMu.Lock()
 	defer s.refreshMu.Unlock()
 	s.mu.Lock()
@@ -466,7 +476,7 @@ func (s *Service) Refresh(ctx context.Context) error {
 	if !signedIn {
 		return &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
 	}
-	if err := s.syncPending(ctx, false); err != nil {
+	if err := s.syncPending(ctx, when); err != nil {
 		return err
 	}
 	resp, meta, err := s.api.Entitlement(ctx)
@@ -562,7 +572,13 @@ func (s *Service) EnsureFresh(ctx context.Context) error {
 	if !s.NeedsRefresh() {
 		return nil
 	}
-	return s.Refresh(ctx)
+	s.mu.Lock()
+	when := syncIfDue
+	if s.st.PlanChanged {
+		when = syncAll // usage counted under the old plan goes first
+	}
+	s.mu.Unlock()
+	return s.refresh(ctx, when)
 }
 
 // ensureKeys learns the dev key from a local API when the token's kid is not

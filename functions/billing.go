@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -78,7 +79,13 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	if b.CardCompany != "" {
 		upd = append(upd, firestore.Update{Path: "cardCompany", Value: b.CardCompany})
 	}
-	if _, err := p.billingRef(o.UID).Update(ctx, upd); err != nil {
+	// A transaction, not a plain Update: replays of this call lock
+	// billing/{uid} in applyPaid, and a plain write that meets such a lock
+	// fails with Aborted at once, while a transaction is retried (txOpts).
+	ref := p.billingRef(o.UID)
+	if err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		return tx.Update(ref, upd)
+	}, txOpts...); err != nil {
 		return fmt.Errorf("firestore store billing key: %w", err)
 	}
 

@@ -14,8 +14,10 @@ import (
 func TestReserveRaceForLastConversions(t *testing.T) {
 	e := newTestEnv(t)
 	u := signUp(t, "race")
+	e.subscribe(u.UID, "basic", testNoon.AddDate(0, 1, 0), false) // two computers
+	register(e, u.Token, "dev-1", "laptop")
 	var first wire.ReserveResponse
-	reserve(e, u.Token, "warm-up", 3).wantOK(t, &first) // 2 of the free plan's 5 left
+	reserve(e, u.Token, "warm-up", 48).wantOK(t, &first) // 2 of the basic plan's 50 left
 
 	type result struct {
 		status  int
@@ -28,7 +30,7 @@ func TestReserveRaceForLastConversions(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dev := []string{"laptop", "desktop"}[i%2]
+			dev := []string{"laptop", "dev-1"}[i%2]
 			r := callURL(t, e.http.URL, "POST", "/v1/usage/reserve", u.Token,
 				wire.ReserveRequest{RunID: fmt.Sprintf("race-%s-%d", dev, i), Count: 1 + i%2}, wire.HeaderDeviceID, dev)
 			res := result{status: r.Status}
@@ -56,8 +58,8 @@ func TestReserveRaceForLastConversions(t *testing.T) {
 		t.Fatalf("granted %d in total for the last 2 conversions: %+v", total, results)
 	}
 	used, err := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-27")
-	if err != nil || used != 5 {
-		t.Fatalf("day count = %d (%v), want 5", used, err)
+	if err != nil || used != 50 {
+		t.Fatalf("day count = %d (%v), want 50", used, err)
 	}
 }
 
@@ -66,6 +68,7 @@ func TestReserveRepeatedRunIDReservesOnce(t *testing.T) {
 	e := newTestEnv(t)
 	u := signUp(t, "repeat")
 	e.subscribe(u.UID, "basic", testNoon.AddDate(0, 1, 0), false)
+	register(e, u.Token, "dev-1")
 	grants := make([]int, 10)
 	var wg sync.WaitGroup
 	for i := range grants {
@@ -73,7 +76,7 @@ func TestReserveRepeatedRunIDReservesOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var rr wire.ReserveResponse
-			callURL(t, e.http.URL, "POST", "/v1/usage/reserve", u.Token, wire.ReserveRequest{RunID: "same-run", Count: 7}).wantOK(t, &rr)
+			callURL(t, e.http.URL, "POST", "/v1/usage/reserve", u.Token, wire.ReserveRequest{RunID: "same-run", Count: 7}, wire.HeaderDeviceID, "dev-1").wantOK(t, &rr)
 			grants[i] = rr.Granted
 		}()
 	}

@@ -57,6 +57,8 @@ func toAPIError(err error) *Error {
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &dl) && dl.NotRegistered:
+		return &Error{Code: wire.CodeDeviceLimit, Message: "This computer is not registered to your account (it may have been removed from another computer). Refresh your account in the app to register it, or remove another computer.", Devices: dl.Devices, Cause: err}
 	case errors.As(err, &dl):
 		return &Error{Code: wire.CodeDeviceLimit, Message: "This account is already used on the maximum number of computers for its plan. Remove one to use this computer.", Devices: dl.Devices, Cause: err}
 	case errors.Is(err, store.ErrNotFound):

@@ -20,10 +20,6 @@ type ConfirmRequest struct {
 	Amount     int64  `json:"amount"`
 }
 
-// txOpts lets many replays of one request queue on the same documents
-// instead of failing with "too much contention".
-var txOpts = []firestore.TransactionOption{firestore.MaxAttempts(25)}
-
 // confirm approves a one-time payment (a month of a plan, or an upgrade):
 // the amount must equal the order's before Toss is called; Toss's
 // Idempotency-Key plus the order status make any number of replays charge

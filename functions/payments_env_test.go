@@ -24,8 +24,8 @@ import (
 
 // The payment tests run the real handler against the Firebase emulators
 // (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST) and the fake Toss in
-// process, with an injectable clock. Each test empties the payment
-// collections first.
+// process, with an injectable clock. Each test keeps its Firestore documents
+// in a project of its own (see newPayEnv) and deletes nothing else.
 
 const testSchedulerSecret = "test-scheduler-secret"
 
@@ -75,24 +75,24 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		QuotaLocation: seoul, CORSOrigins: []string{"http://127.0.0.1:5190"},
 	}
 	ctx := context.Background()
-	srv, err := NewServer(ctx, cfg, WithClock(clock.Now))
+	// A renewal run charges every due billing document of its Firestore
+	// project, so the test keeps its documents in a project of its own on the
+	// shared emulator: it sees only its own subscriptions, and it never
+	// touches (or deletes) the stack's or other suites' documents. Auth stays
+	// on the shared project (the ID tokens are signed for it).
+	fsProject := fmt.Sprintf("demo-paytest-%d-%d", time.Now().UnixNano(), userSeq.Add(1))
+	srv, err := NewServer(ctx, cfg, WithClock(clock.Now), withFirestoreProject(fsProject))
 	if err != nil {
 		t.Fatalf("server: %v", err)
 	}
-	t.Cleanup(func() { srv.Close() })
-	// Empty the payment collections (only these: tests of other packages may
-	// use the same emulator at the same time), so a renewal run sees only
-	// this test's subscriptions.
-	for _, col := range []string{store.ColBilling, store.ColOrders, store.ColPayments, store.ColWebhookEvents, store.ColMail} {
-		docs, err := srv.fs.Collection(col).Documents(ctx).GetAll()
-		if err != nil {
-			t.Fatalf("list %s: %v", col, err)
-		}
-		for _, d := range docs {
-			if _, err := d.Ref.Delete(ctx); err != nil {
-				t.Fatalf("delete %s: %v", d.Ref.Path, err)
-			}
-		}
+	t.Cleanup(func() {
+		srv.Close()
+		dropEmulatorProject(t, fsHost, fsProject)
+	})
+	// The payment routes read the plans (prices, limits): seeded idempotently,
+	// as the stack does.
+	if _, err := srv.store.SeedPlans(ctx, false); err != nil {
+		t.Fatalf("seed plans: %v", err)
 	}
 	api := httptest.NewServer(srv)
 	t.Cleanup(api.Close)
@@ -263,4 +263,20 @@ func (e *payEnv) approvalsFor(orderPrefix string) int {
 
 func kst(loc *time.Location, y int, m time.Month, d, h int) time.Time {
 	return time.Date(y, m, d, h, 0, 0, 0, loc)
+}
+
+// dropEmulatorProject deletes the documents of a test's own Firestore project
+// on the emulator (its REST endpoint for one project; no other project is
+// touched). A failure only leaves garbage behind, so it is logged.
+func dropEmulatorProject(t *testing.T, fsHost, project string) {
+	req, _ := http.NewRequest(http.MethodDelete, "http://"+fsHost+"/emulator/v1/projects/"+project+"/databases/(default)/documents", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Logf("clean up Firestore project %s: %v", project, err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Logf("clean up Firestore project %s: %s", project, resp.Status)
+	}
 }

@@ -75,6 +75,29 @@ func (s *Server) accountOf(r *http.Request, uid string) (account, error) {
 	return a, nil
 }
 
+// accountOnDevice is accountOf for the usage routes, which only a registered
+// device within the plan's device limit may call (the rule of GET
+// /v1/entitlement): otherwise device_limit with the device list. Without the
+// check a removed device, or one beyond the limit after a downgrade, would
+// keep converting with an entitlement it still holds.
+func (s *Server) accountOnDevice(r *http.Request, uid, device string) (account, error) {
+	if !validID(device) {
+		return account{}, invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
+	}
+	var a account
+	var devices []wire.Device
+	g, ctx := errgroup.WithContext(r.Context())
+	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), uid); return err })
+	g.Go(func() (err error) { devices, err = s.store.Devices(ctx, uid); return err })
+	if err := g.Wait(); err != nil {
+		return account{}, err
+	}
+	if err := store.DeviceAllowed(devices, device, a.plan.MaxDevices); err != nil {
+		return account{}, err
+	}
+	return a, nil
+}
+
 func remaining(limit *int, used int) *int {
 	if limit == nil {
 		return nil
@@ -151,13 +174,10 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error
 	if req.Count < 1 || req.Count > maxReserveCount {
 		return invalid("count must be between 1 and %d.", maxReserveCount)
 	}
-	a, err := s.accountOf(r, c.UID)
+	device := r.Header.Get(wire.HeaderDeviceID)
+	a, err := s.accountOnDevice(r, c.UID, device)
 	if err != nil {
 		return err
-	}
-	device := r.Header.Get(wire.HeaderDeviceID)
-	if !validID(device) {
-		device = ""
 	}
 	res, err := s.store.Reserve(r.Context(), c.UID, a.day, req.RunID, req.Count, a.plan.DailyLimit, device)
 	if err == store.ErrQuotaExceeded {
@@ -221,8 +241,8 @@ func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) err
 		byDay[e.Day] = append(byDay[e.Day], e)
 	}
 	device := r.Header.Get(wire.HeaderDeviceID)
-	if !validID(device) {
-		device = ""
+	if _, err := s.accountOnDevice(r, c.UID, device); err != nil {
+		return err
 	}
 	resp := wire.SyncResponse{Day: today}
 	todaySeen := false

@@ -193,6 +193,16 @@ func TestEntitlementPaidPlanAndExpiry(t *testing.T) {
 	}
 }
 
+// register registers devices of a user (GET /v1/entitlement), as the app does
+// before it reserves or syncs.
+func register(e *testEnv, token string, ids ...string) {
+	e.t.Helper()
+	for _, id := range ids {
+		e.call("GET", "/v1/entitlement", token, nil, device(id)...).wantOK(e.t, nil)
+	}
+}
+
+// reserve reserves from device dev-1 (register it first).
 func reserve(e *testEnv, token, run string, n int) response {
 	return e.call("POST", "/v1/usage/reserve", token, wire.ReserveRequest{RunID: run, Count: n}, wire.HeaderDeviceID, "dev-1")
 }
@@ -200,6 +210,7 @@ func reserve(e *testEnv, token, run string, n int) response {
 func TestReserveRoute(t *testing.T) {
 	e := newTestEnv(t)
 	u := signUp(t, "res")
+	register(e, u.Token, "dev-1")
 	var got wire.ReserveResponse
 	reserve(e, u.Token, "run-1", 3).wantOK(t, &got)
 	if got.Granted != 3 || *got.Remaining != 2 || got.UsageToday != 3 || got.Day != "2026-11-27" {
@@ -238,6 +249,7 @@ func TestReserveRoute(t *testing.T) {
 	// Pro: unlimited, remaining null.
 	p := signUp(t, "pro")
 	e.subscribe(p.UID, "pro", testNoon.AddDate(0, 1, 0), false)
+	register(e, p.Token, "dev-1")
 	r := reserve(e, p.Token, "big", 1000)
 	r.wantOK(t, &got)
 	if got.Granted != 1000 || got.Remaining != nil || !strings.Contains(string(r.Body), `"remaining":null`) {
@@ -278,11 +290,13 @@ func TestSyncRoute(t *testing.T) {
 	u := signUp(t, "sync")
 	b := signUp(t, "sync-basic")
 	e.subscribe(b.UID, "basic", testNoon.AddDate(0, 1, 0), false)
+	register(e, u.Token, "dev-1")
+	register(e, b.Token, "dev-1")
 	var rr wire.ReserveResponse
 	reserve(e, b.Token, "run-a", 10).wantOK(t, &rr)
 
 	sync := func(tok string, entries ...wire.SyncEntry) response {
-		return e.call("POST", "/v1/usage/sync", tok, wire.SyncRequest{Entries: entries})
+		return e.call("POST", "/v1/usage/sync", tok, wire.SyncRequest{Entries: entries}, wire.HeaderDeviceID, "dev-1")
 	}
 	var got wire.SyncResponse
 	// Settle run-a (used 4 of 10), record an offline run today and one yesterday.
@@ -333,6 +347,59 @@ func TestSyncRoute(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) { sync(u.Token, entries...).wantError(t, wire.CodeInvalidArgument) })
 	}
+}
+
+// Only a registered device within the plan's device limit may reserve or sync:
+// the rule of GET /v1/entitlement. Refused calls count nothing.
+func TestUsageRoutesNeedARegisteredDevice(t *testing.T) {
+	e := newTestEnv(t)
+	u := signUp(t, "usagedev")
+	reserveOn := func(tok, dev, run string) response {
+		return e.call("POST", "/v1/usage/reserve", tok, wire.ReserveRequest{RunID: run, Count: 1}, wire.HeaderDeviceID, dev)
+	}
+	syncOn := func(tok, dev, id string) response {
+		return e.call("POST", "/v1/usage/sync", tok, wire.SyncRequest{Entries: []wire.SyncEntry{{ID: id, Day: "2026-11-27", Count: 1}}}, wire.HeaderDeviceID, dev)
+	}
+	// No header, or a malformed one.
+	e.call("POST", "/v1/usage/reserve", u.Token, wire.ReserveRequest{RunID: "r0", Count: 1}).wantError(t, wire.CodeInvalidArgument)
+	e.call("POST", "/v1/usage/sync", u.Token, wire.SyncRequest{Entries: []wire.SyncEntry{{ID: "s0", Day: "2026-11-27", Count: 1}}}).wantError(t, wire.CodeInvalidArgument)
+	reserveOn(u.Token, "__x__", "r0").wantError(t, wire.CodeInvalidArgument)
+	// A device never registered.
+	if body := reserveOn(u.Token, "ghost", "r1").wantError(t, wire.CodeDeviceLimit); len(body.Devices) != 0 || !strings.Contains(body.Message, "not registered") {
+		t.Fatalf("unregistered device: %+v", body)
+	}
+	syncOn(u.Token, "ghost", "s1").wantError(t, wire.CodeDeviceLimit)
+	// Registered: allowed. A second device of the free plan (1 computer) is not.
+	register(e, u.Token, "dev-a")
+	reserveOn(u.Token, "dev-a", "r2").wantOK(t, nil)
+	syncOn(u.Token, "dev-a", "s2").wantOK(t, nil)
+	body := reserveOn(u.Token, "dev-b", "r3").wantError(t, wire.CodeDeviceLimit)
+	if len(body.Devices) != 1 || body.Devices[0].ID != "dev-a" {
+		t.Fatalf("device list = %+v, want dev-a", body.Devices)
+	}
+	syncOn(u.Token, "dev-b", "s3").wantError(t, wire.CodeDeviceLimit)
+	// Removed from another computer: it stops at once.
+	e.call("DELETE", "/v1/devices/dev-a", u.Token, nil, device("dev-a")...).wantOK(t, nil)
+	reserveOn(u.Token, "dev-a", "r4").wantError(t, wire.CodeDeviceLimit)
+	if used, _ := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-27"); used != 2 {
+		t.Fatalf("usage = %d, want 2 (r2 and s2 only)", used)
+	}
+
+	// After a downgrade only the earliest registered devices within the new limit keep working.
+	p := signUp(t, "usagedown")
+	e.subscribe(p.UID, "pro", testNoon.Add(time.Hour), false)
+	for _, id := range []string{"p1", "p2", "p3"} {
+		register(e, p.Token, id)
+		e.clock.Advance(time.Minute)
+	}
+	reserveOn(p.Token, "p3", "pro-run").wantOK(t, nil)
+	e.clock.Advance(2 * time.Hour) // Pro ended: free, one computer
+	tok := signIn(t, p)
+	reserveOn(tok, "p1", "free-run").wantOK(t, nil)
+	if body := reserveOn(tok, "p3", "free-run-3").wantError(t, wire.CodeDeviceLimit); len(body.Devices) != 3 {
+		t.Fatalf("after downgrade: %+v", body)
+	}
+	syncOn(tok, "p2", "free-sync-2").wantError(t, wire.CodeDeviceLimit)
 }
 
 func TestDevicesRoutes(t *testing.T) {

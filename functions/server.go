@@ -25,6 +25,10 @@ type Server struct {
 	store *store.Store
 	// now is the clock seam: every handler reads time through it.
 	now func() time.Time
+	// fsProject, when set, is the Firestore project instead of cfg.ProjectID
+	// (tests: a project of their own on the shared emulator; Auth stays on
+	// cfg.ProjectID, whose ID tokens the tests sign in for).
+	fsProject string
 
 	ipLimit, userLimit *limiter
 	handler            http.Handler
@@ -35,6 +39,9 @@ type Option func(*Server)
 
 // WithClock makes the server (and its store) read time from now.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// withFirestoreProject keeps the server's Firestore data in project id (tests).
+func withFirestoreProject(id string) Option { return func(s *Server) { s.fsProject = id } }
 
 // NewServer connects to Firestore and Firebase Auth (emulators when their
 // hosts are configured) and builds the router.
@@ -55,7 +62,11 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ...Option) (*Server
 	if s.auth, err = app.Auth(ctx); err != nil {
 		return nil, fmt.Errorf("firebase auth client: %w", err)
 	}
-	if s.fs, err = firestore.NewClient(ctx, cfg.ProjectID, copts...); err != nil {
+	fsProject := cfg.ProjectID
+	if s.fsProject != "" {
+		fsProject = s.fsProject
+	}
+	if s.fs, err = firestore.NewClient(ctx, fsProject, copts...); err != nil {
 		return nil, fmt.Errorf("firestore client: %w", err)
 	}
 	s.store = store.New(s.fs)

@@ -126,6 +126,7 @@ func main() {
 				req, err := http.NewRequest("POST", *base+"/v1/usage/reserve", bytes.NewReader(b))
 				if err == nil {
 					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set(wire.HeaderDeviceID, fmt.Sprintf("load-device-%d", i)) // registered by loadOnce above
 				}
 				return req, err
 			}

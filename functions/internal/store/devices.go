@@ -52,9 +52,19 @@ func (s *Store) Devices(ctx context.Context, uid string) ([]wire.Device, error) 
 }
 
 // DeviceLimitError carries the registered devices with ErrDeviceLimit.
-type DeviceLimitError struct{ Devices []wire.Device }
+// NotRegistered marks DeviceAllowed's answer for a device that is not among them.
+type DeviceLimitError struct {
+	Devices       []wire.Device
+	NotRegistered bool
+}
 
-func (e *DeviceLimitError) Error() string { return ErrDeviceLimit.Error() }
+func (e *DeviceLimitError) Error() string {
+	if e.NotRegistered {
+		return ErrDeviceNotRegistered.Error()
+	}
+	return ErrDeviceLimit.Error()
+}
+
 func (e *DeviceLimitError) Unwrap() error { return ErrDeviceLimit }
 
 // RegisterDevice records that device dev (ID set) was seen now. A known device
@@ -134,7 +144,7 @@ func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device,
 		dd := DeviceDoc{Name: dev.Name, OS: dev.OS, AppVersion: dev.AppVersion, FirstSeenAt: now, LastSeenAt: now}
 		out = toWireDevice(dev.ID, dd)
 		return tx.Set(ref, dd)
-	}, firestore.MaxAttempts(20))
+	}, firestore.MaxAttempts(TxMaxAttempts))
 	if err != nil {
 		var dl *DeviceLimitError
 		if errors.As(err, &dl) {
@@ -143,6 +153,26 @@ func (s *Store) RegisterDevice(ctx context.Context, uid string, dev wire.Device,
 		return wire.Device{}, fmt.Errorf("firestore register device %s of %s: %w", dev.ID, uid, err)
 	}
 	return out, nil
+}
+
+// ErrDeviceNotRegistered is the message of the *DeviceLimitError DeviceAllowed
+// returns for a device the user has not registered (or has removed).
+var ErrDeviceNotRegistered = errors.New("store: device not registered")
+
+// DeviceAllowed reports whether device id may use the account now, given the
+// user's registered devices (Devices): it must be one of them and, when the
+// user has more than maxDevices (after a downgrade), one of the earliest
+// maxDevices — the rule RegisterDevice applies. Otherwise it returns a
+// *DeviceLimitError with the devices. Registering is GET /v1/entitlement's job.
+func DeviceAllowed(list []wire.Device, id string, maxDevices int) error {
+	known := false
+	for _, d := range list {
+		known = known || d.ID == id
+	}
+	if known && (len(list) <= maxDevices || amongFirst(list, id, maxDevices)) {
+		return nil
+	}
+	return &DeviceLimitError{Devices: list, NotRegistered: !known}
 }
 
 // amongFirst reports whether device id is one of the n earliest registered.

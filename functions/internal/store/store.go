@@ -33,6 +33,13 @@ const (
 	ColMail          = "mail"
 )
 
+// TxMaxAttempts bounds every read-write transaction of the backend (the
+// client's default is 5). Concurrent calls on one document (usage of one user,
+// replays of one payment) are serialised by retries, and the Firestore
+// emulator's lock timeouts make each retry slow, so 5 attempts end in
+// "too much contention" errors under load.
+const TxMaxAttempts = 30
+
 // Sentinel errors; the HTTP layer maps them to error codes.
 var (
 	ErrNotFound      = errors.New("store: not found")

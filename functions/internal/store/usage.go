@@ -104,7 +104,7 @@ func (s *Store) Reserve(ctx context.Context, uid, day, runID string, count int, 
 		d.UpdatedAt = now
 		res = ReserveResult{Granted: granted, Count: d.Count}
 		return tx.Set(ref, d)
-	}, firestore.MaxAttempts(30))
+	}, firestore.MaxAttempts(TxMaxAttempts))
 	if err == ErrQuotaExceeded {
 		return res, err
 	}
@@ -149,7 +149,7 @@ func (s *Store) Sync(ctx context.Context, uid, day string, entries []wire.SyncEn
 		}
 		d.UpdatedAt = now
 		return tx.Set(ref, d)
-	}, firestore.MaxAttempts(30))
+	}, firestore.MaxAttempts(TxMaxAttempts))
 	if err != nil {
 		return 0, 0, fmt.Errorf("firestore sync usage %s/%s: %w", uid, day, err)
 	}

@@ -13,15 +13,6 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// BillingIssueRequest is the body of POST /v1/billing/issue: the query
-// parameters Toss put on the billing-auth successUrl, plus our order id
-// (which the checkout page put on that successUrl itself).
-type BillingIssueRequest struct {
-	AuthKey     string `json:"authKey"`
-	CustomerKey string `json:"customerKey"`
-	OrderID     string `json:"orderId"`
-}
-
 // tossOrderID is the Toss orderId of attempt n of our order: Toss refuses an
 // orderId that was already approved or canceled, and a retry after a decline
 // must not depend on whether it counts an aborted one.
@@ -35,7 +26,7 @@ func tossOrderID(orderID string, attempt int) string {
 // issueBilling exchanges the authKey for a billing key, keeps the key in
 // billing/{uid} (server only), charges the first month and turns auto-renew on.
 func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
-	var req BillingIssueRequest
+	var req wire.BillingIssueRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}

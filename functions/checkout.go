@@ -47,47 +47,9 @@ func userPayments(s *Server, h func(p *payments, w http.ResponseWriter, r *http.
 	}
 }
 
-// CheckoutRequest is the body of POST /v1/checkout.
-type CheckoutRequest struct {
-	Plan string `json:"plan"` // "basic" or "pro"
-	Mode string `json:"mode"` // "once" (one month, no renewal) or "subscription" (monthly auto-renew)
-}
-
-// CheckoutResponse is the answer of POST /v1/checkout and GET /v1/checkout/{orderId}.
-type CheckoutResponse struct {
-	OrderID     string    `json:"orderId"`
-	Plan        string    `json:"plan"`
-	PlanName    string    `json:"planName"`
-	Mode        string    `json:"mode"`
-	Kind        string    `json:"kind"` // "new" or "upgrade" (prorated Basic → Pro)
-	Amount      int64     `json:"amount"`
-	OrderName   string    `json:"orderName"`
-	CustomerKey string    `json:"customerKey"`
-	CheckoutURL string    `json:"checkoutUrl"`
-	Status      string    `json:"status"`
-	ExpiresAt   time.Time `json:"expiresAt"`
-	// For the checkout page: the Toss client key and SDK script to load.
-	ClientKey string `json:"clientKey"`
-	SDKURL    string `json:"sdkUrl"`
-}
-
-// SubscriptionResponse is the answer of the routes that change a subscription.
-type SubscriptionResponse struct {
-	Plan               string     `json:"plan"`   // plan granted now
-	Status             string     `json:"status"` // wire.Status*
-	AutoRenew          bool       `json:"autoRenew"`
-	CancelAtPeriodEnd  bool       `json:"cancelAtPeriodEnd"`
-	CurrentPeriodStart *time.Time `json:"currentPeriodStart"`
-	CurrentPeriodEnd   *time.Time `json:"currentPeriodEnd"`
-	PendingPlan        string     `json:"pendingPlan,omitempty"` // plan the next renewal switches to
-	OrderID            string     `json:"orderId,omitempty"`
-	PaymentKey         string     `json:"paymentKey,omitempty"`
-	Amount             int64      `json:"amount,omitempty"`
-}
-
-func (p *payments) subscriptionResponse(sub *store.SubscriptionDoc, pending string) SubscriptionResponse {
+func (p *payments) subscriptionResponse(sub *store.SubscriptionDoc, pending string) wire.SubscriptionResponse {
 	eff := store.EffectiveAt(sub, p.now())
-	r := SubscriptionResponse{Plan: eff.Plan, Status: eff.Status, AutoRenew: eff.AutoRenew, CancelAtPeriodEnd: eff.CancelAt, PendingPlan: pending}
+	r := wire.SubscriptionResponse{Plan: eff.Plan, Status: eff.Status, AutoRenew: eff.AutoRenew, CancelAtPeriodEnd: eff.CancelAt, PendingPlan: pending}
 	if sub != nil {
 		start, end := sub.CurrentPeriodStart, sub.CurrentPeriodEnd
 		r.CurrentPeriodStart, r.CurrentPeriodEnd = &start, &end
@@ -98,7 +60,7 @@ func (p *payments) subscriptionResponse(sub *store.SubscriptionDoc, pending stri
 // checkout creates an order for a plan. The amount comes from plans/{id}
 // (or the prorated difference for an upgrade), never from the client.
 func (p *payments) checkout(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var req CheckoutRequest
+	var req wire.CheckoutRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
@@ -155,8 +117,8 @@ func (p *payments) checkout(w http.ResponseWriter, r *http.Request, c Caller) er
 	return nil
 }
 
-func (p *payments) checkoutResponse(id string, o *orderDoc, planName string) CheckoutResponse {
-	return CheckoutResponse{OrderID: id, Plan: o.Plan, PlanName: planName, Mode: o.Mode, Kind: o.Kind, Amount: o.Amount,
+func (p *payments) checkoutResponse(id string, o *orderDoc, planName string) wire.CheckoutResponse {
+	return wire.CheckoutResponse{OrderID: id, Plan: o.Plan, PlanName: planName, Mode: o.Mode, Kind: o.Kind, Amount: o.Amount,
 		OrderName: o.OrderName, CustomerKey: o.CustomerKey, Status: o.Status, ExpiresAt: o.ExpiresAt,
 		CheckoutURL: p.webBase + "/checkout.html?orderId=" + url.QueryEscape(id), ClientKey: p.clientKey, SDKURL: p.sdkURL}
 }

@@ -46,15 +46,15 @@ const (
 
 // Order kinds.
 const (
-	kindNew     = "new"     // a month of a plan (first, or bought while the same plan runs: extends it)
-	kindUpgrade = "upgrade" // Basic → Pro for the rest of the current period, prorated
-	kindRenewal = "renewal" // automatic monthly charge of the billing key
+	kindNew     = wire.OrderKindNew     // a month of a plan (first, or bought while the same plan runs: extends it)
+	kindUpgrade = wire.OrderKindUpgrade // Basic → Pro for the rest of the current period, prorated
+	kindRenewal = wire.OrderKindRenewal // automatic monthly charge of the billing key
 )
 
 // Checkout modes (POST /v1/checkout).
 const (
-	modeOnce         = "once"
-	modeSubscription = "subscription"
+	modeOnce         = wire.CheckoutModeOnce
+	modeSubscription = wire.CheckoutModeSubscription
 )
 
 // orderTTL bounds how long a checkout order can be paid; chargeLease is how

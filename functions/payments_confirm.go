@@ -12,20 +12,12 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// ConfirmRequest is the body of POST /v1/payments/confirm: the query
-// parameters Toss put on the successUrl.
-type ConfirmRequest struct {
-	PaymentKey string `json:"paymentKey"`
-	OrderID    string `json:"orderId"`
-	Amount     int64  `json:"amount"`
-}
-
 // confirm approves a one-time payment (a month of a plan, or an upgrade):
 // the amount must equal the order's before Toss is called; Toss's
 // Idempotency-Key plus the order status make any number of replays charge
 // once and extend once.
 func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
-	var req ConfirmRequest
+	var req wire.ConfirmRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"imageconverter/functions/wire"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -172,36 +173,36 @@ func (e *payEnv) mustCall(method, path, token string, body, out any, headers ...
 	}
 }
 
-func (e *payEnv) checkout(token, plan, mode string) CheckoutResponse {
+func (e *payEnv) checkout(token, plan, mode string) wire.CheckoutResponse {
 	e.t.Helper()
-	var c CheckoutResponse
-	e.mustCall("POST", "/v1/checkout", token, CheckoutRequest{Plan: plan, Mode: mode}, &c)
+	var c wire.CheckoutResponse
+	e.mustCall("POST", "/v1/checkout", token, wire.CheckoutRequest{Plan: plan, Mode: mode}, &c)
 	return c
 }
 
 // buyOnce runs the one-time flow the way the checkout pages do.
-func (e *payEnv) buyOnce(token, plan, card string) (CheckoutResponse, SubscriptionResponse, int, string) {
+func (e *payEnv) buyOnce(token, plan, card string) (wire.CheckoutResponse, wire.SubscriptionResponse, int, string) {
 	e.t.Helper()
 	c := e.checkout(token, plan, modeOnce)
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, card)
-	var s SubscriptionResponse
-	status, code := e.call("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
+	var s wire.SubscriptionResponse
+	status, code := e.call("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
 	return c, s, status, code
 }
 
 // subscribe runs the auto-renew flow the way the checkout pages do.
-func (e *payEnv) subscribe(token, plan, card string) (CheckoutResponse, SubscriptionResponse) {
+func (e *payEnv) subscribe(token, plan, card string) (wire.CheckoutResponse, wire.SubscriptionResponse) {
 	e.t.Helper()
 	c := e.checkout(token, plan, modeSubscription)
 	authKey := e.fake.AuthorizeBilling(c.CustomerKey, card)
-	var s SubscriptionResponse
-	e.mustCall("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, &s)
+	var s wire.SubscriptionResponse
+	e.mustCall("POST", "/v1/billing/issue", "", wire.BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, &s)
 	return c, s
 }
 
-func (e *payEnv) runRenewals() RenewalReport {
+func (e *payEnv) runRenewals() wire.RenewalReport {
 	e.t.Helper()
-	var r RenewalReport
+	var r wire.RenewalReport
 	e.mustCall("POST", "/v1/renewals/run", "", nil, &r, "X-Scheduler-Secret", testSchedulerSecret)
 	return r
 }

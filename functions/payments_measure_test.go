@@ -1,6 +1,7 @@
 package api
 
 import (
+	"imageconverter/functions/wire"
 	"os"
 	"sort"
 	"strconv"
@@ -31,14 +32,14 @@ func TestMeasurePayments(t *testing.T) {
 		checkout = append(checkout, time.Since(t0))
 		key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
 		t0 = time.Now()
-		e.mustCall("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, nil)
+		e.mustCall("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, nil)
 		confirm = append(confirm, time.Since(t0))
 
 		_, token = e.user("ko")
 		c = e.checkout(token, "pro", modeSubscription)
 		authKey := e.fake.AuthorizeBilling(c.CustomerKey, faketoss.CardOK)
 		t0 = time.Now()
-		e.mustCall("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil)
+		e.mustCall("POST", "/v1/billing/issue", "", wire.BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil)
 		issue = append(issue, time.Since(t0))
 	}
 	e.clock.Set(kst(e.seoul, 2027, 2, 12, 9))

@@ -21,13 +21,13 @@ func TestOneTimePassEndToEnd(t *testing.T) {
 	e := newPayEnv(t, time.Date(2027, 1, 31, 1, 0, 0, 0, time.UTC)) // Jan 31 10:00 KST
 	uid, token := e.user("ko-KR")
 
-	if status, code := e.call("POST", "/v1/checkout", token, CheckoutRequest{Plan: "gold", Mode: modeOnce}, nil); status != 400 || code != string(wire.CodeInvalidArgument) {
+	if status, code := e.call("POST", "/v1/checkout", token, wire.CheckoutRequest{Plan: "gold", Mode: modeOnce}, nil); status != 400 || code != string(wire.CodeInvalidArgument) {
 		t.Fatalf("unknown plan: %d %s", status, code)
 	}
-	if status, code := e.call("POST", "/v1/checkout", token, CheckoutRequest{Plan: "free", Mode: modeOnce}, nil); status != 400 || code != string(wire.CodeInvalidArgument) {
+	if status, code := e.call("POST", "/v1/checkout", token, wire.CheckoutRequest{Plan: "free", Mode: modeOnce}, nil); status != 400 || code != string(wire.CodeInvalidArgument) {
 		t.Fatalf("free plan: %d %s", status, code)
 	}
-	if status, _ := e.call("POST", "/v1/checkout", "", CheckoutRequest{Plan: "basic", Mode: modeOnce}, nil); status != 401 {
+	if status, _ := e.call("POST", "/v1/checkout", "", wire.CheckoutRequest{Plan: "basic", Mode: modeOnce}, nil); status != 401 {
 		t.Fatalf("checkout without token: %d", status)
 	}
 	c := e.checkout(token, "basic", modeOnce)
@@ -35,15 +35,15 @@ func TestOneTimePassEndToEnd(t *testing.T) {
 		t.Fatalf("checkout = %+v", c)
 	}
 	// The page reads the order without a token.
-	var info CheckoutResponse
+	var info wire.CheckoutResponse
 	e.mustCall("GET", "/v1/checkout/"+c.OrderID, "", nil, &info)
 	if info.Amount != 4900 || info.ClientKey != faketoss.DefaultClientKey || info.SDKURL == "" || info.PlanName != "Basic" {
 		t.Fatalf("order info = %+v", info)
 	}
 
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
-	var s SubscriptionResponse
-	e.mustCall("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
+	var s wire.SubscriptionResponse
+	e.mustCall("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
 	wantEnd := time.Date(2027, 2, 28, 1, 0, 0, 0, time.UTC)
 	if s.Plan != "basic" || s.Status != wire.StatusActive || s.AutoRenew || !s.CurrentPeriodEnd.Equal(wantEnd) {
 		t.Fatalf("after confirm: %+v (end %v)", s, s.CurrentPeriodEnd)
@@ -78,8 +78,8 @@ func TestConfirmReplaysChargeAndExtendOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var s SubscriptionResponse
-			statuses[i], _ = e.call("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
+			var s wire.SubscriptionResponse
+			statuses[i], _ = e.call("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
 			if s.CurrentPeriodEnd != nil {
 				ends[i] = *s.CurrentPeriodEnd
 			}
@@ -109,7 +109,7 @@ func TestTamperedAmountChargesNothing(t *testing.T) {
 	c := e.checkout(token, "pro", modeOnce)
 	// The page was made to open the window for 100 KRW and says so.
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, 100, faketoss.CardOK)
-	status, code := e.call("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: 100}, nil)
+	status, code := e.call("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: 100}, nil)
 	if status != 400 || code != string(wire.CodeAmountMismatch) {
 		t.Fatalf("tampered: %d %s", status, code)
 	}
@@ -138,7 +138,7 @@ func TestDeclinedCardLeavesThePlan(t *testing.T) {
 		t.Fatalf("upgrade order = %+v", c)
 	}
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardProviderError)
-	if status, code := e.call("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, nil); status != 402 || code != string(wire.CodePaymentFailed) {
+	if status, code := e.call("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, nil); status != 402 || code != string(wire.CodePaymentFailed) {
 		t.Fatalf("provider error: %d %s", status, code)
 	}
 	after := e.sub(uid)
@@ -147,8 +147,8 @@ func TestDeclinedCardLeavesThePlan(t *testing.T) {
 	}
 	// Retrying the same order with a good card works (new Idempotency-Key).
 	key = e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
-	var up SubscriptionResponse
-	e.mustCall("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &up)
+	var up wire.SubscriptionResponse
+	e.mustCall("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &up)
 	if up.Plan != "pro" || !up.CurrentPeriodEnd.Equal(*s.CurrentPeriodEnd) {
 		t.Fatalf("upgrade: %+v", up)
 	}
@@ -210,7 +210,7 @@ func TestConcurrentRenewalRunsChargeOnce(t *testing.T) {
 	e.clock.Set(kst(e.seoul, 2027, 3, 29, 9))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	total := RenewalReport{}
+	total := wire.RenewalReport{}
 	for range 20 {
 		wg.Add(1)
 		go func() {
@@ -273,7 +273,7 @@ func TestDunningRetriesThenEnds(t *testing.T) {
 		} else if b.NextChargeAt == nil || !b.NextChargeAt.Equal(st.nextRetry) {
 			t.Fatalf("step %d: next charge %v, want %v", i, b.NextChargeAt, st.nextRetry)
 		}
-		var ent SubscriptionResponse
+		var ent wire.SubscriptionResponse
 		ent = e.srvSubscription(uid)
 		if ent.Plan != st.plan {
 			t.Fatalf("step %d: plan %s, want %s", i, ent.Plan, st.plan)
@@ -305,7 +305,7 @@ func TestDunningRetriesThenEnds(t *testing.T) {
 	}
 }
 
-func (e *payEnv) srvSubscription(uid string) SubscriptionResponse {
+func (e *payEnv) srvSubscription(uid string) wire.SubscriptionResponse {
 	p, err := paymentsOf(e.srv)
 	if err != nil {
 		e.t.Fatal(err)
@@ -409,7 +409,7 @@ func TestCancelResumeAndEndOfPeriod(t *testing.T) {
 	e := newPayEnv(t, kst(seoulTZ(), 2027, 4, 15, 12))
 	uid, token := e.user("ja")
 	e.subscribe(token, "basic", faketoss.CardOK)
-	var s SubscriptionResponse
+	var s wire.SubscriptionResponse
 	e.mustCall("POST", "/v1/subscription/cancel", token, nil, &s)
 	if s.AutoRenew || !s.CancelAtPeriodEnd || s.Plan != "basic" || s.Status != wire.StatusCanceled {
 		t.Fatalf("cancel: %+v", s)
@@ -450,13 +450,13 @@ func TestPlanChanges(t *testing.T) {
 	e.subscribe(token, "basic", faketoss.CardOK) // June 1 – July 1 (30 days)
 	// Half way through: Pro for the rest of the period costs half the difference.
 	e.clock.Set(kst(e.seoul, 2027, 6, 16, 0))
-	var s SubscriptionResponse
-	e.mustCall("POST", "/v1/subscription/change", token, ChangePlanRequest{Plan: "pro"}, &s)
+	var s wire.SubscriptionResponse
+	e.mustCall("POST", "/v1/subscription/change", token, wire.ChangePlanRequest{Plan: "pro"}, &s)
 	if s.Plan != "pro" || s.Amount != 2500 || !s.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 7, 1, 0)) {
 		t.Fatalf("upgrade: %+v", s)
 	}
 	// Downgrade waits for the renewal.
-	e.mustCall("POST", "/v1/subscription/change", token, ChangePlanRequest{Plan: "basic"}, &s)
+	e.mustCall("POST", "/v1/subscription/change", token, wire.ChangePlanRequest{Plan: "basic"}, &s)
 	if s.Plan != "pro" || s.PendingPlan != "basic" {
 		t.Fatalf("downgrade: %+v", s)
 	}
@@ -475,8 +475,8 @@ func TestPlanChanges(t *testing.T) {
 		t.Fatal("pending plan kept")
 	}
 	// Checkout of a cheaper plan while a dearer one runs is refused.
-	e.mustCall("POST", "/v1/subscription/change", token, ChangePlanRequest{Plan: "pro"}, &s)
-	if status, code := e.call("POST", "/v1/checkout", token, CheckoutRequest{Plan: "basic", Mode: modeOnce}, nil); status != 409 {
+	e.mustCall("POST", "/v1/subscription/change", token, wire.ChangePlanRequest{Plan: "pro"}, &s)
+	if status, code := e.call("POST", "/v1/checkout", token, wire.CheckoutRequest{Plan: "basic", Mode: modeOnce}, nil); status != 409 {
 		t.Fatalf("checkout of a cheaper plan: %d %s", status, code)
 	}
 }
@@ -501,10 +501,10 @@ func TestSchedulerOnly(t *testing.T) {
 	c := e.checkout(token, "basic", modeSubscription)
 	_, other := e.user("ko")
 	authKey := e.fake.AuthorizeBilling(c.CustomerKey, faketoss.CardOK)
-	if status, _ := e.call("POST", "/v1/billing/issue", other, BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil); status != 403 {
+	if status, _ := e.call("POST", "/v1/billing/issue", other, wire.BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil); status != 403 {
 		t.Fatalf("another user's token on the order: %d", status)
 	}
-	if status, _ := e.call("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: authKey, CustomerKey: "cus_other", OrderID: c.OrderID}, nil); status != 400 {
+	if status, _ := e.call("POST", "/v1/billing/issue", "", wire.BillingIssueRequest{AuthKey: authKey, CustomerKey: "cus_other", OrderID: c.OrderID}, nil); status != 400 {
 		t.Fatalf("foreign customerKey: %d", status)
 	}
 }
@@ -520,7 +520,7 @@ func TestBillingIssueReplaysChargeOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], _ = e.call("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil)
+			codes[i], _ = e.call("POST", "/v1/billing/issue", "", wire.BillingIssueRequest{AuthKey: authKey, CustomerKey: c.CustomerKey, OrderID: c.OrderID}, nil)
 		}()
 	}
 	wg.Wait()
@@ -571,8 +571,8 @@ func TestDoneWebhookCompletesAnUnfinishedOrder(t *testing.T) {
 		t.Fatalf("after webhook: %+v", d)
 	}
 	// The buyer comes back to the success page later: same answer, no second period.
-	var s SubscriptionResponse
-	e.mustCall("POST", "/v1/payments/confirm", "", ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
+	var s wire.SubscriptionResponse
+	e.mustCall("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, &s)
 	if !s.CurrentPeriodEnd.Equal(d.CurrentPeriodEnd) || len(e.fake.Approvals()) != 1 || len(e.mails(uid)) != 1 {
 		t.Fatalf("replayed confirm: %+v, %d approvals", s, len(e.fake.Approvals()))
 	}
@@ -592,13 +592,13 @@ func TestNewCardDuringDunning(t *testing.T) {
 	if d := e.sub(uid); d.Status != wire.StatusPastDue {
 		t.Fatalf("status %s", d.Status)
 	}
-	if status, code := e.call("POST", "/v1/checkout", token, CheckoutRequest{Plan: "pro", Mode: modeSubscription}, nil); status != 200 {
+	if status, code := e.call("POST", "/v1/checkout", token, wire.CheckoutRequest{Plan: "pro", Mode: modeSubscription}, nil); status != 200 {
 		t.Fatalf("checkout during dunning: %d %s", status, code)
 	}
 	e.clock.Set(end.Add(-renewLead + time.Hour))
 	c2 := e.checkout(token, "pro", modeSubscription)
-	var s SubscriptionResponse
-	e.mustCall("POST", "/v1/billing/issue", "", BillingIssueRequest{AuthKey: e.fake.AuthorizeBilling(c2.CustomerKey, faketoss.CardOK), CustomerKey: c2.CustomerKey, OrderID: c2.OrderID}, &s)
+	var s wire.SubscriptionResponse
+	e.mustCall("POST", "/v1/billing/issue", "", wire.BillingIssueRequest{AuthKey: e.fake.AuthorizeBilling(c2.CustomerKey, faketoss.CardOK), CustomerKey: c2.CustomerKey, OrderID: c2.OrderID}, &s)
 	b := e.billing(uid)
 	if s.Status != wire.StatusActive || !s.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 12, 5, 8)) || b.BillingKey == oldKey || b.FailedAttempts != 0 ||
 		b.NextChargeAt == nil || !b.NextChargeAt.Equal(kst(e.seoul, 2027, 12, 2, 8)) {

@@ -34,16 +34,6 @@ import (
 // (user, period, attempt) in a transaction; the same id is Toss's orderId and
 // Idempotency-Key, so concurrent or repeated runs charge once.
 
-// RenewalReport is the answer of POST /v1/renewals/run.
-type RenewalReport struct {
-	Due      int `json:"due"`      // billing documents whose time had come
-	Charged  int `json:"charged"`  // renewals paid
-	Declined int `json:"declined"` // renewals refused (past_due; retried later)
-	Ended    int `json:"ended"`    // subscriptions ended
-	Skipped  int `json:"skipped"`  // nothing to do, or another run has it
-	Errors   int `json:"errors"`   // left for the next run (Toss or Firestore unavailable)
-}
-
 // maxRenewalsPerRun bounds one run (the rest are picked up by the next);
 // renewalWorkers is how many are charged at once.
 const (
@@ -61,8 +51,8 @@ func (p *payments) runRenewals(w http.ResponseWriter, r *http.Request) error {
 }
 
 // renewDue processes every billing document due now.
-func (p *payments) renewDue(ctx context.Context) (RenewalReport, error) {
-	var rep RenewalReport
+func (p *payments) renewDue(ctx context.Context) (wire.RenewalReport, error) {
+	var rep wire.RenewalReport
 	it := p.s.fs.Collection(store.ColBilling).Where("nextChargeAt", "<=", p.now()).Limit(maxRenewalsPerRun).Documents(ctx)
 	defer it.Stop()
 	var uids []string

@@ -15,11 +15,6 @@ import (
 
 // Cancel, resume and plan changes (docs/payments.md, "Plan changes").
 
-// ChangePlanRequest is the body of POST /v1/subscription/change.
-type ChangePlanRequest struct {
-	Plan string `json:"plan"`
-}
-
 // editSubscription runs f on the user's subscription and billing documents in
 // a transaction and answers with the result. f returns the documents to write
 // (nil = unchanged).
@@ -121,7 +116,7 @@ func (p *payments) resumeRenewal(w http.ResponseWriter, r *http.Request, c Calle
 //     difference now and the plan changes at once; the period end stays.
 //     Without a registered card the upgrade goes through checkout instead.
 func (p *payments) changePlan(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var req ChangePlanRequest
+	var req wire.ChangePlanRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}

@@ -316,6 +316,31 @@ func TestPlanRulesAreCheckedBeforeConverting(t *testing.T) {
 	})
 }
 
+// A drop while files still wait converts the new drop and keeps the
+// waiting files queued (it used to replace them).
+func TestNewDropKeepsTheQueue(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanFree)
+	first := writePhotos(t, filepath.Join(t.TempDir(), "first"), 3, 48)
+	info, err := app.StartConversion(ConvertRequest{Paths: first, Format: "webp"})
+	if err != nil || info.Total != 1 || info.Queued != 2 {
+		t.Fatalf("first drop: %+v, %v; want 1 now and 2 queued", info, err)
+	}
+	waitDone(t, app, rec, info.RunID)
+	second := writePhotos(t, filepath.Join(t.TempDir(), "second"), 1, 48)
+	info, err = app.StartConversion(ConvertRequest{Paths: second, Format: "webp"})
+	if err != nil || info.Total != 1 || info.Files[0] != second[0] || info.Queued != 2 {
+		t.Fatalf("second drop: %+v, %v; want it converted now and the 2 earlier files still queued", info, err)
+	}
+	if s := waitDone(t, app, rec, info.RunID); s.Queued != 2 {
+		t.Fatalf("summary after the second drop: %+v, want 2 queued", s)
+	}
+	info, err = app.ContinueQueue()
+	if err != nil || len(info.Files) != 1 || info.Files[0] != first[1] || info.Queued != 1 {
+		t.Fatalf("continue: %+v, %v; want the first drop's second photo", info, err)
+	}
+	waitDone(t, app, rec, info.RunID)
+}
+
 func TestConcurrentStartIsRefused(t *testing.T) {
 	app, rec := newTestApp(t, wire.PlanPro)
 	dir := filepath.Join(t.TempDir(), "set")

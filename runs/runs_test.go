@@ -24,7 +24,8 @@ type quota struct {
 	plan     string
 	limits   wire.Limits
 	used     int
-	grantCap int // > 0: Reserve grants at most this many
+	grantCap int   // > 0: Reserve grants at most this many
+	fail     error // Reserve answers this when set (the account service is unreachable)
 	reserved []int
 	commits  []int
 }
@@ -51,6 +52,9 @@ func (q *quota) Plans(context.Context) policy.Plans { return policy.DefaultPlans
 func (q *quota) Reserve(_ context.Context, _ string, n int) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.fail != nil {
+		return 0, q.fail
+	}
 	q.reserved = append(q.reserved, n)
 	if q.grantCap > 0 {
 		n = min(n, q.grantCap)
@@ -538,4 +542,36 @@ func TestDroppingAWaitingFileAgainQueuesItOnce(t *testing.T) {
 			t.Errorf("%s converted %d times, want once", p, converted[p])
 		}
 	}
+}
+
+func TestQuotaErrorKeepsTheQueue(t *testing.T) {
+	q, s := newQuota(wire.PlanFree), newSink()
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 3)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.result(t, m, st.RunID)
+	q.mu.Lock()
+	q.fail = errors.New("no connection")
+	q.mu.Unlock()
+	if _, err := m.Continue(context.Background()); err == nil || !strings.Contains(err.Error(), "today's conversions") || !strings.Contains(err.Error(), "no connection") {
+		t.Fatalf("Continue with the account unreachable: %v", err)
+	}
+	fresh := photos(t, t.TempDir(), "new", 1)
+	if _, err := m.Start(context.Background(), Request{Paths: fresh, Options: options("webp")}); err == nil {
+		t.Fatal("Start with the account unreachable did not fail")
+	}
+	if m.Queued() != 2 {
+		t.Fatalf("queue holds %d after the failures, want the 2 waiting files (a drop that could not start is not queued)", m.Queued())
+	}
+	q.mu.Lock()
+	q.fail = nil
+	q.mu.Unlock()
+	st, err = m.Continue(context.Background()) // not left claimed by the failures
+	if err != nil || len(st.Files) != 1 || st.Files[0] != srcs[1] {
+		t.Fatalf("Continue once the account answers: %+v, %v", st, err)
+	}
+	s.result(t, m, st.RunID)
 }

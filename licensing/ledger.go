@@ -171,7 +171,7 @@ func (l *ledger) hasOffline(withLocal bool) bool {
 // is syncBatchAge old or syncBatchCount of them are waiting. The server takes
 // entries up to 31 days old and 100 per call.
 const (
-	syncBatchAge   = 5 * 24 * time.Hour
+	syncBatchAge   = 10 * 24 * time.Hour
 	syncBatchCount = 40
 	syncMaxEntries = 100
 	pendingMaxAge  = 28 * 24 * time.Hour // unsent entries older than this are dropped

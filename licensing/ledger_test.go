@@ -111,11 +111,11 @@ func TestLedgerSyncDue(t *testing.T) {
 	if !l.hasOffline(true) || l.hasOffline(false) {
 		t.Error("hasOffline: local runs must count only with withLocal")
 	}
-	if l.syncDue(now.Add(2 * 24 * time.Hour)) { // b1 (11-25) 4 days old
-		t.Error("due after 4 days")
+	if l.syncDue(now.Add(7 * 24 * time.Hour)) { // b1 (11-25) 9 days old
+		t.Error("due after 9 days")
 	}
-	if !l.syncDue(now.Add(3 * 24 * time.Hour)) {
-		t.Error("not due after 5 days")
+	if !l.syncDue(now.Add(8 * 24 * time.Hour)) {
+		t.Error("not due after 10 days")
 	}
 	l.Entries = append(l.Entries, entry{ID: "o1", Day: "2026-11-27", Granted: 1, Used: 1, Committed: true, Offline: true})
 	if !l.syncDue(now) {

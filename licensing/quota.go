@@ -105,6 +105,21 @@ func blockSize(l wire.Limits, n int) int {
 	return min(size, maxBlock)
 }
 
+// givesBack reports whether unsent settlements would lower day's count.
+func (s *Service) givesBack(day string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.st.Ledger.pending() {
+		if e.Day != day {
+			continue
+		}
+		if l := s.st.Ledger.find(e.ID); l != nil && !l.Offline && !l.Local {
+			return true
+		}
+	}
+	return false
+}
+
 // countLocally grants a run on a plan without a daily limit: nothing can be
 // exceeded, so the server learns of it with a later sync (batched).
 func (s *Service) countLocally(runID string, n int, st Status) (Grant, error) {
@@ -164,7 +179,16 @@ func (s *Service) reserveOnline(ctx context.Context, runID string, n int, st Sta
 	if err := s.syncPending(ctx, when); err != nil {
 		return Grant{}, err
 	}
-	resp, meta, err := s.api.Reserve(ctx, wire.ReserveRequest{RunID: runID, Count: blockSize(st.Limits, n)})
+	req := wire.ReserveRequest{RunID: runID, Count: blockSize(st.Limits, n)}
+	resp, meta, err := s.api.Reserve(ctx, req)
+	if err != nil && !giveBack && ErrorCode(toError(err)) == string(wire.CodeQuotaExceeded) && s.givesBack(st.Day) {
+		// Another computer took what this one's figure said was left, while
+		// this one still holds a closed block's rest: give it back, ask again.
+		if err := s.syncPending(ctx, syncAll); err != nil {
+			return Grant{}, err
+		}
+		resp, meta, err = s.api.Reserve(ctx, req)
+	}
 	if err != nil {
 		if ErrorCode(toError(err)) == string(wire.CodeQuotaExceeded) {
 			s.mu.Lock()

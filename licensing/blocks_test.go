@@ -1,0 +1,106 @@
+package licensing
+
+import (
+	"testing"
+
+	"imageconverter/functions/wire"
+)
+
+// Day blocks against the real server: the first run of the day reserves a
+// block, later runs draw from it without a call, a second computer can never
+// get more than the block left, and the unused rest goes back through a sync
+// when this computer needs it. A Pro run costs no call at all.
+func TestBlocksAndLocalCounting(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	addr := email(t)
+	a := st.newClient(t, "dev-block-a")
+	s, err := a.SignUp(ctx, addr, "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.grant(t, s.Email, wire.PlanBasic)
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := st.newClient(t, "dev-block-b")
+	if _, err := b.SignIn(ctx, addr, "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	before := a.calls.get(routeReserve)
+
+	g, err := a.Reserve(ctx, "blk-1", 1)
+	if err != nil || g.Granted != 1 || *g.Remaining != 49 {
+		t.Fatalf("first run: %+v %v", g, err)
+	}
+	if s := a.Status(); s.UsageToday != 1 {
+		t.Errorf("usage with a block of 10 = %d, want 1 (the rest is still this computer's)", s.UsageToday)
+	}
+	g, err = a.Reserve(ctx, "blk-2", 3)
+	if err != nil || g.Granted != 3 {
+		t.Fatalf("second run: %+v %v", g, err)
+	}
+	if n := a.calls.get(routeReserve) - before; n != 1 {
+		t.Errorf("two runs made %d reserve calls, want 1 (the block)", n)
+	}
+	if again, err := a.Reserve(ctx, "blk-2", 3); err != nil || again.Granted != 3 || a.calls.get(routeReserve)-before != 1 {
+		t.Errorf("repeated run id: %+v %v", again, err)
+	}
+	a.Commit("blk-1", 1)
+	a.Commit("blk-2", 2) // one file skipped: 7 of the block left
+
+	// The other computer: the server counts a's whole block, so b gets 40.
+	g, err = b.Reserve(ctx, "blk-b", 45)
+	if err != nil || g.Granted != 40 {
+		t.Fatalf("second computer: %+v %v (want the 40 the server has left)", g, err)
+	}
+	b.Commit("blk-b", 40)
+
+	// a needs 8 but holds 7: it closes the block, finds the server empty,
+	// gives its 7 back and gets them again in a new block.
+	g, err = a.Reserve(ctx, "blk-3", 8)
+	if err != nil || g.Granted != 7 {
+		t.Fatalf("after the other computer took the rest: %+v %v (want 7)", g, err)
+	}
+	a.Commit("blk-3", 7)
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := a.Status(); s.UsageToday != 50 || *s.Remaining != 0 {
+		t.Errorf("end of the day: usage=%d remaining=%d, want 50 and 0 (1+2+40+7)", s.UsageToday, *s.Remaining)
+	}
+
+	// Pro: no reservation, counted here, reported by the next sync.
+	p := st.newClient(t, "dev-block-p")
+	ps, err := p.SignUp(ctx, email(t), "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.grant(t, ps.Email, wire.PlanPro)
+	if err := p.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g, err = p.Reserve(ctx, "pro-1", 120)
+	if err != nil || g.Granted != 120 || g.Remaining != nil {
+		t.Fatalf("pro run: %+v %v", g, err)
+	}
+	p.Commit("pro-1", 118)
+	if n := p.calls.get(routeReserve); n != 0 {
+		t.Errorf("pro run made %d reserve calls", n)
+	}
+	if s := p.Status(); s.UsageToday != 118 {
+		t.Errorf("pro usage before sync = %d, want 118", s.UsageToday)
+	}
+	if err := p.Refresh(ctx); err != nil { // the user asks: everything waiting is sent
+		t.Fatal(err)
+	}
+	if n := p.calls.get(routeSync); n != 1 {
+		t.Errorf("pro sync calls = %d, want 1", n)
+	}
+	p.mu.Lock()
+	server, pending := p.st.Ledger.ServerUsage, len(p.st.Ledger.pending())
+	p.mu.Unlock()
+	if server != 118 || pending != 0 {
+		t.Errorf("server usage after the sync = %d (pending %d), want 118", server, pending)
+	}
+}

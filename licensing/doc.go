@@ -32,8 +32,14 @@
 //	Call(ctx, method, path, body, out) error  any other authenticated route (checkout, cancel, resume)
 //	Decide(policy.Request) policy.Decision    what a drop may convert now, what is queued, why
 //	CanUseFormat(f) / CanUseFolders() / CanUseSchedules() / CanScan()   nil or a *policy.Refusal
-//	Reserve(ctx, runID, n) (Grant, error)     before a run: conversions granted (server, or ledger offline)
+//	Reserve(ctx, runID, n) (Grant, error)     before a run: conversions granted (day block, server, or ledger offline)
 //	Commit(runID, written) error              after a run: files actually written (no network)
+//
+// Reserve rarely calls the server: on a plan with a daily limit the first run
+// of a Seoul day reserves a block (at least the plan's files per run) and the
+// day's later runs draw from it locally; on a plan without one (Pro) runs are
+// counted locally. Unused block rests and local counts reach the server with
+// a sync batched into a later refresh (docs/licensing.md, "Quota").
 //
 // A conversion run therefore looks like:
 //

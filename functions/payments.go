@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,9 +29,6 @@ import (
 const (
 	localTossSecretKey = "test_sk_fake_imageconverter"
 	localTossClientKey = "test_ck_fake_imageconverter"
-	// tossSDKURL is the Toss JS SDK v2 (the script the npm package
-	// @tosspayments/tosspayments-sdk loads).
-	tossSDKURL = "https://js.tosspayments.com/v2/standard"
 )
 
 // Order statuses.
@@ -131,7 +126,7 @@ type payments struct {
 	toss      *toss.Client
 	clientKey string
 	sdkURL    string
-	webBase   string // where the checkout pages are served (WEB_BASE_URL)
+	webBase   string // where the checkout pages are served (config WebBaseURL)
 	loc       *time.Location
 }
 
@@ -173,24 +168,9 @@ func newPayments(s *Server) (*payments, error) {
 	if err != nil {
 		return nil, fmt.Errorf("payments: %w", err)
 	}
-	p := &payments{s: s, toss: tc, clientKey: client, loc: s.cfg.QuotaLocation,
-		sdkURL: os.Getenv("TOSS_SDK_URL"), webBase: strings.TrimRight(os.Getenv("WEB_BASE_URL"), "/")}
+	p := &payments{s: s, toss: tc, clientKey: client, loc: s.cfg.QuotaLocation, sdkURL: s.cfg.TossSDKURL, webBase: s.cfg.WebBaseURL}
 	if p.loc == nil {
 		p.loc = time.UTC
-	}
-	if p.sdkURL == "" {
-		p.sdkURL = tossSDKURL
-		if s.cfg.Emulated() {
-			// The fake serves a stand-in of the SDK that opens its own windows.
-			p.sdkURL = strings.TrimRight(s.cfg.TossAPIBase, "/") + "/sdk.js"
-		}
-	}
-	if p.webBase == "" {
-		if s.cfg.Emulated() {
-			p.webBase = "http://127.0.0.1:5190"
-		} else {
-			p.webBase = "https://" + s.cfg.ProjectID + ".web.app"
-		}
 	}
 	return p, nil
 }

@@ -74,6 +74,7 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		SchedulerSecret: testSchedulerSecret, TossAPIBase: tossSrv.URL,
 		TossSecretKey: faketoss.DefaultSecretKey, TossClientKey: faketoss.DefaultClientKey,
 		QuotaLocation: seoul, CORSOrigins: []string{"http://127.0.0.1:5190"},
+		TossSDKURL: tossSrv.URL + "/sdk.js", WebBaseURL: config.LocalWebBase,
 	}
 	ctx := context.Background()
 	// A renewal run charges every due billing document of its Firestore

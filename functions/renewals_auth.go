@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"os"
 	"strings"
 
 	"google.golang.org/api/idtoken"
@@ -19,7 +18,7 @@ import (
 
 // checkRenewalCaller is the check of POST /v1/renewals/run.
 func (p *payments) checkRenewalCaller(r *http.Request) error {
-	aud := os.Getenv("SCHEDULER_OIDC_AUDIENCE")
+	aud := p.s.cfg.SchedulerOIDCAudience
 	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if aud == "" || !hasBearer || strings.Count(tok, ".") != 2 || r.Header.Get("X-Scheduler-Secret") != "" {
 		return p.s.checkScheduler(r)
@@ -30,7 +29,7 @@ func (p *payments) checkRenewalCaller(r *http.Request) error {
 	}
 	email, _ := payload.Claims["email"].(string)
 	verified, _ := payload.Claims["email_verified"].(bool)
-	if want := os.Getenv("SCHEDULER_SERVICE_ACCOUNT"); want == "" || email != want || !verified {
+	if want := p.s.cfg.SchedulerServiceAccount; want == "" || email != want || !verified {
 		return errorf(wire.CodePermissionDenied, "This route is for the scheduler only.")
 	}
 	return nil

@@ -30,6 +30,12 @@ const (
 	DefaultTimeZone  = "Asia/Seoul"
 	DefaultTossBase  = "https://api.tosspayments.com"
 	LocalTossBase    = "http://127.0.0.1:8091"
+	// DefaultTossSDKURL is the Toss JS SDK v2 (the script the npm package
+	// @tosspayments/tosspayments-sdk loads); locally the fake Toss serves a
+	// stand-in at $TOSS_API_BASE/sdk.js.
+	DefaultTossSDKURL = "https://js.tosspayments.com/v2/standard"
+	// LocalWebBase is the Hosting emulator serving web/ (the checkout pages).
+	LocalWebBase = "http://127.0.0.1:5190"
 )
 
 // Config is everything the backend reads from the environment.
@@ -50,10 +56,22 @@ type Config struct {
 	DevKeyFile string
 
 	SchedulerSecret string // SCHEDULER_SECRET: shared secret of POST /v1/renewals/run
+	// Cloud Scheduler's OIDC token on POST /v1/renewals/run is accepted when it
+	// is for SchedulerOIDCAudience (the URL the job calls) and from
+	// SchedulerServiceAccount; both or neither are set. With them, production
+	// needs no SchedulerSecret.
+	SchedulerOIDCAudience   string // SCHEDULER_OIDC_AUDIENCE
+	SchedulerServiceAccount string // SCHEDULER_SERVICE_ACCOUNT
 
 	TossAPIBase   string // TOSS_API_BASE
 	TossSecretKey string // TOSS_SECRET_KEY
 	TossClientKey string // TOSS_CLIENT_KEY
+	// TossSDKURL is the Toss JS SDK the checkout pages load (TOSS_SDK_URL;
+	// default DefaultTossSDKURL, locally TossAPIBase + "/sdk.js").
+	TossSDKURL string
+	// WebBaseURL is where the checkout pages are served, without a trailing
+	// slash (WEB_BASE_URL; default https://<project>.web.app, locally LocalWebBase).
+	WebBaseURL string
 
 	// QuotaLocation is the time zone of the "day" of daily limits (QUOTA_TIME_ZONE).
 	QuotaLocation *time.Location
@@ -76,13 +94,15 @@ func (c *Config) Emulated() bool { return c.FirestoreEmulator != "" }
 // to fix it; production (no emulator host set) refuses missing secrets.
 func FromEnv() (*Config, error) {
 	c := &Config{
-		Port:              env("PORT", DefaultPort),
-		ProjectID:         env("GOOGLE_CLOUD_PROJECT", env("GCLOUD_PROJECT", DefaultProjectID)),
-		FirestoreEmulator: os.Getenv("FIRESTORE_EMULATOR_HOST"),
-		AuthEmulator:      os.Getenv("FIREBASE_AUTH_EMULATOR_HOST"),
-		SchedulerSecret:   os.Getenv("SCHEDULER_SECRET"),
-		TossSecretKey:     os.Getenv("TOSS_SECRET_KEY"),
-		TossClientKey:     os.Getenv("TOSS_CLIENT_KEY"),
+		Port:                    env("PORT", DefaultPort),
+		ProjectID:               env("GOOGLE_CLOUD_PROJECT", env("GCLOUD_PROJECT", DefaultProjectID)),
+		FirestoreEmulator:       os.Getenv("FIRESTORE_EMULATOR_HOST"),
+		AuthEmulator:            os.Getenv("FIREBASE_AUTH_EMULATOR_HOST"),
+		SchedulerSecret:         os.Getenv("SCHEDULER_SECRET"),
+		SchedulerOIDCAudience:   os.Getenv("SCHEDULER_OIDC_AUDIENCE"),
+		SchedulerServiceAccount: os.Getenv("SCHEDULER_SERVICE_ACCOUNT"),
+		TossSecretKey:           os.Getenv("TOSS_SECRET_KEY"),
+		TossClientKey:           os.Getenv("TOSS_CLIENT_KEY"),
 	}
 	var problems []string
 	if c.Emulated() != (c.AuthEmulator != "") {
@@ -90,8 +110,17 @@ func FromEnv() (*Config, error) {
 	}
 	if c.Emulated() {
 		c.TossAPIBase = env("TOSS_API_BASE", LocalTossBase)
+		// The fake Toss serves a stand-in of the SDK that opens its own windows.
+		c.TossSDKURL = env("TOSS_SDK_URL", strings.TrimRight(c.TossAPIBase, "/")+"/sdk.js")
+		c.WebBaseURL = env("WEB_BASE_URL", LocalWebBase)
 	} else {
 		c.TossAPIBase = env("TOSS_API_BASE", DefaultTossBase)
+		c.TossSDKURL = env("TOSS_SDK_URL", DefaultTossSDKURL)
+		c.WebBaseURL = env("WEB_BASE_URL", "https://"+c.ProjectID+".web.app")
+	}
+	c.WebBaseURL = strings.TrimRight(c.WebBaseURL, "/")
+	if (c.SchedulerOIDCAudience == "") != (c.SchedulerServiceAccount == "") {
+		problems = append(problems, "SCHEDULER_OIDC_AUDIENCE and SCHEDULER_SERVICE_ACCOUNT must be set together (the scheduler job's URL and its service account)")
 	}
 	tz := env("QUOTA_TIME_ZONE", DefaultTimeZone)
 	loc, err := time.LoadLocation(tz)
@@ -132,10 +161,14 @@ func FromEnv() (*Config, error) {
 		problems = append(problems, err.Error())
 	}
 	if !c.Emulated() {
-		for name, v := range map[string]string{"TOSS_SECRET_KEY": c.TossSecretKey, "TOSS_CLIENT_KEY": c.TossClientKey, "SCHEDULER_SECRET": c.SchedulerSecret} {
+		for name, v := range map[string]string{"TOSS_SECRET_KEY": c.TossSecretKey, "TOSS_CLIENT_KEY": c.TossClientKey} {
 			if v == "" {
 				problems = append(problems, name+" is not set (production needs it; see functions/README.md, Deploy)")
 			}
+		}
+		// The renewal route needs one way to authenticate Cloud Scheduler.
+		if c.SchedulerSecret == "" && c.SchedulerOIDCAudience == "" {
+			problems = append(problems, "SCHEDULER_SECRET is not set, nor SCHEDULER_OIDC_AUDIENCE with SCHEDULER_SERVICE_ACCOUNT (production needs one to authenticate Cloud Scheduler; see functions/README.md, Deploy)")
 		}
 	}
 	if len(problems) > 0 {

@@ -13,7 +13,8 @@ func clearEnv(t *testing.T) {
 	for _, k := range []string{"PORT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST",
 		"ENTITLEMENT_SIGNING_KEY", "ENTITLEMENT_KEY_ID", "ENTITLEMENT_EXTRA_PUBLIC_KEYS", "SCHEDULER_SECRET", "TOSS_API_BASE",
 		"TOSS_SECRET_KEY", "TOSS_CLIENT_KEY", "QUOTA_TIME_ZONE", "RATE_LIMIT_IP_RPS", "RATE_LIMIT_USER_RPS",
-		"RATE_LIMIT_IP_BURST", "RATE_LIMIT_USER_BURST", "TRUST_PROXY", "CORS_ORIGINS", DevKeyFileEnv} {
+		"RATE_LIMIT_IP_BURST", "RATE_LIMIT_USER_BURST", "TRUST_PROXY", "CORS_ORIGINS", "TOSS_SDK_URL", "WEB_BASE_URL",
+		"SCHEDULER_OIDC_AUDIENCE", "SCHEDULER_SERVICE_ACCOUNT", DevKeyFileEnv} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -46,7 +47,8 @@ func TestProductionSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Emulated() || c.Port != "8081" || c.ProjectID != "prod-project" || c.TossAPIBase != DefaultTossBase ||
-		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.IPRate != 20 || c.UserBurst != 30 || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 {
+		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.IPRate != 20 || c.UserBurst != 30 || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 ||
+		c.TossSDKURL != DefaultTossSDKURL || c.WebBaseURL != "https://prod-project.web.app" {
 		t.Fatalf("config = %+v", c)
 	}
 	// Malformed values are named in the message.
@@ -66,6 +68,34 @@ func TestProductionSettings(t *testing.T) {
 	os.Unsetenv("ENTITLEMENT_KEY_ID")
 	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), "ENTITLEMENT_KEY_ID") {
 		t.Fatalf("missing kid: %v", err)
+	}
+}
+
+// With Cloud Scheduler's OIDC check configured, production needs no shared
+// secret; without either it refuses to start, and the OIDC pair goes together.
+func TestProductionSchedulerAuth(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("ENTITLEMENT_SIGNING_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
+	t.Setenv("ENTITLEMENT_KEY_ID", "2026-11")
+	t.Setenv("TOSS_SECRET_KEY", "live_sk")
+	t.Setenv("TOSS_CLIENT_KEY", "live_ck")
+	t.Setenv("WEB_BASE_URL", "https://pay.example.com/")
+	t.Setenv("TOSS_SDK_URL", "https://sdk.example.com/v2")
+	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), "SCHEDULER_SECRET is not set, nor SCHEDULER_OIDC_AUDIENCE") {
+		t.Fatalf("no scheduler auth: err = %v", err)
+	}
+	t.Setenv("SCHEDULER_OIDC_AUDIENCE", "https://asia-northeast3-p.cloudfunctions.net/api/v1/renewals/run")
+	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), "SCHEDULER_SERVICE_ACCOUNT") {
+		t.Fatalf("audience without account: err = %v", err)
+	}
+	t.Setenv("SCHEDULER_SERVICE_ACCOUNT", "scheduler@p.iam.gserviceaccount.com")
+	c, err := FromEnv()
+	if err != nil {
+		t.Fatalf("OIDC without SCHEDULER_SECRET: %v", err)
+	}
+	if c.SchedulerSecret != "" || c.SchedulerServiceAccount != "scheduler@p.iam.gserviceaccount.com" ||
+		c.WebBaseURL != "https://pay.example.com" || c.TossSDKURL != "https://sdk.example.com/v2" {
+		t.Fatalf("config = %+v", c)
 	}
 }
 
@@ -90,7 +120,8 @@ func TestEmulatorDevKey(t *testing.T) {
 	if c1.Signer.KeyID() != c2.Signer.KeyID() || !c1.Signer.PublicKey().Key.Equal(c2.Signer.PublicKey().Key) || c1.DevKeyFile != path {
 		t.Fatal("dev key not reused")
 	}
-	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || len(c1.CORSOrigins) == 0 || c1.IPRate != 200 || c1.UserRate != 20 {
+	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || len(c1.CORSOrigins) == 0 || c1.IPRate != 200 || c1.UserRate != 20 ||
+		c1.TossSDKURL != LocalTossBase+"/sdk.js" || c1.WebBaseURL != LocalWebBase {
 		t.Fatalf("local defaults = %+v", c1)
 	}
 	// Only one emulator set is a mistake.

@@ -1,6 +1,7 @@
 package licensing
 
 import (
+	"context"
 	"testing"
 
 	"imageconverter/functions/wire"
@@ -102,5 +103,31 @@ func TestBlocksAndLocalCounting(t *testing.T) {
 	p.mu.Unlock()
 	if server != 118 || pending != 0 {
 		t.Errorf("server usage after the sync = %d (pending %d), want 118", server, pending)
+	}
+}
+
+// On Pro a run needs no server at all (the API here is a closed port): it is
+// counted in the ledger and waits for a batched sync.
+func TestProRunsCountedLocally(t *testing.T) {
+	e := newOffline(t, "dev-a")
+	e.install(t, "u1", wire.PlanPro, "dev-a")
+	g, err := e.svc.Reserve(context.Background(), "pro-run", 300)
+	if err != nil || g.Granted != 300 || g.Remaining != nil || g.Offline {
+		t.Fatalf("pro reserve: %+v %v", g, err)
+	}
+	if err := e.svc.Commit("pro-run", 290); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.svc.Status(); s.UsageToday != 290 || s.Offline {
+		t.Errorf("status: usage=%d offline=%v", s.UsageToday, s.Offline)
+	}
+	e.svc.mu.Lock()
+	defer e.svc.mu.Unlock()
+	p := e.svc.st.Ledger.pending()
+	if len(p) != 1 || p[0].Count != 290 {
+		t.Errorf("pending = %+v, want the run with 290", p)
+	}
+	if e.svc.st.Ledger.syncDue(e.clock.Now()) {
+		t.Error("a fresh Pro run forces a sync; it should wait for the batch")
 	}
 }

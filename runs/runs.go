@@ -141,8 +141,8 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 			refusals = append(refusals, *r)
 		}
 	}
-	if len(refusals) > 0 {
-		return Started{Refusals: refusals}, nil
+	if len(refusals) > 0 { // the files already waiting stay queued
+		return Started{Refusals: refusals, Queued: m.Queued()}, nil
 	}
 
 	planCtx, cancelPlan := context.WithCancel(ctx)

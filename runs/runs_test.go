@@ -269,6 +269,10 @@ func TestFilesPerRunQueueTheRestUntilContinued(t *testing.T) {
 	if exists(output(srcs[1], "webp")) {
 		t.Fatal("a queued file was converted before Continue")
 	}
+	// A refused drop meanwhile (AVIF on Free) leaves the waiting files alone.
+	if st, err := m.Start(context.Background(), Request{Paths: srcs[:1], Options: options("avif")}); err != nil || st.RunID != "" || st.Queued != 2 {
+		t.Fatalf("refused drop: %+v, %v; want no run and the 2 files still queued", st, err)
+	}
 	for i := 1; i <= 2; i++ {
 		st, err := m.Continue(context.Background())
 		if err != nil {

@@ -33,7 +33,7 @@ step "frontend build (the app embeds frontend/dist)"
 (cd frontend && npm run build)
 
 run "lint: gofmt, go vet, svelte-check" make --no-print-directory lint
-run "converter (race detector)" go test -race -count=1 ./converter/...
+run "converter and runs (race detector)" go test -race -count=1 ./converter/... ./runs/...
 run "fuzz: decode (short)" go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=20s ./converter/decode
 run "cmd/convert" go test -count=1 ./cmd/...
 
@@ -44,7 +44,7 @@ eval "$(scripts/stack.sh env)"
 
 run "functions: routes, rules, payments on the emulators" bash -c 'cd functions && go test -count=1 -p 1 ./...'
 # Every root package but the converter (tested above with -race): app, licensing, platform, ...
-run "licensing and app on the emulators" go test -count=1 -p 1 $(go list ./... | grep -v -e '/converter' -e '/cmd/')
+run "licensing and app on the emulators" go test -count=1 -p 1 $(go list ./... | grep -v -e '/converter' -e '/cmd/' -e '/runs')
 run "licensing: real Secret Service keychain" licensing/secrets/run_keychain_test.sh
 run "checkout pages in Chromium (fake Toss windows)" node web/e2e/checkout.e2e.mjs
 if [[ -x tests/gui/run.sh ]]; then run "desktop window under Xvfb: native drop" tests/gui/run.sh; fi

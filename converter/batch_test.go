@@ -272,8 +272,11 @@ func TestProgressThrottledAndComplete(t *testing.T) {
 		t.Fatalf("%d events in %v (max %d): not throttled", len(events), elapsed, max)
 	}
 	// Ticks can bunch up when the machine is busy, but never more than one per interval on average.
-	if span := times[len(times)-2].Sub(times[0]); len(times) > 3 && span < time.Duration(len(times)-3)*ProgressInterval {
-		t.Fatalf("%d events within %v", len(times)-1, span)
+	// (A fast run may emit only the final event, so the span is only taken with a few events.)
+	if len(times) > 3 {
+		if span := times[len(times)-2].Sub(times[0]); span < time.Duration(len(times)-3)*ProgressInterval {
+			t.Fatalf("%d events within %v", len(times)-1, span)
+		}
 	}
 	seen := map[string]bool{}
 	for _, ev := range events {

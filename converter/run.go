@@ -2,7 +2,6 @@ package converter
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -120,12 +120,20 @@ type runner struct {
 	inFlight atomic.Int64 // pixels currently held from the budget (observed by tests)
 }
 
-// gcAfterPixels: after an image at least this large, a garbage collection runs (cheap: the live heap
-// is small between images) to keep peak memory close to what the pixel budget promises.
-const gcAfterPixels = 4_000_000
+// freeAfterPixels: once the encoder has read an image at least this large, its pixels are collected and
+// returned to the OS at once (cheap: the live Go heap is small apart from pixels, which hold no
+// pointers). Smaller images are left to the GC's normal pacing.
+const freeAfterPixels = 4_000_000
 
 // observePixels, when set (tests), is called with the pixels in flight after each acquisition.
 var observePixels func(inFlight int64)
+
+// afterDecode, when set (tests), sees each decoded image before the engine uses it; it must not keep it.
+var afterDecode func(img *decode.Image)
+
+// afterPixelsRead, when set (tests), runs inside the encoder's PixelsRead callback once the engine has
+// dropped its references to the decoded pixels, before compression starts.
+var afterPixelsRead func()
 
 // beforeCommit, when set (tests), runs just before an output is published; an error fails the file.
 var beforeCommit func(dst string) error
@@ -186,7 +194,12 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		}
 		return fail(code, reason)
 	}
+	if afterDecode != nil {
+		afterDecode(img)
+	}
+	md := img.Meta
 	pix := fitInside(img.Pixels, r.opts.MaxWidth, r.opts.MaxHeight)
+	img = nil // after a resize the full-size pixels are garbage now; pix is the only reference left
 	b := pix.Bounds()
 	res.Width, res.Height = b.Dx(), b.Dy()
 	if ctx.Err() != nil {
@@ -215,7 +228,22 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		Effort: r.opts.Effort, Threads: r.threads,
 	}
 	if r.opts.KeepMetadata {
-		eo.Meta = img.Meta
+		eo.Meta = md
+	}
+	eo.PixelsRead = func() {
+		// The encoder has its own YUV copy now: drop the engine's reference to the decoded pixels
+		// (the only one left) so they can be freed before the long compression step, which takes
+		// the peak per file from "RGBA + YUV + encoder state" to about what cwebp itself needs.
+		pix = nil
+		if w >= freeAfterPixels {
+			// A big buffer freed only by the GC's pacing would keep the heap (and RSS) at up to twice
+			// the live pixels; handing it back to the OS now keeps two workers near two cwebp processes.
+			// See docs/native-libraries.md (Measured) for the figures.
+			debug.FreeOSMemory()
+		}
+		if afterPixelsRead != nil {
+			afterPixelsRead()
+		}
 	}
 	if err := encode.Encode(bw, pix, eo); err != nil {
 		if errors.Is(err, encode.ErrInvalidOptions) {
@@ -227,12 +255,6 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		return fail(CodeIO, "Could not write the output: "+ioReason(err))
 	}
 	release() // pixels are no longer needed; let the next image start while we publish
-	img, pix = nil, nil
-	if w >= gcAfterPixels {
-		// Hand the big pixel buffer back now, so the next decode reuses it instead of growing the heap
-		// to twice its live size (Go's default pacing): measured 510–566 → 407–449 MB peak RSS on the ten 16–24 MP corpus photos, same CPU.
-		runtime.GC()
-	}
 
 	if r.opts.SkipIfLarger && cw.n >= fi.Size() {
 		res.Status, res.Code = StatusSkipped, CodeLarger
@@ -268,13 +290,16 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 }
 
 func (r *runner) decode(path string, size int64) (*decode.Image, error) {
-	opts := decode.Options{KeepMetadata: r.opts.KeepMetadata, MaxPixels: r.opts.MaxPixels}
+	// FitWidth/FitHeight let a JPEG be decoded at 1/2–1/8 scale when it will be shrunk anyway.
+	opts := decode.Options{KeepMetadata: r.opts.KeepMetadata, MaxPixels: r.opts.MaxPixels,
+		FitWidth: r.opts.MaxWidth, FitHeight: r.opts.MaxHeight}
 	if size <= readWholeLimit {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
-		return decode.Decode(bytes.NewReader(data), opts)
+		// DecodeBytes neither copies nor keeps data: the file's bytes are garbage once this returns.
+		return decode.DecodeBytes(data, opts)
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -17,11 +17,14 @@ func encodeWebP(w io.Writer, img image.Image, o Options) error {
 	}
 	// Metadata chunks go around the image data, and the RIFF header holds the total size, so the
 	// bitstream is buffered and re-wrapped (compressed output is small next to the pixels).
+	// The size is taken first so that px is not used after the encode: the pixels may then be
+	// collected as soon as the encoder has read them (Options.PixelsRead).
+	width, height := px.Rect.Dx(), px.Rect.Dy()
 	var buf bytes.Buffer
 	if err := encodeWebPPixels(&buf, px, o); err != nil {
 		return err
 	}
-	out, err := addWebPMetadata(buf.Bytes(), px.Rect.Dx(), px.Rect.Dy(), o.Meta)
+	out, err := addWebPMetadata(buf.Bytes(), width, height, o.Meta)
 	if err != nil {
 		return err
 	}
@@ -31,12 +34,13 @@ func encodeWebP(w io.Writer, img image.Image, o Options) error {
 	return nil
 }
 
+// encodeWebPPixels picks the encoder before calling it, so px is not kept alive here across the
+// native encode for a fallback that will not happen (that would defeat Options.PixelsRead).
 func encodeWebPPixels(w io.Writer, px *image.NRGBA, o Options) error {
-	err := encodeWebPNative(w, px, o)
-	if err != errNoNative {
-		return err
+	if !webpNativeAvailable() {
+		return encodeWebPWASM(w, px, o)
 	}
-	return encodeWebPWASM(w, px, o)
+	return encodeWebPNative(w, px, o)
 }
 
 // encodeWebPWASM is the last resort: libwebp compiled to WASM inside gen2brain/webp (about 8x the

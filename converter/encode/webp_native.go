@@ -167,6 +167,12 @@ func webpWrite(data *uint8, size uintptr, pic *webpPicture) int32 {
 
 var errNoNative = errors.New("native libwebp not loaded")
 
+// webpNativeAvailable reports whether libwebp is loaded (loading it on first use).
+func webpNativeAvailable() bool {
+	_, err := loadWebP()
+	return err == nil
+}
+
 // encodeWebPNative encodes px with libwebp exactly as cwebp does for the same settings: the
 // default config with quality and method set, thread_level 0, and pixels imported with
 // WebPPictureImportRGBA straight into YUV for lossy (ARGB for lossless), so output bytes match

@@ -13,3 +13,5 @@ var errNoNative = errors.New("native libwebp disabled in this build (nodynamic)"
 func encodeWebPNative(io.Writer, *image.NRGBA, Options) error { return errNoNative }
 
 func webpNativeStatus() (bool, string) { return false, errNoNative.Error() }
+
+func webpNativeAvailable() bool { return false }

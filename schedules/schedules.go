@@ -1,0 +1,668 @@
+// Package schedules keeps watched folders (SPEC §2 "schedules", Basic and
+// Pro): each one converts new images as they arrive, or the whole folder
+// daily at a set local time, while the app runs.
+//
+// It converts nothing itself: a StartFunc hands paths to the run manager
+// (package runs), so every scheduled conversion obeys the plan's formats,
+// folders, files per run and daily quota exactly like a drop. When the daily
+// quota is used up the service says so once and waits until the next quota
+// day. Arrivals are filtered through converter.Plan (the same rules as a
+// drop: images only, hidden files, earlier outputs passed over), so the
+// files a schedule writes never come back to it.
+package schedules
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"imageconverter/converter"
+	"imageconverter/licensing/policy"
+	"imageconverter/runs"
+)
+
+// Mode is when a schedule converts.
+type Mode string
+
+const (
+	OnArrival Mode = "arrival" // new images, once their size stopped changing
+	Daily     Mode = "daily"   // the whole folder, every day at At
+)
+
+// Schedule is one watched folder and what happened last.
+type Schedule struct {
+	ID      string `json:"id"`
+	Folder  string `json:"folder"`
+	Format  string `json:"format"` // "webp" or "avif"
+	Preset  string `json:"preset"` // "smallest", "balanced" or "best"
+	Mode    Mode   `json:"mode"`
+	At      string `json:"at"` // "HH:MM" local time, daily only
+	Enabled bool   `json:"enabled"`
+
+	LastRun    time.Time `json:"lastRun"`    // zero until the first run
+	LastCode   string    `json:"lastCode"`   // "converted", "nothing", "daily_limit_reached", a refusal code, "error"
+	LastResult string    `json:"lastResult"` // English sentence for the UI's fallback
+	Converted  int       `json:"converted"`  // files converted by the last run
+	Saved      int64     `json:"saved"`      // bytes saved by the last run
+}
+
+// State is a schedule as the UI shows it.
+type State struct {
+	Schedule
+	// Status: "watching" (on arrival), "daily", "off", "paused" (quota used up
+	// until PausedUntil) or "locked" (the plan does not include schedules).
+	Status      string    `json:"status"`
+	PausedUntil time.Time `json:"pausedUntil"`
+}
+
+// StartFunc starts a conversion of paths with the schedule's format and
+// preset through the run manager.
+type StartFunc func(ctx context.Context, s Schedule, paths []string) (runs.Started, error)
+
+// Clock is the time source; tests inject a fake to trigger daily runs.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Config wires a Service.
+type Config struct {
+	Path    string                                    // JSON file holding the schedules
+	Start   StartFunc                                 // required
+	Allowed func(ctx context.Context) *policy.Refusal // the plan check, policy.Schedules; nil allows
+	Clock   Clock                                     // nil = the real clock
+	// Settle is how often arrivals are checked; a file converts once its size and
+	// time stayed the same across one Settle (still being copied otherwise).
+	Settle time.Duration
+	Retry  time.Duration // wait before trying again when another conversion runs
+	// QuotaZone is where the quota day starts (SPEC §2: Korea); nil = UTC+9.
+	QuotaZone *time.Location
+	Changed   func([]State) // called after every change, for the UI
+}
+
+// Service runs the schedules. Its methods are safe for concurrent use.
+type Service struct {
+	cfg Config
+
+	mu          sync.Mutex
+	list        []Schedule
+	stops       map[string]context.CancelFunc // per running schedule
+	held        map[string][]string           // arrivals waiting for the quota day
+	pausedUntil time.Time
+	results     []runs.Result // the last few finished runs (RunDone may come before Start returns)
+	resultCh    chan struct{}
+	ctx         context.Context
+	cancel      context.CancelFunc
+	jobs        chan job
+	wg          sync.WaitGroup
+}
+
+type job struct {
+	id    string
+	paths []string // arrivals; nil = the whole folder
+}
+
+// New returns a stopped Service; Run starts it.
+func New(cfg Config) *Service {
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
+	}
+	if cfg.Settle <= 0 {
+		cfg.Settle = 2 * time.Second
+	}
+	if cfg.Retry <= 0 {
+		cfg.Retry = 30 * time.Second
+	}
+	if cfg.QuotaZone == nil {
+		cfg.QuotaZone = time.FixedZone("KST", 9*60*60)
+	}
+	return &Service{cfg: cfg, stops: map[string]context.CancelFunc{}, held: map[string][]string{},
+		resultCh: make(chan struct{}, 1), jobs: make(chan job, 64)}
+}
+
+// Run loads the saved schedules and starts watching; Stop ends it.
+func (s *Service) Run(ctx context.Context) error {
+	list, err := load(s.cfg.Path)
+	s.mu.Lock()
+	s.list = list
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	for _, sc := range s.list {
+		if sc.Enabled {
+			s.startLocked(sc)
+		}
+	}
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go s.worker()
+	return err
+}
+
+// Stop ends every watcher and waits for them (not for a run in progress,
+// which the run manager owns).
+func (s *Service) Stop() {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.wg.Wait()
+}
+
+// List returns the schedules with their state.
+func (s *Service) List() []State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.statesLocked()
+}
+
+func (s *Service) statesLocked() []State {
+	locked := false
+	if s.cfg.Allowed != nil && s.ctx != nil {
+		locked = s.cfg.Allowed(s.ctx) != nil
+	}
+	out := make([]State, 0, len(s.list))
+	for _, sc := range s.list {
+		st := State{Schedule: sc, Status: "watching"}
+		switch {
+		case locked:
+			st.Status = "locked"
+		case !sc.Enabled:
+			st.Status = "off"
+		case s.cfg.Clock.Now().Before(s.pausedUntil):
+			st.Status, st.PausedUntil = "paused", s.pausedUntil
+		case sc.Mode == Daily:
+			st.Status = "daily"
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// Add checks, saves and starts a new schedule. A plan without schedules is
+// refused with the policy's sentence.
+func (s *Service) Add(sc Schedule) (Schedule, error) {
+	if err := s.allowed(); err != nil {
+		return Schedule{}, err
+	}
+	sc, err := check(sc)
+	if err != nil {
+		return Schedule{}, err
+	}
+	s.mu.Lock()
+	for _, o := range s.list {
+		if o.Folder == sc.Folder {
+			s.mu.Unlock()
+			return Schedule{}, fmt.Errorf("%s is already watched; change or remove that schedule instead", sc.Folder)
+		}
+	}
+	sc.ID = fmt.Sprintf("s%d", s.cfg.Clock.Now().UnixNano())
+	sc.Enabled = true
+	s.list = append(s.list, sc)
+	err = s.saveLocked()
+	if err == nil && s.ctx != nil {
+		s.startLocked(sc)
+	}
+	s.mu.Unlock()
+	s.changed()
+	return sc, err
+}
+
+// SetEnabled turns a schedule on or off.
+func (s *Service) SetEnabled(id string, on bool) error {
+	if on {
+		if err := s.allowed(); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	i := s.indexLocked(id)
+	if i < 0 {
+		s.mu.Unlock()
+		return errNotFound
+	}
+	s.list[i].Enabled = on
+	s.stopLocked(id)
+	if on && s.ctx != nil {
+		s.startLocked(s.list[i])
+	}
+	err := s.saveLocked()
+	s.mu.Unlock()
+	s.changed()
+	return err
+}
+
+// Remove stops and forgets a schedule; converted files stay.
+func (s *Service) Remove(id string) error {
+	s.mu.Lock()
+	i := s.indexLocked(id)
+	if i < 0 {
+		s.mu.Unlock()
+		return errNotFound
+	}
+	s.stopLocked(id)
+	s.list = append(s.list[:i], s.list[i+1:]...)
+	delete(s.held, id)
+	err := s.saveLocked()
+	s.mu.Unlock()
+	s.changed()
+	return err
+}
+
+// RunDone receives every finished run from the run manager; the service
+// keeps the few latest so a scheduled run's outcome is found even when it
+// ends before Start has returned.
+func (s *Service) RunDone(r runs.Result) {
+	s.mu.Lock()
+	s.results = append(s.results, r)
+	if len(s.results) > 8 {
+		s.results = s.results[len(s.results)-8:]
+	}
+	s.mu.Unlock()
+	select {
+	case s.resultCh <- struct{}{}:
+	default:
+	}
+}
+
+var errNotFound = errors.New("that schedule does not exist any more")
+
+func (s *Service) allowed() error {
+	if s.cfg.Allowed == nil {
+		return nil
+	}
+	if r := s.cfg.Allowed(context.Background()); r != nil {
+		return errors.New(r.Message)
+	}
+	return nil
+}
+
+func (s *Service) indexLocked(id string) int {
+	for i, sc := range s.list {
+		if sc.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *Service) changed() {
+	if s.cfg.Changed != nil {
+		s.cfg.Changed(s.List())
+	}
+}
+
+// startLocked starts the watcher or the daily timer of sc.
+func (s *Service) startLocked(sc Schedule) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.stops[sc.ID] = cancel
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if sc.Mode == Daily {
+			s.daily(ctx, sc)
+		} else {
+			s.watch(ctx, sc)
+		}
+	}()
+}
+
+func (s *Service) stopLocked(id string) {
+	if stop, ok := s.stops[id]; ok {
+		stop()
+		delete(s.stops, id)
+	}
+}
+
+// daily queues the whole folder every day at sc.At, local time.
+func (s *Service) daily(ctx context.Context, sc Schedule) {
+	for {
+		now := s.cfg.Clock.Now()
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.cfg.Clock.After(nextAt(now, sc.At).Sub(now)):
+			s.enqueue(ctx, job{id: sc.ID})
+		}
+	}
+}
+
+// nextAt is the next local time at "HH:MM" strictly after now.
+func nextAt(now time.Time, at string) time.Time {
+	t, _ := time.Parse("15:04", at) // checked when added
+	next := time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
+	if !next.After(now) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next
+}
+
+func (s *Service) enqueue(ctx context.Context, j job) {
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+	}
+}
+
+// worker runs the jobs one after another: the run manager converts one
+// batch at a time anyway, and waiting for each run's end gives its result.
+func (s *Service) worker() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case j := <-s.jobs:
+			s.do(j)
+		}
+	}
+}
+
+func (s *Service) do(j job) {
+	ctx := s.ctx
+	s.mu.Lock()
+	i := s.indexLocked(j.id)
+	if i < 0 || !s.list[i].Enabled {
+		s.mu.Unlock()
+		return
+	}
+	sc := s.list[i]
+	now := s.cfg.Clock.Now()
+	if now.Before(s.pausedUntil) { // said once already; the arrivals wait for the quota day
+		if j.paths != nil {
+			s.held[j.id] = appendNew(s.held[j.id], j.paths...)
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+
+	if s.cfg.Allowed != nil {
+		if r := s.cfg.Allowed(ctx); r != nil {
+			s.record(sc.ID, func(x *Schedule) {
+				x.LastRun, x.LastCode, x.LastResult, x.Converted, x.Saved = now, r.Code, r.Message, 0, 0
+			})
+			return
+		}
+	}
+	paths := []string{sc.Folder}
+	if j.paths != nil {
+		paths = convertible(ctx, sc, j.paths)
+		if len(paths) == 0 {
+			return // our own outputs, hidden or non-image files: nothing to say
+		}
+	}
+	st, err := s.cfg.Start(ctx, sc, paths)
+	if errors.Is(err, runs.ErrBusy) { // the user's conversion runs: try again later
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			select {
+			case <-ctx.Done():
+			case <-s.cfg.Clock.After(s.cfg.Retry):
+				s.enqueue(ctx, j)
+			}
+		}()
+		return
+	}
+	if err != nil {
+		s.record(sc.ID, func(x *Schedule) {
+			x.LastRun, x.LastCode, x.LastResult, x.Converted, x.Saved = now, "error", err.Error(), 0, 0
+		})
+		return
+	}
+	var quota *policy.Refusal
+	var refusal *policy.Refusal
+	for i, r := range st.Refusals {
+		switch r.Code {
+		case policy.CodeDailyLimit:
+			quota = &st.Refusals[i]
+		case policy.CodeBatch: // the rest waits in the run manager's queue, as for a drop
+		default:
+			refusal = &st.Refusals[i]
+		}
+	}
+	var res runs.Result
+	if st.RunID != "" {
+		var ok bool
+		if res, ok = s.waitResult(ctx, st.RunID); !ok {
+			return
+		}
+	}
+	s.record(sc.ID, func(x *Schedule) {
+		x.LastRun, x.Converted, x.Saved = now, res.Summary.Converted, res.Summary.Saved
+		switch {
+		case refusal != nil:
+			x.LastCode, x.LastResult = refusal.Code, refusal.Message
+		case res.RunErr != nil:
+			x.LastCode, x.LastResult = "error", "The conversion stopped early: "+res.RunErr.Error()
+		case res.Summary.Converted > 0:
+			x.LastCode = "converted"
+			x.LastResult = fmt.Sprintf("Converted %d %s.", res.Summary.Converted, plural(res.Summary.Converted, "photo", "photos"))
+		case quota == nil:
+			x.LastCode, x.LastResult = "nothing", "Nothing new to convert."
+		}
+		if quota != nil {
+			x.LastCode = policy.CodeDailyLimit
+			x.LastResult = "Today's conversions are used up; this folder waits until tomorrow."
+		}
+	})
+	if quota != nil {
+		s.pause(sc.ID, j.paths, st.Files)
+	}
+}
+
+// pause stops scheduled conversions until the next quota day and keeps the
+// arrivals that were not converted for then.
+func (s *Service) pause(id string, paths, converted []string) {
+	done := map[string]bool{}
+	for _, p := range converted {
+		done[p] = true
+	}
+	now := s.cfg.Clock.Now()
+	q := now.In(s.cfg.QuotaZone)
+	until := time.Date(q.Year(), q.Month(), q.Day(), 0, 0, 0, 0, s.cfg.QuotaZone).AddDate(0, 0, 1)
+	s.mu.Lock()
+	s.pausedUntil = until
+	for _, p := range paths {
+		if !done[p] {
+			s.held[id] = appendNew(s.held[id], p)
+		}
+	}
+	ctx := s.ctx
+	s.mu.Unlock()
+	s.changed()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.cfg.Clock.After(until.Sub(now)):
+		}
+		s.mu.Lock()
+		held := s.held
+		s.held = map[string][]string{}
+		s.mu.Unlock()
+		s.changed()
+		ids := make([]string, 0, len(held))
+		for id := range held {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			s.enqueue(ctx, job{id: id, paths: held[id]})
+		}
+	}()
+}
+
+// waitResult waits for the end of the run runID.
+func (s *Service) waitResult(ctx context.Context, runID string) (runs.Result, bool) {
+	for {
+		s.mu.Lock()
+		for _, r := range s.results {
+			if r.RunID == runID {
+				s.mu.Unlock()
+				return r, true
+			}
+		}
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return runs.Result{}, false
+		case <-s.resultCh:
+		}
+	}
+}
+
+func (s *Service) record(id string, f func(*Schedule)) {
+	s.mu.Lock()
+	if i := s.indexLocked(id); i >= 0 {
+		f(&s.list[i])
+		_ = s.saveLocked() // the last result is shown from memory; a failed save loses only that
+	}
+	s.mu.Unlock()
+	s.changed()
+}
+
+// convertible keeps the arrivals a drop of their folders would convert:
+// converter.Plan decides (images only, hidden and system folders, our own
+// earlier outputs, already converted), so this package has no walking rules.
+func convertible(ctx context.Context, sc Schedule, arrivals []string) []string {
+	dirs := map[string]bool{}
+	var roots []string
+	for _, p := range arrivals {
+		if d := filepath.Dir(p); !dirs[d] {
+			dirs[d] = true
+			roots = append(roots, d)
+		}
+	}
+	opts := converter.DefaultOptions()
+	opts.Format, opts.Preset, opts.Folders = sc.Format, sc.Preset, true
+	batch, err := converter.Plan(ctx, roots, opts)
+	if err != nil {
+		return nil
+	}
+	ok := map[string]bool{}
+	for _, t := range batch.Tasks {
+		ok[t.Src] = true
+	}
+	var out []string
+	for _, p := range arrivals {
+		if ok[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// check validates sc for Add and fills defaults.
+func check(sc Schedule) (Schedule, error) {
+	sc.Folder = strings.TrimSpace(sc.Folder)
+	if !filepath.IsAbs(sc.Folder) {
+		return sc, errors.New("choose a folder to watch")
+	}
+	sc.Folder = filepath.Clean(sc.Folder)
+	if fi, err := os.Stat(sc.Folder); err != nil || !fi.IsDir() {
+		return sc, fmt.Errorf("the folder %s could not be found", sc.Folder)
+	}
+	if sc.Format == "" {
+		sc.Format = "webp"
+	}
+	if sc.Preset == "" {
+		sc.Preset = "balanced"
+	}
+	if sc.Format != "webp" && sc.Format != "avif" {
+		return sc, fmt.Errorf("unknown output format %q", sc.Format)
+	}
+	if sc.Preset != "smallest" && sc.Preset != "balanced" && sc.Preset != "best" {
+		return sc, fmt.Errorf("unknown quality preset %q", sc.Preset)
+	}
+	switch sc.Mode {
+	case OnArrival:
+		sc.At = ""
+	case Daily:
+		if _, err := time.Parse("15:04", sc.At); err != nil {
+			return sc, errors.New("enter the daily time as hours and minutes, for example 21:30")
+		}
+	default:
+		return sc, fmt.Errorf("unknown schedule mode %q", sc.Mode)
+	}
+	sc.LastRun, sc.LastCode, sc.LastResult, sc.Converted, sc.Saved = time.Time{}, "", "", 0, 0
+	return sc, nil
+}
+
+func load(path string) ([]Schedule, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the watched folders: %w", err)
+	}
+	var list []Schedule
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("the watched folders file %s is damaged: %w", path, err)
+	}
+	return list, nil
+}
+
+// saveLocked writes the list atomically.
+func (s *Service) saveLocked() error {
+	if s.cfg.Path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(s.list, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode the watched folders: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.cfg.Path), 0o700); err != nil {
+		return fmt.Errorf("save the watched folders: %w", err)
+	}
+	tmp := s.cfg.Path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("save the watched folders: %w", err)
+	}
+	if err := os.Rename(tmp, s.cfg.Path); err != nil {
+		return fmt.Errorf("save the watched folders: %w", err)
+	}
+	return nil
+}
+
+func appendNew(list []string, add ...string) []string {
+	for _, p := range add {
+		found := false
+		for _, q := range list {
+			if q == p {
+				found = true
+				break
+			}
+		}
+		if !found {
+			list = append(list, p)
+		}
+	}
+	return list
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -88,10 +88,8 @@ func (a *licensedAccount) RemoveDevice(ctx context.Context, id string) error {
 // returns the page that takes the payment. The plan will change once paid,
 // so the entitlement is marked stale.
 func (a *licensedAccount) CheckoutURL(ctx context.Context, planID string) (string, error) {
-	var out struct {
-		CheckoutURL string `json:"checkoutUrl"`
-	}
-	body := map[string]string{"plan": planID, "mode": "subscription"}
+	var out wire.CheckoutResponse
+	body := wire.CheckoutRequest{Plan: planID, Mode: wire.CheckoutModeSubscription}
 	if err := a.lic.Call(ctx, "POST", "/v1/checkout", body, &out); err != nil {
 		return "", err
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // Two devices race for the last conversions of the day: 20 parallel
-// reservations with distinct run ids never grant more than the limit.
+// reservations with distinct run ids, half on POST /v1/usage/reserve and half
+// on POST /v1/entitlement, never grant more than the limit.
 func TestReserveRaceForLastConversions(t *testing.T) {
 	e := newTestEnv(t)
 	u := signUp(t, "race")
@@ -31,12 +32,24 @@ func TestReserveRaceForLastConversions(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			dev := []string{"laptop", "dev-1"}[i%2]
-			r := callURL(t, e.http.URL, "POST", "/v1/usage/reserve", u.Token,
-				wire.ReserveRequest{RunID: fmt.Sprintf("race-%s-%d", dev, i), Count: 1 + i%2}, wire.HeaderDeviceID, dev)
+			req := wire.ReserveRequest{RunID: fmt.Sprintf("race-%s-%d", dev, i), Count: 1 + i%2}
+			var r response
+			var rr wire.ReserveResponse
+			if i%4 < 2 { // half through the combined call, which answers 200 with a grant of 0
+				r = callURL(t, e.http.URL, "POST", "/v1/entitlement", u.Token, wire.EntitlementRequest{Reserve: &req}, wire.HeaderDeviceID, dev)
+				var er wire.EntitlementResponse
+				if r.Status == 200 {
+					r.decode(t, &er)
+					rr = *er.Grant
+				}
+			} else {
+				r = callURL(t, e.http.URL, "POST", "/v1/usage/reserve", u.Token, req, wire.HeaderDeviceID, dev)
+				if r.Status == 200 {
+					r.decode(t, &rr)
+				}
+			}
 			res := result{status: r.Status}
 			if r.Status == 200 {
-				var rr wire.ReserveResponse
-				r.decode(t, &rr)
 				res.granted = rr.Granted
 			} else {
 				res.code = r.errorBody(t).Code
@@ -81,6 +94,12 @@ func TestReserveRepeatedRunIDReservesOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// The combined call shares the reservation: the same run id sent there too.
+	var er wire.EntitlementResponse
+	callURL(t, e.http.URL, "POST", "/v1/entitlement", u.Token, wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "same-run", Count: 7}}, wire.HeaderDeviceID, "dev-1").wantOK(t, &er)
+	if er.Grant.Granted != 7 || er.UsageToday != 7 {
+		t.Fatalf("combined call = %+v usage %d, want the same grant", er.Grant, er.UsageToday)
+	}
 	for i, g := range grants {
 		if g != 7 {
 			t.Errorf("call %d granted %d, want the same 7", i, g)

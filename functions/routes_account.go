@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"log"
 	"net/http"
 	"regexp"
@@ -20,6 +22,7 @@ func init() { addRoutes(registerAccountRoutes) }
 
 func registerAccountRoutes(s *Server, rt *Router) {
 	rt.User("GET /v1/entitlement", s.entitlement)
+	rt.User("POST /v1/entitlement", s.entitlementWithUsage)
 	rt.User("POST /v1/usage/reserve", s.reserve)
 	rt.User("POST /v1/usage/sync", s.syncUsage)
 	rt.User("GET /v1/devices", s.listDevices)
@@ -109,6 +112,26 @@ func remaining(limit *int, used int) *int {
 // entitlement is GET /v1/entitlement: registers the device, reports the plan
 // and today's usage, and signs an entitlement for offline use.
 func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) error {
+	return s.entitle(w, r, c, wire.EntitlementRequest{})
+}
+
+// entitlementWithUsage is POST /v1/entitlement: GET /v1/entitlement plus the
+// sync entries and reservation of the body (wire.EntitlementRequest), so the
+// desktop's daily refresh, its waiting syncs and the day's block are one call.
+func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+	var req wire.EntitlementRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	return s.entitle(w, r, c, req)
+}
+
+// entitle answers both forms of /v1/entitlement. Every part of the body is
+// checked before anything is written, and the device is registered (or
+// refused with device_limit) before usage is touched: the usage routes'
+// rule that only a registered device within the limit counts conversions.
+// Sync and reserve then run in their own transactions, as on their routes.
+func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req wire.EntitlementRequest) error {
 	dev := wire.Device{
 		ID:         r.Header.Get(wire.HeaderDeviceID),
 		Name:       cleanText(r.Header.Get(wire.HeaderDeviceName), 100),
@@ -118,10 +141,23 @@ func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) e
 	if !validID(dev.ID) {
 		return invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
 	}
+	now := s.now()
+	var batch syncBatch
+	if len(req.Sync) > 0 {
+		var err error
+		if batch, err = s.parseSync(req.Sync, now, "sync"); err != nil {
+			return err
+		}
+	}
+	if req.Reserve != nil {
+		if err := checkReserve(*req.Reserve, "reserve."); err != nil {
+			return err
+		}
+	}
 	// Independent reads and the user touch run at once; the device check needs the plan.
 	var a account
 	var used int
-	day := store.DayKey(s.now(), s.cfg.QuotaLocation)
+	day := store.DayKey(now, s.cfg.QuotaLocation)
 	locale, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
 	g, ctx := errgroup.WithContext(r.Context())
 	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), c.UID); return err })
@@ -139,10 +175,31 @@ func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) e
 		return err
 	}
 	registered.Current = true
-	now := s.now().Truncate(time.Second)
+	resp := wire.EntitlementResponse{}
+	if len(req.Sync) > 0 {
+		sr, err := s.applySync(r.Context(), c.UID, day, batch, dev.ID)
+		if err != nil {
+			return err
+		}
+		resp.Sync, used = &sr, sr.UsageToday
+	}
+	if req.Reserve != nil {
+		rr, err := s.reserveRun(r.Context(), c.UID, a, *req.Reserve, dev.ID)
+		var qe *Error
+		if errors.As(err, &qe) && qe.Code == wire.CodeQuotaExceeded {
+			// The route's quota_exceeded; here the entitlement is still due.
+			zero := 0
+			rr, err = wire.ReserveResponse{Granted: 0, Remaining: &zero, UsageToday: rr.UsageToday, Day: a.day}, nil
+		}
+		if err != nil {
+			return err
+		}
+		resp.Grant, used = &rr, rr.UsageToday
+	}
+	signedAt := s.now().Truncate(time.Second)
 	token, err := s.cfg.Signer.Sign(entitlement.Entitlement{
 		UserID: c.UID, Plan: a.plan.ID, Limits: a.plan.Limits(), Device: dev.ID,
-		PeriodEnd: a.eff.PeriodEnd, IssuedAt: now,
+		PeriodEnd: a.eff.PeriodEnd, IssuedAt: signedAt,
 	})
 	if err != nil {
 		return err
@@ -153,13 +210,41 @@ func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) e
 			log.Printf("api: %v", err)
 		}
 	}
-	writeJSON(w, http.StatusOK, wire.EntitlementResponse{
-		Plan: a.plan.ID, Status: a.eff.Status, PeriodEnd: a.eff.PeriodEnd, AutoRenew: a.eff.AutoRenew,
-		CancelAtPeriodEnd: a.eff.CancelAt, Limits: a.plan.Limits(), Day: a.day, UsageToday: used,
-		Remaining: remaining(a.plan.DailyLimit, used), Entitlement: token,
-		OfflineUntil: now.Add(entitlement.OfflineGrace).UTC(), ServerTime: now.UTC(), Device: registered,
-	})
+	resp.Plan, resp.Status, resp.PeriodEnd, resp.AutoRenew = a.plan.ID, a.eff.Status, a.eff.PeriodEnd, a.eff.AutoRenew
+	resp.CancelAtPeriodEnd, resp.Limits, resp.Day, resp.UsageToday = a.eff.CancelAt, a.plan.Limits(), a.day, used
+	resp.Remaining, resp.Entitlement = remaining(a.plan.DailyLimit, used), token
+	resp.OfflineUntil, resp.ServerTime, resp.Device = signedAt.Add(entitlement.OfflineGrace).UTC(), signedAt.UTC(), registered
+	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// checkReserve validates a reservation request; field prefixes its names in messages.
+func checkReserve(req wire.ReserveRequest, field string) error {
+	if !validID(req.RunID) {
+		return invalid("%srunId is missing or malformed (1–128 letters, digits, '-' or '_').", field)
+	}
+	if req.Count < 1 || req.Count > maxReserveCount {
+		return invalid("%scount must be between 1 and %d.", field, maxReserveCount)
+	}
+	return nil
+}
+
+// reserveRun grants a checked reservation for a device already allowed on
+// account a (POST /v1/usage/reserve and POST /v1/entitlement): one
+// transaction on the day's document, idempotent by run id, never above the
+// plan's daily limit. Nothing left is quota_exceeded, with the day's count
+// in the response.
+func (s *Server) reserveRun(ctx context.Context, uid string, a account, req wire.ReserveRequest, device string) (wire.ReserveResponse, error) {
+	res, err := s.store.Reserve(ctx, uid, a.day, req.RunID, req.Count, a.plan.DailyLimit, device)
+	if err == store.ErrQuotaExceeded {
+		return wire.ReserveResponse{UsageToday: res.Count, Day: a.day}, &Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
+	}
+	if err != nil {
+		return wire.ReserveResponse{}, err
+	}
+	return wire.ReserveResponse{
+		Granted: res.Granted, Remaining: remaining(a.plan.DailyLimit, res.Count), UsageToday: res.Count, Day: a.day,
+	}, nil
 }
 
 // reserve is POST /v1/usage/reserve.
@@ -168,27 +253,19 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if !validID(req.RunID) {
-		return invalid("runId is missing or malformed (1–128 letters, digits, '-' or '_').")
-	}
-	if req.Count < 1 || req.Count > maxReserveCount {
-		return invalid("count must be between 1 and %d.", maxReserveCount)
+	if err := checkReserve(req, ""); err != nil {
+		return err
 	}
 	device := r.Header.Get(wire.HeaderDeviceID)
 	a, err := s.accountOnDevice(r, c.UID, device)
 	if err != nil {
 		return err
 	}
-	res, err := s.store.Reserve(r.Context(), c.UID, a.day, req.RunID, req.Count, a.plan.DailyLimit, device)
-	if err == store.ErrQuotaExceeded {
-		return &Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
-	}
+	resp, err := s.reserveRun(r.Context(), c.UID, a, req, device)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wire.ReserveResponse{
-		Granted: res.Granted, Remaining: remaining(a.plan.DailyLimit, res.Count), UsageToday: res.Count, Day: a.day,
-	})
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -199,57 +276,60 @@ func quotaMessage(p wire.Plan) string {
 	return "You have used all " + strconv.Itoa(*p.DailyLimit) + " conversions of the " + p.Name + " plan for today. More are available tomorrow, or upgrade your plan."
 }
 
-// syncUsage is POST /v1/usage/sync.
-func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var req wire.SyncRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
+// syncBatch is a checked list of sync entries grouped by day (days in the
+// order first seen); entries too old to matter are left out.
+type syncBatch struct {
+	days  []string
+	byDay map[string][]wire.SyncEntry
+}
+
+// parseSync checks sync entries as of now; field names them in messages.
+func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string) (syncBatch, error) {
+	if len(entries) == 0 || len(entries) > maxSyncEntries {
+		return syncBatch{}, invalid("%s must hold between 1 and %d items.", field, maxSyncEntries)
 	}
-	if len(req.Entries) == 0 || len(req.Entries) > maxSyncEntries {
-		return invalid("entries must hold between 1 and %d items.", maxSyncEntries)
-	}
-	now := s.now()
-	today := store.DayKey(now, s.cfg.QuotaLocation)
 	tomorrow := store.DayKey(now.Add(24*time.Hour), s.cfg.QuotaLocation)
 	oldest := store.DayKey(now.Add(-syncMaxAgeDays*24*time.Hour), s.cfg.QuotaLocation)
-	byDay := map[string][]wire.SyncEntry{}
-	var days []string
+	b := syncBatch{byDay: map[string][]wire.SyncEntry{}}
 	seen := map[string]bool{}
-	for i, e := range req.Entries {
+	for i, e := range entries {
 		if !validID(e.ID) {
-			return invalid("entries[%d].id is missing or malformed.", i)
+			return syncBatch{}, invalid("%s[%d].id is missing or malformed.", field, i)
 		}
 		if seen[e.ID] {
-			return invalid("entries[%d].id %q appears twice.", i, e.ID)
+			return syncBatch{}, invalid("%s[%d].id %q appears twice.", field, i, e.ID)
 		}
 		seen[e.ID] = true
 		if _, err := time.Parse(time.DateOnly, e.Day); err != nil {
-			return invalid("entries[%d].day must be a date like 2026-01-31.", i)
+			return syncBatch{}, invalid("%s[%d].day must be a date like 2026-01-31.", field, i)
 		}
 		if e.Day > tomorrow { // tomorrow tolerates a client clock slightly ahead
-			return invalid("entries[%d].day %s is in the future.", i, e.Day)
+			return syncBatch{}, invalid("%s[%d].day %s is in the future.", field, i, e.Day)
 		}
 		if e.Count < 0 || e.Count > maxSyncCount {
-			return invalid("entries[%d].count must be between 0 and %d.", i, maxSyncCount)
+			return syncBatch{}, invalid("%s[%d].count must be between 0 and %d.", field, i, maxSyncCount)
 		}
 		if e.Day < oldest {
 			continue // too old to matter for any daily limit
 		}
-		if _, ok := byDay[e.Day]; !ok {
-			days = append(days, e.Day)
+		if _, ok := b.byDay[e.Day]; !ok {
+			b.days = append(b.days, e.Day)
 		}
-		byDay[e.Day] = append(byDay[e.Day], e)
+		b.byDay[e.Day] = append(b.byDay[e.Day], e)
 	}
-	device := r.Header.Get(wire.HeaderDeviceID)
-	if _, err := s.accountOnDevice(r, c.UID, device); err != nil {
-		return err
-	}
+	return b, nil
+}
+
+// applySync records a checked batch for a device already allowed (POST
+// /v1/usage/sync and POST /v1/entitlement): one transaction per day, replays
+// change nothing. The response's usage is today's after the batch.
+func (s *Server) applySync(ctx context.Context, uid, today string, b syncBatch, device string) (wire.SyncResponse, error) {
 	resp := wire.SyncResponse{Day: today}
 	todaySeen := false
-	for _, day := range days {
-		applied, count, err := s.store.Sync(r.Context(), c.UID, day, byDay[day], device)
+	for _, day := range b.days {
+		applied, count, err := s.store.Sync(ctx, uid, day, b.byDay[day], device)
 		if err != nil {
-			return err
+			return wire.SyncResponse{}, err
 		}
 		resp.Recorded += applied
 		if day == today {
@@ -257,11 +337,33 @@ func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) err
 		}
 	}
 	if !todaySeen {
-		used, err := s.store.UsageOn(r.Context(), c.UID, today)
+		used, err := s.store.UsageOn(ctx, uid, today)
 		if err != nil {
-			return err
+			return wire.SyncResponse{}, err
 		}
 		resp.UsageToday = used
+	}
+	return resp, nil
+}
+
+// syncUsage is POST /v1/usage/sync.
+func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+	var req wire.SyncRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	now := s.now()
+	b, err := s.parseSync(req.Entries, now, "entries")
+	if err != nil {
+		return err
+	}
+	device := r.Header.Get(wire.HeaderDeviceID)
+	if _, err := s.accountOnDevice(r, c.UID, device); err != nil {
+		return err
+	}
+	resp, err := s.applySync(r.Context(), c.UID, store.DayKey(now, s.cfg.QuotaLocation), b, device)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -456,3 +456,134 @@ func TestRateLimits(t *testing.T) {
 	ip.call("GET", "/v1/plans", "", nil).wantError(t, wire.CodeRateLimited)
 	ip.call("GET", "/v1/devices", u.Token, nil).wantError(t, wire.CodeRateLimited)
 }
+
+// entitle is POST /v1/entitlement from device dev.
+func entitle(e *testEnv, token, dev string, req any) response {
+	return e.call("POST", "/v1/entitlement", token, req, device(dev)...)
+}
+
+// POST /v1/entitlement does the work of GET /v1/entitlement, POST
+// /v1/usage/sync and POST /v1/usage/reserve in one call, with their rules.
+func TestEntitlementWithUsage(t *testing.T) {
+	e := newTestEnv(t)
+	u := signUp(t, "combined")
+	e.subscribe(u.UID, "basic", testNoon.AddDate(0, 1, 0), false)
+	register(e, u.Token, "dev-1")
+	var rr wire.ReserveResponse
+	reserve(e, u.Token, "block-0", 10).wantOK(t, &rr) // yesterday's habit: a block, used 4
+
+	// Settle the block, record an offline run, and ask for a new block.
+	var got wire.EntitlementResponse
+	body := wire.EntitlementRequest{
+		Sync: []wire.SyncEntry{
+			{ID: "block-0", Day: "2026-11-27", Count: 4},
+			{ID: "off-1", Day: "2026-11-27", Count: 3},
+			{ID: "off-0", Day: "2026-11-26", Count: 7},
+		},
+		Reserve: &wire.ReserveRequest{RunID: "block-1", Count: 10},
+	}
+	entitle(e, u.Token, "dev-1", body).wantOK(t, &got)
+	if got.Plan != "basic" || got.Entitlement == "" || !got.Device.Current || got.Day != "2026-11-27" {
+		t.Fatalf("entitlement part = %+v", got)
+	}
+	if got.Sync == nil || got.Sync.Recorded != 3 || got.Sync.UsageToday != 7 {
+		t.Fatalf("sync part = %+v", got.Sync)
+	}
+	// The grant comes after the sync: 4 + 3 + 10.
+	if got.Grant == nil || got.Grant.Granted != 10 || *got.Grant.Remaining != 33 || got.Grant.UsageToday != 17 || got.Grant.Day != "2026-11-27" {
+		t.Fatalf("grant = %+v", got.Grant)
+	}
+	if got.UsageToday != 17 || *got.Remaining != 33 {
+		t.Fatalf("usage = %d remaining %v, want 17 and 33", got.UsageToday, *got.Remaining)
+	}
+	// A retried call is a replay of both parts.
+	entitle(e, u.Token, "dev-1", body).wantOK(t, &got)
+	if got.Sync.Recorded != 0 || got.Grant.Granted != 10 || got.UsageToday != 17 {
+		t.Fatalf("replay = %+v %+v", got.Sync, got.Grant)
+	}
+	// The run id is one reservation whichever route sees it.
+	reserve(e, u.Token, "block-1", 10).wantOK(t, &rr)
+	if rr.Granted != 10 || rr.UsageToday != 17 {
+		t.Fatalf("block-1 on the reserve route = %+v", rr)
+	}
+	if n, _ := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-26"); n != 7 {
+		t.Fatalf("yesterday = %d, want 7", n)
+	}
+	// Only what is left; then nothing, which does not fail the call.
+	got = wire.EntitlementResponse{}
+	entitle(e, u.Token, "dev-1", wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "big", Count: 40}}).wantOK(t, &got)
+	if got.Grant.Granted != 33 || *got.Grant.Remaining != 0 || got.Sync != nil {
+		t.Fatalf("partial = %+v", got.Grant)
+	}
+	r := entitle(e, u.Token, "dev-1", wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "none", Count: 1}})
+	r.wantOK(t, &got)
+	if got.Grant.Granted != 0 || *got.Grant.Remaining != 0 || got.Entitlement == "" || got.UsageToday != 50 {
+		t.Fatalf("used up = %+v %s", got.Grant, r.Body)
+	}
+	reserve(e, u.Token, "none", 1).wantError(t, wire.CodeQuotaExceeded) // nothing was recorded for it
+	// {} is the GET form: no sync or grant in the answer.
+	got = wire.EntitlementResponse{}
+	r = entitle(e, u.Token, "dev-1", wire.EntitlementRequest{})
+	r.wantOK(t, &got)
+	if got.Sync != nil || got.Grant != nil || strings.Contains(string(r.Body), `"grant"`) || got.UsageToday != 50 {
+		t.Fatalf("empty body = %s", r.Body)
+	}
+
+	// Pro: unlimited, remaining null in the grant.
+	p := signUp(t, "combined-pro")
+	e.subscribe(p.UID, "pro", testNoon.AddDate(0, 1, 0), false)
+	r = entitle(e, p.Token, "pro-1", wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "pro-run", Count: 1000}})
+	r.wantOK(t, &got)
+	if got.Grant.Granted != 1000 || got.Grant.Remaining != nil || !strings.Contains(string(r.Body), `"remaining":null`) {
+		t.Fatalf("pro = %+v %s", got.Grant, r.Body)
+	}
+}
+
+// A malformed part fails the whole call before anything is written, with the
+// separate routes' codes; a device beyond the plan's limit counts nothing.
+func TestEntitlementWithUsageErrors(t *testing.T) {
+	e := newTestEnv(t)
+	u := signUp(t, "combined-err")
+	entitle(e, "", "dev-1", wire.EntitlementRequest{}).wantError(t, wire.CodeUnauthenticated)
+	ok := wire.SyncEntry{ID: "fine", Day: "2026-11-27", Count: 1}
+	for name, body := range map[string]any{
+		"bad run id":     wire.EntitlementRequest{Sync: []wire.SyncEntry{ok}, Reserve: &wire.ReserveRequest{RunID: "a b", Count: 1}},
+		"zero count":     wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "r", Count: 0}},
+		"huge count":     wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "r", Count: 1001}},
+		"future entry":   wire.EntitlementRequest{Sync: []wire.SyncEntry{ok, {ID: "f", Day: "2026-11-29", Count: 1}}, Reserve: &wire.ReserveRequest{RunID: "r", Count: 1}},
+		"duplicate":      wire.EntitlementRequest{Sync: []wire.SyncEntry{ok, ok}},
+		"negative":       wire.EntitlementRequest{Sync: []wire.SyncEntry{{ID: "n", Day: "2026-11-27", Count: -1}}},
+		"too many":       wire.EntitlementRequest{Sync: make([]wire.SyncEntry, 101)},
+		"not JSON":       "{sync:",
+		"wrong type":     `{"reserve":{"runId":"r","count":"three"}}`,
+		"empty body":     nil,
+		"not an object":  `[]`,
+		"malformed head": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dev := "dev-1"
+			if name == "malformed head" {
+				dev, body = "__x__", wire.EntitlementRequest{}
+			}
+			entitle(e, u.Token, dev, body).wantError(t, wire.CodeInvalidArgument)
+		})
+	}
+	if used, _ := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-27"); used != 0 {
+		t.Fatalf("usage = %d after refused calls, want 0", used)
+	}
+	if devs, _ := e.srv.store.Devices(context.Background(), u.UID); len(devs) != 0 {
+		t.Fatalf("refused calls registered %+v", devs)
+	}
+	// Free: one computer. The second one gets device_limit and counts nothing.
+	entitle(e, u.Token, "dev-a", wire.EntitlementRequest{Reserve: &wire.ReserveRequest{RunID: "a", Count: 1}}).wantOK(t, nil)
+	body := entitle(e, u.Token, "dev-b", wire.EntitlementRequest{
+		Sync:    []wire.SyncEntry{{ID: "b-off", Day: "2026-11-27", Count: 2}},
+		Reserve: &wire.ReserveRequest{RunID: "b", Count: 1},
+	}).wantError(t, wire.CodeDeviceLimit)
+	if len(body.Devices) != 1 || body.Devices[0].ID != "dev-a" {
+		t.Fatalf("device list = %+v", body.Devices)
+	}
+	if used, _ := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-27"); used != 1 {
+		t.Fatalf("usage = %d, want 1 (dev-a's reservation only)", used)
+	}
+}

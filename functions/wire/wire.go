@@ -93,7 +93,20 @@ type PlansResponse struct {
 	Plans []Plan `json:"plans"`
 }
 
-// EntitlementResponse is the body of GET /v1/entitlement.
+// EntitlementRequest is the body of POST /v1/entitlement: the entitlement
+// call that also carries the work of POST /v1/usage/sync and POST
+// /v1/usage/reserve, so a desktop needs about one call per day of use. Both
+// parts are optional ({} is GET /v1/entitlement) and have the rules of their
+// separate routes; the entries are applied before the reservation, so
+// conversions made offline count, and give-backs free room, before anything
+// more is granted.
+type EntitlementRequest struct {
+	Sync    []SyncEntry     `json:"sync,omitempty"`    // as SyncRequest.Entries (at most 100)
+	Reserve *ReserveRequest `json:"reserve,omitempty"` // e.g. the day's block, under a run id
+}
+
+// EntitlementResponse is the body of GET and POST /v1/entitlement. UsageToday
+// and Remaining include what the request's sync and reserve changed.
 type EntitlementResponse struct {
 	Plan              string     `json:"plan"`
 	Status            string     `json:"status"`
@@ -108,6 +121,12 @@ type EntitlementResponse struct {
 	OfflineUntil      time.Time  `json:"offlineUntil"` // = exp of the signed entitlement
 	ServerTime        time.Time  `json:"serverTime"`   // lets the client detect a clock set back
 	Device            Device     `json:"device"`
+	// POST only: the results of the request's parts, absent when not asked.
+	Sync *SyncResponse `json:"sync,omitempty"`
+	// Grant answers the request's reserve as POST /v1/usage/reserve would;
+	// where that route answers quota_exceeded, Granted and Remaining are 0
+	// and nothing is recorded (the entitlement is still worth having).
+	Grant *ReserveResponse `json:"grant,omitempty"`
 }
 
 // Device is one registered computer of a user.

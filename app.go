@@ -15,6 +15,7 @@ import (
 	"imageconverter/licensing/policy"
 	"imageconverter/platform"
 	"imageconverter/runs"
+	"imageconverter/schedules"
 )
 
 // App is bound to the UI. Its exported methods adapt: they check arguments,
@@ -25,22 +26,28 @@ type App struct {
 	settings *settingsFile
 	account  Account
 	runs     *runs.Manager
+	sched    *schedules.Service // watched folders (app_schedules.go)
 
-	mu  sync.Mutex
-	rt  platform.Runtime // nil until startup and after shutdown
-	ctx context.Context  // the app's lifetime
+	mu   sync.Mutex
+	rt   platform.Runtime // nil until startup and after shutdown
+	ctx  context.Context  // the app's lifetime
+	scan scanner          // the computer scan (app_scan.go)
 }
 
 // NewApp builds the App; startup gives it the runtime.
 func NewApp(settings *settingsFile, account Account) *App {
 	a := &App{settings: settings, account: account, ctx: context.Background()}
 	a.runs = runs.New(runAccount{account}, runEvents{a})
+	a.sched = a.newSchedules()
 	return a
 }
 
 // startup is the Wails OnStartup hook.
 func (a *App) startup(ctx context.Context) {
 	a.attach(ctx, platform.NewWails(ctx))
+	if err := a.sched.Run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "imageconverter: watched folders:", err) // a damaged file: start with none
+	}
 	go func() {
 		a.account.Warm(ctx) // may use the network: never on the UI's path
 		a.emit(EventAccount, a.Account())
@@ -61,6 +68,8 @@ func (a *App) shutdown(context.Context) {
 	a.mu.Lock()
 	a.rt = nil
 	a.mu.Unlock()
+	a.sched.Stop()
+	a.CancelScan()
 	if a.Cancel() {
 		done := make(chan struct{})
 		go func() { a.runs.Wait(); close(done) }()
@@ -144,6 +153,7 @@ func (e runEvents) Progress(runID string, p converter.Progress) {
 }
 
 func (e runEvents) Done(r runs.Result) {
+	e.a.sched.RunDone(r) // a watched folder waits for its run's outcome
 	e.a.emit(EventDone, mapResult(r))
 	e.a.emit(EventAccount, e.a.Account()) // today's remaining conversions changed
 }

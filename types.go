@@ -126,3 +126,74 @@ type AccountState struct {
 
 // EventAccount carries an AccountState whenever the account changes.
 const EventAccount = "account:changed"
+
+// Events of the computer scan and the watched folders.
+const (
+	EventScanProgress = "scan:progress"     // ScanProgress, after each root
+	EventScanDone     = "scan:done"         // ScanResult, once per scan
+	EventSchedules    = "schedules:changed" // []ScheduleInfo, after every change or scheduled run
+)
+
+// ScanPlace is a folder or drive the scan screen offers.
+type ScanPlace struct {
+	Path    string `json:"path"`
+	Kind    string `json:"kind"`    // "folder", "home" or "drive"
+	Default bool   `json:"default"` // checked at first
+}
+
+// ScanProgress is reported after each scanned root.
+type ScanProgress struct {
+	Root       string `json:"root"` // the root scanned next, "" at the end
+	RootsDone  int    `json:"rootsDone"`
+	RootsTotal int    `json:"rootsTotal"`
+	Files      int    `json:"files"`
+	Bytes      int64  `json:"bytes"`
+}
+
+// ScanFolder is one folder holding convertible images directly.
+type ScanFolder struct {
+	Path   string `json:"path"`
+	Files  int    `json:"files"`
+	Bytes  int64  `json:"bytes"`
+	Saving int64  `json:"saving"` // estimated bytes saved by converting
+}
+
+// ScanResult closes a scan.
+type ScanResult struct {
+	Roots    []string     `json:"roots"`
+	Folders  []ScanFolder `json:"folders"` // largest estimated saving first
+	Files    int          `json:"files"`
+	Bytes    int64        `json:"bytes"`
+	Saving   int64        `json:"saving"`
+	Skipped  int          `json:"skipped"` // images a run would pass over (already converted…)
+	Format   string       `json:"format"`
+	Canceled bool         `json:"canceled"`
+	Error    string       `json:"error"`
+}
+
+// ScheduleRequest adds a watched folder.
+type ScheduleRequest struct {
+	Folder string `json:"folder"`
+	Format string `json:"format"`
+	Preset string `json:"preset"`
+	Mode   string `json:"mode"` // "arrival" or "daily"
+	At     string `json:"at"`   // "HH:MM", daily only
+}
+
+// ScheduleInfo is a watched folder and its last run.
+type ScheduleInfo struct {
+	ID          string `json:"id"`
+	Folder      string `json:"folder"`
+	Format      string `json:"format"`
+	Preset      string `json:"preset"`
+	Mode        string `json:"mode"`
+	At          string `json:"at"`
+	Enabled     bool   `json:"enabled"`
+	Status      string `json:"status"`   // "watching", "daily", "off", "paused" (quota), "locked" (plan)
+	LastRun     string `json:"lastRun"`  // RFC 3339, "" before the first run
+	LastCode    string `json:"lastCode"` // "converted", "nothing", "error", a refusal code
+	LastResult  string `json:"lastResult"`
+	Converted   int    `json:"converted"`
+	Saved       int64  `json:"saved"`
+	PausedUntil string `json:"pausedUntil"` // RFC 3339 while paused
+}

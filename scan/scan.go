@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -235,4 +236,62 @@ func within(path, root string) bool {
 	}
 	rel, err := filepath.Rel(root, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// Place is a folder or drive the scan screen offers.
+type Place struct {
+	Path    string `json:"path"`
+	Kind    string `json:"kind"`    // "folder" (a usual photo folder of the home), "home" or "drive"
+	Default bool   `json:"default"` // checked at first: the usual photo folders
+}
+
+// Places are the home's photo folders (checked by default), the home
+// folder, and the drives mounted now.
+func Places(home string) []Place {
+	var out []Place
+	for _, p := range DefaultRoots(home) {
+		out = append(out, Place{Path: p, Kind: "folder", Default: true})
+	}
+	if home != "" {
+		out = append(out, Place{Path: home, Kind: "home"})
+	}
+	for _, d := range drives() {
+		out = append(out, Place{Path: d, Kind: "drive"})
+	}
+	return out
+}
+
+// drives lists mounted volumes: drive letters on Windows, /Volumes on
+// macOS, removable and extra mounts (/media/<user>, /run/media/<user>,
+// /mnt) elsewhere.
+func drives() []string {
+	var out []string
+	exists := func(p string) bool { fi, err := os.Stat(p); return err == nil && fi.IsDir() }
+	switch runtime.GOOS {
+	case "windows":
+		for c := 'A'; c <= 'Z'; c++ {
+			if p := string(c) + `:\`; exists(p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	case "darwin":
+		entries, _ := os.ReadDir("/Volumes")
+		for _, e := range entries {
+			out = append(out, filepath.Join("/Volumes", e.Name()))
+		}
+		return out
+	}
+	// The root itself is not offered: /proc, /sys and /usr hold no photos
+	// and walking them is slow; the home and mounted disks are.
+	user := os.Getenv("USER")
+	for _, base := range []string{filepath.Join("/media", user), filepath.Join("/run/media", user), "/mnt"} {
+		entries, _ := os.ReadDir(base)
+		for _, e := range entries {
+			if p := filepath.Join(base, e.Name()); e.IsDir() && exists(p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }

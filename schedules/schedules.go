@@ -23,6 +23,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
 	"imageconverter/converter"
 	"imageconverter/licensing/policy"
 	"imageconverter/runs"
@@ -308,13 +310,24 @@ func (s *Service) changed() {
 func (s *Service) startLocked(sc Schedule) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.stops[sc.ID] = cancel
+	var w *fsnotify.Watcher
+	var werr error
+	if sc.Mode == OnArrival {
+		// The watches are in place when Add returns, so no arrival is missed.
+		w, werr = newWatcher(sc.Folder)
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		if sc.Mode == Daily {
+		switch {
+		case sc.Mode == Daily:
 			s.daily(ctx, sc)
-		} else {
-			s.watch(ctx, sc)
+		case werr != nil:
+			s.record(sc.ID, func(x *Schedule) {
+				x.LastCode, x.LastResult = "error", "Could not watch the folder: "+werr.Error()
+			})
+		default:
+			s.watch(ctx, sc, w)
 		}
 	}()
 }

@@ -205,7 +205,6 @@ func TestArrivalConvertsOnceAndWaitsForCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond) // the watcher is in place
 
 	// A file that arrives whole converts once; its output (a new file in the watched folder) does not come back.
 	src := filepath.Join(dir, "sub", "a.jpg")

@@ -23,22 +23,9 @@ type seen struct {
 // watch converts images arriving below sc.Folder. fsnotify watches one
 // folder at a time, so every sub-folder gets its own watch, including
 // folders created or moved in later (their files are arrivals too).
-func (s *Service) watch(ctx context.Context, sc Schedule) {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		s.record(sc.ID, func(x *Schedule) {
-			x.LastCode, x.LastResult = "error", "Could not watch the folder: "+err.Error()
-		})
-		return
-	}
+func (s *Service) watch(ctx context.Context, sc Schedule, w *fsnotify.Watcher) {
 	defer w.Close()
 	pending := map[string]*seen{}
-	if err := addTree(w, sc.Folder, nil); err != nil {
-		s.record(sc.ID, func(x *Schedule) {
-			x.LastCode, x.LastResult = "error", "Could not watch the folder: "+err.Error()
-		})
-		return
-	}
 	tick := s.cfg.Clock.After(s.cfg.Settle)
 	for {
 		select {
@@ -94,6 +81,19 @@ func (s *Service) watch(ctx context.Context, sc Schedule) {
 			}
 		}
 	}
+}
+
+// newWatcher watches dir and its sub-folders.
+func newWatcher(dir string) (*fsnotify.Watcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	if err := addTree(w, dir, nil); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 // addTree watches dir and its sub-folders, hidden ones aside (the converter

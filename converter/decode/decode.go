@@ -280,7 +280,8 @@ func (b *buf) opaque() bool {
 	return true
 }
 
-// fromImage copies a standard-library image into a 4-byte RGBA (non-premultiplied) buffer.
+// fromImage turns a freshly decoded standard-library image into a 4-byte RGBA (non-premultiplied)
+// buffer, reusing its pixel memory when the layout allows (it may modify im).
 func fromImage(im image.Image) *buf {
 	r := im.Bounds()
 	w, h := r.Dx(), r.Dy()
@@ -297,9 +298,16 @@ func fromImage(im image.Image) *buf {
 		}
 		return b
 	case *image.RGBA:
-		b := &buf{w: w, h: h, alpha: false, pix: make([]byte, 4*w*h)}
-		for y := 0; y < h; y++ {
-			copy(b.pix[y*4*w:], s.Pix[s.PixOffset(r.Min.X, r.Min.Y+y):][:4*w])
+		b := &buf{w: w, h: h, alpha: false}
+		if s.Stride == 4*w && r.Min == (image.Point{}) {
+			// Every caller passes a picture it has just decoded and owns: take its buffer (an RGB PNG
+			// decodes to RGBA) instead of holding two copies, un-premultiplying in place below.
+			b.pix = s.Pix[:4*w*h]
+		} else {
+			b.pix = make([]byte, 4*w*h)
+			for y := 0; y < h; y++ {
+				copy(b.pix[y*4*w:], s.Pix[s.PixOffset(r.Min.X, r.Min.Y+y):][:4*w])
+			}
 		}
 		for i := 3; i < len(b.pix); i += 4 {
 			if b.pix[i] != 0xFF { // premultiplied with transparency: un-premultiply

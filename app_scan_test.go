@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,5 +84,19 @@ func TestScanThenConvertChosenFolders(t *testing.T) {
 	}
 	if places := app.ScanPlaces(); places == nil {
 		t.Error("ScanPlaces is nil; the UI expects a list")
+	}
+}
+
+// TestBridgeKnowsScanAndScheduleEvents keeps the event names of api.ts in
+// step with types.go (TestBridgeNamesMatchApp checks the methods).
+func TestBridgeKnowsScanAndScheduleEvents(t *testing.T) {
+	src, err := os.ReadFile("frontend/src/lib/api.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []string{EventScanProgress, EventScanDone, EventSchedules} {
+		if !strings.Contains(string(src), `"`+ev+`"`) {
+			t.Errorf("api.ts does not know event %q", ev)
+		}
 	}
 }

@@ -115,6 +115,60 @@ export interface AccountState {
   available: boolean; // false while the account service is not configured
 }
 
+export interface ScanPlace {
+  path: string;
+  kind: "folder" | "home" | "drive";
+  default: boolean;
+}
+export interface ScanProgress {
+  root: string;
+  rootsDone: number;
+  rootsTotal: number;
+  files: number;
+  bytes: number;
+}
+export interface ScanFolder {
+  path: string;
+  files: number;
+  bytes: number;
+  saving: number;
+}
+export interface ScanResult {
+  roots: string[];
+  folders: ScanFolder[];
+  files: number;
+  bytes: number;
+  saving: number;
+  skipped: number;
+  format: Format;
+  canceled: boolean;
+  error: string;
+}
+export type ScheduleMode = "arrival" | "daily";
+export interface ScheduleRequest {
+  folder: string;
+  format: Format;
+  preset: Preset;
+  mode: ScheduleMode;
+  at: string;
+}
+export interface ScheduleInfo {
+  id: string;
+  folder: string;
+  format: Format;
+  preset: Preset;
+  mode: ScheduleMode;
+  at: string;
+  enabled: boolean;
+  status: "watching" | "daily" | "off" | "paused" | "locked";
+  lastRun: string;
+  lastCode: string;
+  lastResult: string;
+  converted: number;
+  saved: number;
+  pausedUntil: string;
+}
+
 type Bound = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 declare global {
@@ -196,6 +250,14 @@ export const api = {
   removeDevice: (id: string) => call<Device[]>("RemoveDevice", id),
   upgrade: (planId: string) => call<void>("Upgrade", planId),
   setAutoRenew: (on: boolean) => call<AccountState>("SetAutoRenew", on),
+  scanPlaces: () => call<ScanPlace[]>("ScanPlaces"),
+  startScan: (roots: string[]) => call<void>("StartScan", roots),
+  cancelScan: () => call<boolean>("CancelScan"),
+  convertScanned: (folders: string[]) => call<RunInfo>("ConvertScanned", folders),
+  schedules: () => call<ScheduleInfo[]>("Schedules"),
+  addSchedule: (req: ScheduleRequest) => call<ScheduleInfo[]>("AddSchedule", req),
+  setScheduleEnabled: (id: string, on: boolean) => call<ScheduleInfo[]>("SetScheduleEnabled", id, on),
+  removeSchedule: (id: string) => call<ScheduleInfo[]>("RemoveSchedule", id),
 };
 
 /** Subscribe to a Go event; returns the unsubscribe function (always call it). */
@@ -216,4 +278,7 @@ export const events = {
   file: "convert:file",
   done: "convert:done",
   account: "account:changed",
+  scanProgress: "scan:progress",
+  scanDone: "scan:done",
+  schedules: "schedules:changed",
 } as const;

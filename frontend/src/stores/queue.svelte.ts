@@ -18,6 +18,8 @@ class QueueStore {
   /** Sources of the current run, for the waiting/converting rows. */
   planned = $state<string[]>([]);
   nothing = $state("");
+  /** Files still waiting in the queue after a drop that started nothing (plan refusals). */
+  waiting = $state(0);
   runId = "";
   private offs: (() => void)[] = [];
 
@@ -47,10 +49,17 @@ class QueueStore {
     this.offs = [];
   }
 
+  /** Follow a run started elsewhere (the scan screen's "convert selected"). */
+  follow(run: RunInfo) {
+    this.error = "";
+    this.begin(run);
+  }
+
   /** Show what the plan held back; start following the run when one began. */
   private begin(run: RunInfo) {
     this.notices = run.refusals ?? [];
     this.nothing = run.nothing;
+    this.waiting = run.runId ? 0 : run.queued;
     if (!run.runId) {
       this.phase = "idle";
       return;
@@ -144,6 +153,8 @@ class QueueStore {
     this.phase = "idle";
     this.notices = [];
     this.nothing = "";
+    // Files the last run left in the queue still wait: keep offering Continue.
+    this.waiting = this.summary && !this.summary.canceled ? this.summary.queued : 0;
     this.summary = null;
     this.progress = null;
     this.files = [];

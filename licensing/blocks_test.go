@@ -10,7 +10,8 @@ import (
 // Day blocks against the real server: the first run of the day reserves a
 // block, later runs draw from it without a call, a second computer can never
 // get more than the block left, and the unused rest goes back through a sync
-// when this computer needs it. A Pro run costs no call at all.
+// when this computer needs it. A Pro run costs no call at all; the next
+// refresh carries it (POST /v1/entitlement).
 func TestBlocksAndLocalCounting(t *testing.T) {
 	st := requireStack(t)
 	ctx := ctxT(t)
@@ -92,11 +93,12 @@ func TestBlocksAndLocalCounting(t *testing.T) {
 	if s := p.Status(); s.UsageToday != 118 {
 		t.Errorf("pro usage before sync = %d, want 118", s.UsageToday)
 	}
-	if err := p.Refresh(ctx); err != nil { // the user asks: everything waiting is sent
+	before = p.calls.get(routeEntitlementPost)
+	if err := p.Refresh(ctx); err != nil { // a refresh carries everything waiting
 		t.Fatal(err)
 	}
-	if n := p.calls.get(routeSync); n != 1 {
-		t.Errorf("pro sync calls = %d, want 1", n)
+	if n, m := p.calls.get(routeSync), p.calls.get(routeEntitlementPost)-before; n != 0 || m != 1 {
+		t.Errorf("pro sync calls = %d, entitlement POSTs = %d; want 0 and 1 (the sync rides on the refresh)", n, m)
 	}
 	p.mu.Lock()
 	server, pending := p.st.Ledger.ServerUsage, len(p.st.Ledger.pending())
@@ -107,7 +109,7 @@ func TestBlocksAndLocalCounting(t *testing.T) {
 }
 
 // On Pro a run needs no server at all (the API here is a closed port): it is
-// counted in the ledger and waits for a batched sync.
+// counted in the ledger and waits for the next refresh, which carries it.
 func TestProRunsCountedLocally(t *testing.T) {
 	e := newOffline(t, "dev-a")
 	e.install(t, "u1", wire.PlanPro, "dev-a")
@@ -127,7 +129,7 @@ func TestProRunsCountedLocally(t *testing.T) {
 	if len(p) != 1 || p[0].Count != 290 {
 		t.Errorf("pending = %+v, want the run with 290", p)
 	}
-	if e.svc.st.Ledger.syncDue(e.clock.Now()) {
-		t.Error("a fresh Pro run forces a sync; it should wait for the batch")
+	if e.svc.st.Ledger.hasOffline(false) {
+		t.Error("a Pro run counts as an offline run that must reach the server before any reservation")
 	}
 }

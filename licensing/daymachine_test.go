@@ -32,7 +32,8 @@ import (
 //     are moved to the simulated time, and the signed entitlement is signed
 //     again (same user, device, plan and limits) at the simulated time by a
 //     test key the client is built to trust;
-//   - requests: sync entries of simulated day D go to the real day the same
+//   - requests: sync entries (POST /v1/usage/sync and POST /v1/entitlement)
+//     of simulated day D go to the real day the same
 //     number of days before the real today, so settlements of past days never
 //     touch the real today's count, as on a real server;
 //   - when the simulated Seoul day changes it deletes the account's usage
@@ -90,15 +91,24 @@ func (m *dayMachine) RoundTrip(r *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	if strings.HasSuffix(r.URL.Path, "/v1/usage/sync") && r.Body != nil {
-		var req wire.SyncRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	syncRoute := strings.HasSuffix(r.URL.Path, "/v1/usage/sync")
+	if (syncRoute || strings.HasSuffix(r.URL.Path, "/v1/entitlement")) && r.Method == http.MethodPost && r.Body != nil {
+		var body any // POST /v1/entitlement carries entries too
+		var entries *[]wire.SyncEntry
+		if syncRoute {
+			req := &wire.SyncRequest{}
+			body, entries = req, &req.Entries
+		} else {
+			req := &wire.EntitlementRequest{}
+			body, entries = req, &req.Sync
+		}
+		if err := json.NewDecoder(r.Body).Decode(body); err != nil {
 			return nil, err
 		}
-		for i := range req.Entries {
-			req.Entries[i].Day = m.realDay(req.Entries[i].Day)
+		for i := range *entries {
+			(*entries)[i].Day = m.realDay((*entries)[i].Day)
 		}
-		b, _ := json.Marshal(req)
+		b, _ := json.Marshal(body)
 		r = r.Clone(r.Context())
 		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 	}
@@ -117,6 +127,11 @@ func (m *dayMachine) RoundTrip(r *http.Request) (*http.Response, error) {
 	if json.Unmarshal(body, &obj) == nil && obj != nil {
 		if _, ok := obj["day"]; ok {
 			obj["day"] = today
+		}
+		for _, part := range []string{"sync", "grant"} { // POST /v1/entitlement's results
+			if p, ok := obj[part].(map[string]any); ok {
+				p["day"] = today
+			}
 		}
 		if _, ok := obj["serverTime"]; ok {
 			obj["serverTime"] = now.UTC().Truncate(time.Second)

@@ -166,35 +166,26 @@ func (l *ledger) hasOffline(withLocal bool) bool {
 	return false
 }
 
-// Batching of syncs that change no limit (settlements of past days, runs of
-// plans without a daily limit): they wait for a refresh at which one of them
-// is syncBatchAge old or syncBatchCount of them are waiting. The server takes
-// entries up to 31 days old and 100 per call.
+// Limits of what the server takes: entries up to 31 days old, 100 per call.
 const (
-	syncBatchAge   = 10 * 24 * time.Hour
-	syncBatchCount = 40
 	syncMaxEntries = 100
 	pendingMaxAge  = 28 * 24 * time.Hour // unsent entries older than this are dropped
 )
 
-// syncDue reports whether the waiting entries should be sent at a refresh
-// that is not otherwise forced: offline runs (they count against today's
-// limit on every device), or a batch that is old or large enough.
-func (l *ledger) syncDue(now time.Time) bool {
-	if l.hasOffline(false) {
-		return true
+// addBlock records a reservation the server granted (resp, under id) as a
+// block of its day; run, if not "", draws up to n of it at once. It returns
+// what run was granted. A replayed id answers its first grant, possibly a
+// block already here: it is never counted twice.
+func (l *ledger) addBlock(id, run string, n int, resp wire.ReserveResponse) int {
+	granted := min(n, resp.Granted)
+	if l.find(id) == nil {
+		l.Entries = append(l.Entries, entry{ID: id, Day: resp.Day, Granted: resp.Granted, Used: granted, Block: true})
 	}
-	p := l.pending()
-	if len(p) >= syncBatchCount {
-		return true
+	if run != "" {
+		l.Draws = append(l.Draws, draw{ID: run, Day: resp.Day, Block: id, Granted: granted})
 	}
-	old := DayOf(now.Add(-syncBatchAge))
-	for _, e := range p {
-		if e.Day <= old {
-			return true
-		}
-	}
-	return false
+	l.serverSaw(resp.Day, resp.UsageToday)
+	return granted
 }
 
 func (l *ledger) markSynced(sent []wire.SyncEntry) {

@@ -3,6 +3,8 @@ package licensing
 import (
 	"testing"
 	"time"
+
+	"imageconverter/functions/wire"
 )
 
 func TestDayIsSeoulCalendarDay(t *testing.T) {
@@ -97,28 +99,33 @@ func TestLedgerBlock(t *testing.T) {
 	}
 }
 
-// Usage that changes no limit waits for a batch; offline runs do not.
-func TestLedgerSyncDue(t *testing.T) {
-	now := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC) // 12:00 in Seoul
+// Offline runs must reach the server before a reservation; locally counted
+// (Pro) runs only when asked for. addBlock never counts a replayed block twice.
+func TestLedgerHasOfflineAndAddBlock(t *testing.T) {
 	var l ledger
 	l.Entries = []entry{
 		{ID: "p1", Day: "2026-11-26", Granted: 4, Used: 4, Committed: true, Local: true},
 		{ID: "b1", Day: "2026-11-25", Granted: 10, Used: 2, Committed: true, Block: true},
 	}
-	if l.syncDue(now) {
-		t.Error("two fresh entries are due")
-	}
 	if !l.hasOffline(true) || l.hasOffline(false) {
 		t.Error("hasOffline: local runs must count only with withLocal")
 	}
-	if l.syncDue(now.Add(7 * 24 * time.Hour)) { // b1 (11-25) 9 days old
-		t.Error("due after 9 days")
-	}
-	if !l.syncDue(now.Add(8 * 24 * time.Hour)) {
-		t.Error("not due after 10 days")
-	}
 	l.Entries = append(l.Entries, entry{ID: "o1", Day: "2026-11-27", Granted: 1, Used: 1, Committed: true, Offline: true})
-	if !l.syncDue(now) {
-		t.Error("an offline run is not due at once")
+	if !l.hasOffline(false) {
+		t.Error("an offline run is not reported")
+	}
+	resp := wire.ReserveResponse{Granted: 10, UsageToday: 12, Day: "2026-11-27"}
+	if g := l.addBlock("blk", "run-1", 3, resp); g != 3 {
+		t.Fatalf("run drew %d, want 3", g)
+	}
+	if g := l.addBlock("blk", "run-2", 3, resp); g != 3 || len(l.Entries) != 4 {
+		t.Fatalf("replayed block: drew %d, entries %d (want 3, 4)", g, len(l.Entries))
+	}
+	if b := l.openBlock("2026-11-27"); b == nil || b.Granted != 10 || b.Used != 3 || l.ServerUsage != 12 {
+		t.Fatalf("block = %+v, server usage %d", b, l.ServerUsage)
+	}
+	// A block asked for before any run: nothing drawn yet.
+	if g := l.addBlock("pre", "", 0, wire.ReserveResponse{Granted: 10, Day: "2026-11-28"}); g != 0 || len(l.Draws) != 2 {
+		t.Fatalf("prefetched block: drew %d, draws %d", g, len(l.Draws))
 	}
 }

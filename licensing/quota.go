@@ -58,16 +58,29 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 	if signedIn {
 		// Offline: the ledger decides below. device_limit: this computer has
 		// no entitlement, so Status (and Decide) already hold it to the Free
-		// plan; its runs are still counted by the server.
+		// plan, and the ledger grants on its terms.
 		// A slow or silent network must not hold a run for minutes: the
 		// online part has a budget, after which the ledger decides.
 		octx, cancel := context.WithTimeout(ctx, s.onlineBudget)
 		defer cancel()
 		budgetSpent := func(err error) bool { return ctx.Err() == nil && octx.Err() != nil && err != nil }
-		if err := s.EnsureFresh(octx); err != nil && !isOffline(err) && !budgetSpent(err) && ErrorCode(err) != string(wire.CodeDeviceLimit) {
+		ask, err := s.ensureFreshFor(octx, runID, n)
+		if err != nil && !isOffline(err) && !budgetSpent(err) && ErrorCode(err) != string(wire.CodeDeviceLimit) {
 			return Grant{}, err
 		}
+		if ask != nil && ask.answered {
+			// The refresh brought this run's block (or said nothing is left).
+			if ask.grant.Granted > 0 {
+				ask.grant.Remaining = s.Status().Remaining
+			}
+			return ask.grant, nil
+		}
 		st := s.Status()
+		if st.Reason == ReasonDeviceLimit {
+			// The server refuses this computer (beyond the plan's devices):
+			// it converts on the Free plan's terms, counted here.
+			return s.reserveOffline(runID, n)
+		}
 		if st.Reason == "" && st.Limits.DailyLimit == nil {
 			return s.countLocally(runID, n, st)
 		}
@@ -75,6 +88,9 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 			return g, nil
 		}
 		g, err := s.reserveOnline(octx, runID, n, st)
+		if ErrorCode(err) == string(wire.CodeDeviceLimit) {
+			return s.reserveOffline(runID, n) // removed meanwhile: as above
+		}
 		if err == nil || !(isOffline(err) || budgetSpent(err)) {
 			return g, err
 		}
@@ -85,6 +101,30 @@ func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, erro
 		}
 	}
 	return s.reserveOffline(runID, n)
+}
+
+// ensureFreshFor is EnsureFresh before run runID of n conversions: when a
+// refresh is due and the plan has a daily limit, the refresh also asks for
+// the block this run needs (unless today's open block holds n already), so
+// the first run of a day costs one call, not two. The ask it returns is
+// answered when the server granted (or refused) the block.
+func (s *Service) ensureFreshFor(ctx context.Context, runID string, n int) (*blockAsk, error) {
+	if !s.NeedsRefresh() {
+		return nil, nil
+	}
+	st := s.Status()
+	var ask *blockAsk
+	s.mu.Lock()
+	if st.SignedIn && st.Limits.DailyLimit != nil {
+		if b := s.st.Ledger.openBlock(st.Day); b == nil || b.Granted-b.Used < n {
+			// A short block is closed: its rest goes back in the same call,
+			// before the new block is granted.
+			s.st.Ledger.closeBlocks("")
+			ask = &blockAsk{id: runID, run: runID, n: n, count: blockSize(st.Limits, n)}
+		}
+	}
+	s.mu.Unlock()
+	return ask, s.refresh(ctx, false, ask)
 }
 
 // maxBlock is the server's largest reservation (functions: maxReserveCount).
@@ -204,15 +244,7 @@ func (s *Service) reserveOnline(ctx context.Context, runID string, n int, st Sta
 	if !meta.Date.IsZero() {
 		s.seen(meta.Date) // the server's clock: LastSeen is kept in server time
 	}
-	granted := min(n, resp.Granted)
-	led := &s.st.Ledger
-	led.serverSaw(resp.Day, resp.UsageToday)
-	// A replayed run id answers its first grant, possibly a block already in
-	// the ledger: never count it twice.
-	if led.find(runID) == nil {
-		led.Entries = append(led.Entries, entry{ID: runID, Day: resp.Day, Granted: resp.Granted, Used: granted, Block: true})
-	}
-	led.Draws = append(led.Draws, draw{ID: runID, Day: resp.Day, Block: runID, Granted: granted})
+	granted := s.st.Ledger.addBlock(runID, runID, n, resp)
 	err = s.save()
 	s.mu.Unlock()
 	if err != nil {
@@ -279,13 +311,14 @@ func (s *Service) Commit(runID string, used int) error {
 type syncWhen int
 
 const (
-	syncAll           syncWhen = iota // whatever is waiting (the user asked, plan change, giving back today)
+	syncAll           syncWhen = iota // whatever is waiting (giving back today)
 	syncBeforeReserve                 // only if runs the server has not counted wait (then all: one call costs the same)
-	syncIfDue                         // offline runs, or a batch old or large enough (ledger.syncDue)
 )
 
-// syncPending sends the ledger's unsent entries (at most syncMaxEntries per
-// call; the rest wait for the next one), first closing blocks of past days.
+// syncPending sends the ledger's unsent entries on POST /v1/usage/sync (at
+// most syncMaxEntries per call; the rest wait for the next one), first
+// closing blocks of past days. Only a reservation outside a refresh needs it:
+// a refresh carries every waiting entry itself (Service.refresh).
 func (s *Service) syncPending(ctx context.Context, when syncWhen) error {
 	s.mu.Lock()
 	if s.st.Session == nil {
@@ -295,7 +328,7 @@ func (s *Service) syncPending(ctx context.Context, when syncWhen) error {
 	now := s.now()
 	led := &s.st.Ledger
 	led.closeBlocks(DayOf(now))
-	send := when == syncAll || when == syncBeforeReserve && led.hasOffline(true) || when == syncIfDue && led.syncDue(now)
+	send := when == syncAll || when == syncBeforeReserve && led.hasOffline(true)
 	var sent []wire.SyncEntry
 	if send {
 		sent = led.pending()

@@ -2,6 +2,8 @@ package licensing
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -458,28 +460,64 @@ func (t tokens) Refresh(ctx context.Context) (string, error) {
 
 // ---- entitlement ----
 
-// Refresh fetches the entitlement now (registering this device), after first
-// sending usage the server has not seen. Use it when the user asks, after a
-// purchase or plan change; otherwise EnsureFresh.
-func (s *Service) Refresh(ctx context.Context) error { return s.refresh(ctx, syncAll) }
+// Refresh fetches the entitlement now (registering this device), sending
+// with it the usage the server has not seen. Use it when the user asks,
+// after a purchase or plan change; otherwise EnsureFresh.
+func (s *Service) Refresh(ctx context.Context) error { return s.refresh(ctx, true, nil) }
 
-// refresh sends waiting usage as when says, then fetches the entitlement.
-// The API has no route that takes usage with the entitlement, so usage that
-// changes no limit waits for a refresh at which it is due (ledger.syncDue):
-// a sync call every few days instead of one per refresh.
-func (s *Service) refresh(ctx context.Context, when syncWhen) error {
+// blockAsk is a day block requested with a refresh (POST /v1/entitlement).
+type blockAsk struct {
+	id    string // the block's id: the run's, or a fresh one at the daily refresh
+	run   string // the run that draws n of it now ("" = none)
+	n     int
+	count int // asked for (blockSize)
+
+	// Set by refresh when the server answered the ask.
+	answered bool
+	grant    Grant
+}
+
+// refresh fetches the entitlement; unless force, only when still needed once
+// no other refresh runs. The call carries every sync entry waiting (up to
+// syncMaxEntries) and the block ask, if any: one POST /v1/entitlement does
+// what a refresh, a sync and a reservation did in three calls. With nothing
+// to carry it is GET /v1/entitlement.
+func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error {
 	s.refreshMu.Lock()
 	defer s.refreshMu.Unlock()
 	s.mu.Lock()
 	signedIn := s.st.Session != nil
+	if signedIn && !force && !s.needsRefresh(s.now()) {
+		s.mu.Unlock()
+		return nil
+	}
+	var sent []wire.SyncEntry
+	if signedIn {
+		s.st.Ledger.closeBlocks(DayOf(s.now()))
+		sent = s.st.Ledger.pending()
+	}
 	s.mu.Unlock()
 	if !signedIn {
 		return &Error{Code: CodeNotSignedIn, Message: Message(CodeNotSignedIn)}
 	}
-	if err := s.syncPending(ctx, when); err != nil {
-		return err
+	if len(sent) > syncMaxEntries {
+		sent = sent[:syncMaxEntries]
 	}
-	resp, meta, err := s.api.Entitlement(ctx)
+	resp, meta, err := s.fetchEntitlement(ctx, sent, ask)
+	if ErrorCode(toError(err)) == string(wire.CodeInvalidArgument) && len(sent) > 0 {
+		// The server will never take these entries (e.g. dated by a clock
+		// that ran ahead). Keeping them would block every refresh: drop
+		// them and ask again without.
+		s.mu.Lock()
+		s.st.Ledger.markSynced(sent)
+		serr := s.save()
+		s.mu.Unlock()
+		if serr != nil {
+			return serr
+		}
+		sent = nil
+		resp, meta, err = s.fetchEntitlement(ctx, nil, ask)
+	}
 	if err != nil {
 		err = s.failed(err)
 		if ErrorCode(err) == string(wire.CodeDeviceLimit) {
@@ -522,9 +560,33 @@ func (s *Service) refresh(ctx context.Context, when syncWhen) error {
 	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
 	s.st.FetchedAt = now
 	s.st.NeedOnline, s.st.PlanChanged = false, false
-	s.st.Ledger.serverSaw(resp.Day, resp.UsageToday)
-	s.st.Ledger.prune(DayOf(now), now)
+	led := &s.st.Ledger
+	if resp.Sync != nil {
+		led.markSynced(sent)
+	}
+	if ask != nil && resp.Grant != nil {
+		ask.answered = true
+		ask.grant = Grant{RunID: ask.run, Remaining: resp.Grant.Remaining, Day: resp.Grant.Day}
+		if resp.Grant.Granted > 0 {
+			ask.grant.Granted = led.addBlock(ask.id, ask.run, ask.n, *resp.Grant)
+		}
+	}
+	led.serverSaw(resp.Day, resp.UsageToday)
+	led.prune(DayOf(now), now)
 	return s.save()
+}
+
+// fetchEntitlement is GET /v1/entitlement, or its POST form when there are
+// sync entries or a block ask to carry.
+func (s *Service) fetchEntitlement(ctx context.Context, sent []wire.SyncEntry, ask *blockAsk) (wire.EntitlementResponse, apiclient.Meta, error) {
+	if len(sent) == 0 && ask == nil {
+		return s.api.Entitlement(ctx)
+	}
+	req := wire.EntitlementRequest{Sync: sent}
+	if ask != nil {
+		req.Reserve = &wire.ReserveRequest{RunID: ask.id, Count: ask.count}
+	}
+	return s.api.EntitlementWith(ctx, req)
 }
 
 // failed records a failed server call and returns it as an *Error.
@@ -568,17 +630,38 @@ func (s *Service) needsRefresh(now time.Time) bool {
 
 // EnsureFresh refreshes the entitlement only when NeedsRefresh. Call it at
 // start-up and when the app comes back to the foreground; Reserve calls it.
+//
+// A routine refresh (the entitlement is a day old) on a plan with a daily
+// limit also asks for the day's block when this computer holds none: the
+// app is mostly opened to convert, and the block then costs no call of its
+// own. A block no run draws from goes back whole with the next refresh.
 func (s *Service) EnsureFresh(ctx context.Context) error {
 	if !s.NeedsRefresh() {
 		return nil
 	}
+	return s.refresh(ctx, false, s.dailyBlockAsk())
+}
+
+// dailyBlockAsk is the block a routine refresh asks for, or nil: only on a
+// verified plan with a daily limit (not after a plan change, a clock set
+// back or without an entitlement, when the limits are not to be trusted),
+// without an open block today and with conversions left as far as known.
+func (s *Service) dailyBlockAsk() *blockAsk {
+	st := s.Status()
 	s.mu.Lock()
-	when := syncIfDue
-	if s.st.PlanChanged {
-		when = syncAll // usage counted under the old plan goes first
+	defer s.mu.Unlock()
+	if st.Reason != "" || st.Limits.DailyLimit == nil || s.st.PlanChanged || s.st.NeedOnline ||
+		s.st.Ledger.openBlock(st.Day) != nil || st.Remaining == nil || *st.Remaining < 1 {
+		return nil
 	}
-	s.mu.Unlock()
-	return s.refresh(ctx, when)
+	return &blockAsk{id: newBlockID(), count: blockSize(st.Limits, 0)}
+}
+
+// newBlockID names a block reserved before any run needs it.
+func newBlockID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "block-" + hex.EncodeToString(b)
 }
 
 // ensureKeys learns the dev key from a local API when the token's kid is not

@@ -251,6 +251,15 @@ func (c *Client) Entitlement(ctx context.Context) (wire.EntitlementResponse, Met
 	return out, m, err
 }
 
+// EntitlementWith is POST /v1/entitlement: the refresh that also carries
+// sync entries and a reservation (wire.EntitlementRequest). A retry after a
+// lost answer is safe: both parts are idempotent on the server.
+func (c *Client) EntitlementWith(ctx context.Context, req wire.EntitlementRequest) (wire.EntitlementResponse, Meta, error) {
+	var out wire.EntitlementResponse
+	m, err := c.Do(ctx, http.MethodPost, "/v1/entitlement", req, &out, true)
+	return out, m, err
+}
+
 func (c *Client) Reserve(ctx context.Context, req wire.ReserveRequest) (wire.ReserveResponse, Meta, error) {
 	var out wire.ReserveResponse
 	m, err := c.Do(ctx, http.MethodPost, "/v1/usage/reserve", req, &out, true)

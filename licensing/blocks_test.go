@@ -2,7 +2,9 @@ package licensing
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"imageconverter/functions/wire"
 )
@@ -131,5 +133,82 @@ func TestProRunsCountedLocally(t *testing.T) {
 	}
 	if e.svc.st.Ledger.hasOffline(false) {
 		t.Error("a Pro run counts as an offline run that must reach the server before any reservation")
+	}
+}
+
+// The first run of a day with a refresh due costs one call: POST
+// /v1/entitlement carries yesterday's settlement and asks for the run's
+// block. Runs drawing from it cost none; when nothing is left the same call
+// answers granted 0. (Day machine: the server lives on the test's calendar.)
+func TestFirstRunOfTheDayIsOneCall(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	start := time.Now().In(seoul)
+	start = time.Date(start.Year(), start.Month(), start.Day(), 10, 0, 0, 0, seoul)
+	m := newDayMachine(t, &fakeClock{t: start})
+	a := st.newSimClient(t, "dev-first-run", m)
+	s, err := a.SignUp(ctx, email(t), "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	m.uid = s.UserID
+	m.mu.Unlock()
+	st.grant(t, s.Email, wire.PlanBasic)
+	a.PlanChanged()
+	if err := a.EnsureFresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Day 0: a block of 10 (the refresh after a plan change asks for none), 1 used.
+	if g, err := a.Reserve(ctx, "first-0", 3); err != nil || g.Granted != 3 {
+		t.Fatalf("day 0: %+v %v", g, err)
+	}
+	a.Commit("first-0", 1)
+
+	// Day 1, the app left open overnight: the run finds the refresh due.
+	a.clock.Add(27 * time.Hour)
+	before := a.calls.snapshot()
+	g, err := a.Reserve(ctx, "first-1", 2)
+	if err != nil || g.Granted != 2 || g.Offline || *g.Remaining != 48 {
+		t.Fatalf("day 1: %+v %v", g, err)
+	}
+	if g2, err := a.Reserve(ctx, "first-2", 3); err != nil || g2.Granted != 3 {
+		t.Fatalf("day 1, second run: %+v %v", g2, err)
+	}
+	diff := func() map[string]int {
+		d := map[string]int{}
+		for k, v := range a.calls.snapshot() {
+			if strings.HasPrefix(k, "GET /v1/") || strings.HasPrefix(k, "POST /v1/") {
+				if n := v - before[k]; n != 0 {
+					d[k] = n
+				}
+			}
+		}
+		return d
+	}
+	if d := diff(); len(d) != 1 || d[routeEntitlementPost] != 1 {
+		t.Errorf("day 1 calls = %v, want one POST /v1/entitlement", d)
+	}
+	a.mu.Lock()
+	pending, server := a.st.Ledger.pending(), a.st.Ledger.ServerUsage
+	a.mu.Unlock()
+	if len(pending) != 0 || server != 10 {
+		t.Errorf("after the call: pending %+v (day 0's settlement not sent?), server usage %d (want the block of 10)", pending, server)
+	}
+
+	// Day 2: the whole limit in one run, then (a refresh forced) nothing left.
+	a.clock.Add(24 * time.Hour)
+	before = a.calls.snapshot()
+	if g, err := a.Reserve(ctx, "first-3", 50); err != nil || g.Granted != 50 || *g.Remaining != 0 {
+		t.Fatalf("day 2: %+v %v", g, err)
+	}
+	a.Commit("first-3", 50)
+	a.PlanChanged()
+	g, err = a.Reserve(ctx, "first-4", 1)
+	if err != nil || g.Granted != 0 || g.Remaining == nil || *g.Remaining != 0 || g.Offline {
+		t.Fatalf("day 2 over the limit: %+v %v", g, err)
+	}
+	if d := diff(); len(d) != 1 || d[routeEntitlementPost] != 2 {
+		t.Errorf("day 2 calls = %v, want two POST /v1/entitlement", d)
 	}
 }

@@ -30,6 +30,10 @@ for i in $(seq 1 6); do cp "$work/data/base.jpg" "$work/data/small/p$i.jpg"; don
 head -c 4000 "$work/data/base.jpg" >"$work/data/small/broken.jpg" # truncated: a per-file failure
 for i in $(seq 1 40); do cp "$work/data/base.jpg" "$work/data/many/p$i.jpg"; done
 cp "$work/data/base.jpg" "$work/data/account/q1.jpg" # one file: the demo Basic user has 50 a day
+# The computer scan (two folders, one inside the other) and a watched folder.
+mkdir -p "$work/data/scan/trip/day2" "$work/data/watch"
+for i in 1 2 3; do cp "$work/data/base.jpg" "$work/data/scan/trip/t$i.jpg"; done
+for i in 1 2; do cp "$work/data/base.jpg" "$work/data/scan/trip/day2/d$i.jpg"; done
 
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &

@@ -141,6 +141,50 @@ await step("plan screen lists prices; locked features name their plan", async ()
   await tid("save-settings").click();
 });
 
+await step("computer scan lists folders by saving and converts the chosen one", async () => {
+  await tid("nav-scan").click();
+  await tid("scan-view").waitFor();
+  await tid("scan-places").waitFor();
+  // Only the test folder: untick the home's real photo folders.
+  for (const box of await tid("scan-places").locator("input:checked").all()) await box.uncheck();
+  await chooseFolderAnswers(path.join(data, "scan"));
+  await tid("scan-add").click();
+  await tid("scan-start").click();
+  await tid("scan-table").waitFor({ timeout: 30000 });
+  const rows = tid("scan-table").locator("tbody tr");
+  assert.equal(await rows.count(), 2);
+  // trip (3 photos) saves more than trip/day2 (2 photos): it comes first.
+  assert.match(await rows.nth(0).innerText(), /trip\s/);
+  assert.match(await rows.nth(0).innerText(), /\b3\b/);
+  await page.screenshot({ path: path.join(shots, "scan-ko.png") });
+  await rows.nth(1).locator("input").uncheck(); // leave day2 as it is
+  await tid("scan-convert").click();
+  await tid("summary").waitFor({ timeout: 60000 });
+  assert.match(await tid("counts").innerText(), /3/);
+  assert.ok(fs.existsSync(path.join(data, "scan", "trip", "t1.webp")));
+  assert.ok(!fs.existsSync(path.join(data, "scan", "trip", "day2", "d1.webp")), "an unticked folder was converted");
+  await tid("again").click();
+});
+
+await step("a watched folder converts a photo that arrives", async () => {
+  await tid("nav-schedules").click();
+  await tid("schedules-view").waitFor();
+  await chooseFolderAnswers(path.join(data, "watch"));
+  await tid("sched-choose").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="sched-folder"]')?.textContent?.includes("watch"));
+  await tid("sched-mode-arrival").click();
+  await tid("sched-add").click();
+  await tid("sched-item").waitFor();
+  fs.copyFileSync(path.join(data, "base.jpg"), path.join(data, "watch", "new.jpg"));
+  // Settles for two checks (2 s each), then converts; the list updates by event.
+  await page.locator('[data-testid="sched-last"][data-code="converted"]').waitFor({ timeout: 30000 });
+  assert.match(await tid("sched-last").innerText(), /1/);
+  assert.ok(fs.existsSync(path.join(data, "watch", "new.webp")));
+  await page.screenshot({ path: path.join(shots, "schedules-ko.png") });
+  await tid("sched-remove").click();
+  await tid("sched-empty").waitFor();
+});
+
 await step("no uncaught errors in the page", async () => {
   assert.deepEqual(pageErrors, []);
 });

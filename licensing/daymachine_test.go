@@ -24,7 +24,7 @@ import (
 // dayMachine lets a month of use run against the real local server in a few
 // seconds. The server keeps its real clock, so without help every simulated
 // day would be the same server day, and day blocks, their expiry and the
-// batching of syncs could not be measured. The machine sits between the
+// the syncs carried by refreshes could not be measured. The machine sits between the
 // client and the server (inside the request counter, so it adds no counted
 // call) and makes the server look as if it lived on the simulated clock:
 //

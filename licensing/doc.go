@@ -35,11 +35,13 @@
 //	Reserve(ctx, runID, n) (Grant, error)     before a run: conversions granted (day block, server, or ledger offline)
 //	Commit(runID, written) error              after a run: files actually written (no network)
 //
-// Reserve rarely calls the server: on a plan with a daily limit the first run
-// of a Seoul day reserves a block (at least the plan's files per run) and the
-// day's later runs draw from it locally; on a plan without one (Pro) runs are
-// counted locally. Unused block rests and local counts reach the server with
-// a sync batched into a later refresh (docs/licensing.md, "Quota").
+// Reserve rarely calls the server: on a plan with a daily limit the day's
+// runs draw locally from a block (at least the plan's files per run), which
+// the day's refresh reserves in the same call (POST /v1/entitlement), or the
+// first run's own call when no refresh is due; on a plan without one (Pro)
+// runs are counted locally. Unused block rests and local counts reach the
+// server with the next refresh, which carries them (docs/licensing.md,
+// "Quota"). About one call per day of use.
 //
 // A conversion run therefore looks like:
 //

@@ -21,10 +21,11 @@ type Grant struct {
 // limit. Granted 0 with a nil error means today's conversions are used up.
 // Call Commit with the number of files actually written when the run ends.
 //
-// Most runs cost no server call: on a plan with a daily limit the first run
-// of a Seoul day reserves a block (blockSize) on the server and the day's
-// later runs draw from it here; on a plan without one (Pro) nothing needs
-// reserving, so runs are counted here and reported by a later sync.
+// Most runs cost no server call: on a plan with a daily limit the day's runs
+// draw here from a block (blockSize) reserved on the server by the day's
+// refresh, or by the first run that finds none (in the refresh's call when
+// one is due); on a plan without one (Pro) nothing needs reserving, so runs
+// are counted here and reported with the next refresh.
 func (s *Service) Reserve(ctx context.Context, runID string, n int) (Grant, error) {
 	if runID == "" || n < 0 {
 		return Grant{}, &Error{Code: string(wire.CodeInvalidArgument), Message: "A run needs an id and a number of files."}
@@ -130,9 +131,9 @@ func (s *Service) ensureFreshFor(ctx context.Context, runID string, n int) (*blo
 // maxBlock is the server's largest reservation (functions: maxReserveCount).
 const maxBlock = 1000
 
-// blockSize is what the first run of a day asks the server for: at least the
-// run's n, and the plan's files per run, so a day of small runs needs one
-// call. Plans for a single computer take the whole daily limit, as no other
+// blockSize is the block asked for a run of n (0 for the day's refresh,
+// before any run): at least n, and the plan's files per run, so a day of
+// small runs needs one call. Plans for a single computer take the whole daily limit, as no other
 // computer could want it. The server grants at most what is left today; the
 // unused rest is given back when the block closes (at the latest the next
 // Seoul day), so on a plan for two computers the other one may find up to a
@@ -161,7 +162,7 @@ func (s *Service) givesBack(day string) bool {
 }
 
 // countLocally grants a run on a plan without a daily limit: nothing can be
-// exceeded, so the server learns of it with a later sync (batched).
+// exceeded, so the server learns of it with the next refresh.
 func (s *Service) countLocally(runID string, n int, st Status) (Grant, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -197,3 +197,35 @@ func TestRateLimitedWaitsRetryAfter(t *testing.T) {
 		t.Errorf("retried after %v, before the server's Retry-After of 1 s", el)
 	}
 }
+
+// The combined refresh is a POST of the whole request, retried as it stands
+// (both parts are idempotent on the server), and its answer carries the parts.
+func TestEntitlementWithSendsBodyAndRetries(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req wire.EntitlementRequest
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/entitlement" || json.NewDecoder(r.Body).Decode(&req) != nil ||
+			len(req.Sync) != 1 || req.Sync[0].ID != "b0" || req.Reserve == nil || req.Reserve.RunID != "run" || req.Reserve.Count != 10 {
+			writeErr(w, wire.CodeInvalidArgument)
+			return
+		}
+		if calls.Add(1) == 1 {
+			writeErr(w, wire.CodeUnavailable)
+			return
+		}
+		json.NewEncoder(w).Encode(wire.EntitlementResponse{Plan: "basic",
+			Sync: &wire.SyncResponse{Recorded: 1}, Grant: &wire.ReserveResponse{Granted: 10, Day: "2026-11-27"}})
+	}))
+	defer srv.Close()
+	c := &Client{BaseURL: srv.URL, Tokens: newTokens("t"), Backoff: time.Millisecond, MaxAttempts: 3}
+	got, _, err := c.EntitlementWith(context.Background(), wire.EntitlementRequest{
+		Sync:    []wire.SyncEntry{{ID: "b0", Day: "2026-11-26", Count: 3}},
+		Reserve: &wire.ReserveRequest{RunID: "run", Count: 10},
+	})
+	if err != nil || got.Grant == nil || got.Grant.Granted != 10 || got.Sync == nil || got.Sync.Recorded != 1 {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("calls = %d, want 2 (one retry with the same body)", calls.Load())
+	}
+}

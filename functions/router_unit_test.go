@@ -51,28 +51,3 @@ func assertCode(t *testing.T, err error, want wire.Code) {
 		t.Fatalf("err = %v, want %s", err, want)
 	}
 }
-
-func TestClientIP(t *testing.T) {
-	r := httptest.NewRequest("GET", "/", nil)
-	r.RemoteAddr = "10.0.0.7:5555"
-	r.Header.Set("X-Forwarded-For", "203.0.113.9, 10.0.0.1")
-	if got := (&Server{cfg: &config.Config{TrustProxy: true}}).clientIP(r); got != "203.0.113.9" {
-		t.Errorf("behind proxy = %q", got)
-	}
-	if got := (&Server{cfg: &config.Config{}}).clientIP(r); got != "10.0.0.7" {
-		t.Errorf("direct = %q (a client must not pick its IP with a header)", got)
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	if !newLimiter(0, 0).allow("x") {
-		t.Fatal("disabled limiter refused")
-	}
-	l := newLimiter(0.001, 2)
-	if !l.allow("a") || !l.allow("a") || l.allow("a") {
-		t.Fatal("burst of 2 not enforced")
-	}
-	if !l.allow("b") {
-		t.Fatal("keys share a bucket")
-	}
-}

@@ -80,9 +80,15 @@ type Config struct {
 	// Defaults: production 20/60 per IP and 5/30 per user; emulated 200/400 and 20/60.
 	IPRate, UserRate   float64 // RATE_LIMIT_IP_RPS, RATE_LIMIT_USER_RPS
 	IPBurst, UserBurst int     // RATE_LIMIT_IP_BURST, RATE_LIMIT_USER_BURST
-	// TrustProxy makes the client IP the first X-Forwarded-For entry (TRUST_PROXY;
-	// on by default in production, where Google's front end adds the header).
-	TrustProxy bool
+	// TrustProxy takes the client IP from X-Forwarded-For (TRUST_PROXY; on by
+	// default in production, where Google's front end adds the header), and
+	// TrustedProxies is how many proxies of ours append to that header: the
+	// client is the TrustedProxies-th entry from the right (entries further
+	// left are whatever the client sent). TRUST_PROXY=1 or true: one proxy
+	// (Google's front end of Cloud Functions/Cloud Run, the default); 2: an
+	// external HTTPS load balancer in front of it; 0 or false: off.
+	TrustProxy     bool
+	TrustedProxies int
 	// CORSOrigins may call the API from a browser (CORS_ORIGINS, comma-separated).
 	CORSOrigins []string
 }
@@ -142,10 +148,23 @@ func FromEnv() (*Config, error) {
 	c.IPBurst = int(b)
 	b, problems = float(problems, "RATE_LIMIT_USER_BURST", userBurst)
 	c.UserBurst = int(b)
-	c.TrustProxy = !c.Emulated()
-	if v := os.Getenv("TRUST_PROXY"); v != "" {
-		c.TrustProxy = v == "1" || strings.EqualFold(v, "true")
+	c.TrustedProxies = 1
+	if c.Emulated() {
+		c.TrustedProxies = 0
 	}
+	if v := strings.TrimSpace(os.Getenv("TRUST_PROXY")); v != "" {
+		switch n, err := strconv.Atoi(v); {
+		case strings.EqualFold(v, "true"):
+			c.TrustedProxies = 1
+		case strings.EqualFold(v, "false"):
+			c.TrustedProxies = 0
+		case err == nil && n >= 0 && n <= 10:
+			c.TrustedProxies = n
+		default:
+			problems = append(problems, fmt.Sprintf("TRUST_PROXY=%q: want the number of proxies that append to X-Forwarded-For (0–10; 1 behind Google's front end), true or false", v))
+		}
+	}
+	c.TrustProxy = c.TrustedProxies > 0
 
 	cors := os.Getenv("CORS_ORIGINS")
 	if cors == "" && c.Emulated() {

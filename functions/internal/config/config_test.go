@@ -47,14 +47,14 @@ func TestProductionSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Emulated() || c.Port != "8081" || c.ProjectID != "prod-project" || c.TossAPIBase != DefaultTossBase ||
-		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.IPRate != 20 || c.UserBurst != 30 || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 ||
+		c.Signer.KeyID() != "2026-11" || !c.TrustProxy || c.TrustedProxies != 1 || c.IPRate != 20 || c.UserBurst != 30 || c.QuotaLocation.String() != "Asia/Seoul" || len(c.CORSOrigins) != 0 ||
 		c.TossSDKURL != DefaultTossSDKURL || c.WebBaseURL != "https://prod-project.web.app" {
 		t.Fatalf("config = %+v", c)
 	}
 	// Malformed values are named in the message.
 	for k, v := range map[string]string{
 		"ENTITLEMENT_SIGNING_KEY": "not base64!", "QUOTA_TIME_ZONE": "Mars/Base", "RATE_LIMIT_IP_RPS": "-1",
-		"ENTITLEMENT_EXTRA_PUBLIC_KEYS": "nokid",
+		"ENTITLEMENT_EXTRA_PUBLIC_KEYS": "nokid", "TRUST_PROXY": "yes please",
 	} {
 		t.Run(k, func(t *testing.T) {
 			old := os.Getenv(k)
@@ -65,6 +65,15 @@ func TestProductionSettings(t *testing.T) {
 			}
 		})
 	}
+	// TRUST_PROXY counts the proxies that append to X-Forwarded-For.
+	for v, want := range map[string]int{"2": 2, "1": 1, "true": 1, "TRUE": 1, "0": 0, "false": 0} {
+		t.Setenv("TRUST_PROXY", v)
+		c, err := FromEnv()
+		if err != nil || c.TrustedProxies != want || c.TrustProxy != (want > 0) {
+			t.Fatalf("TRUST_PROXY=%s: %d %v, %v", v, c.TrustedProxies, c.TrustProxy, err)
+		}
+	}
+	os.Unsetenv("TRUST_PROXY")
 	os.Unsetenv("ENTITLEMENT_KEY_ID")
 	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), "ENTITLEMENT_KEY_ID") {
 		t.Fatalf("missing kid: %v", err)
@@ -120,7 +129,7 @@ func TestEmulatorDevKey(t *testing.T) {
 	if c1.Signer.KeyID() != c2.Signer.KeyID() || !c1.Signer.PublicKey().Key.Equal(c2.Signer.PublicKey().Key) || c1.DevKeyFile != path {
 		t.Fatal("dev key not reused")
 	}
-	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || len(c1.CORSOrigins) == 0 || c1.IPRate != 200 || c1.UserRate != 20 ||
+	if c1.TossAPIBase != LocalTossBase || c1.TrustProxy || c1.TrustedProxies != 0 || len(c1.CORSOrigins) == 0 || c1.IPRate != 200 || c1.UserRate != 20 ||
 		c1.TossSDKURL != LocalTossBase+"/sdk.js" || c1.WebBaseURL != LocalWebBase {
 		t.Fatalf("local defaults = %+v", c1)
 	}

@@ -75,7 +75,8 @@ await step("scan is locked and names Pro; schedules is open on Basic", async () 
   await tid("nav-scan").click();
   assert.match(await tid("locked-scan").innerText(), /프로 요금제에서 사용할 수 있습니다/);
   await tid("nav-schedules").click();
-  assert.doesNotMatch(await tid("locked-schedules").innerText(), /요금제에서 사용할 수 있습니다/);
+  await tid("schedules-view").waitFor(); // the real screen, not the locked one
+  assert.equal(await tid("locked-schedules").count(), 0);
 });
 
 await step("plan screen: current plan, prices, this device", async () => {

@@ -47,6 +47,28 @@ await step("signed out: free plan refuses a folder with a sentence naming Basic"
   assert.equal(fs.readdirSync(path.join(data, "account")).filter((f) => f.endsWith(".webp")).length, 0);
 });
 
+await step("free plan: after a refused drop, the waiting photo is offered with Continue", async () => {
+  const files = ["w1.jpg", "w2.jpg"].map((f) => path.join(data, "waiting", f));
+  await page.evaluate((fs) => {
+    window.go.main.App.ChooseFiles = () => Promise.resolve(fs);
+  }, files);
+  await tid("again").click().catch(() => {}); // back to the drop zone if a summary shows
+  await tid("choose-files").click();
+  await tid("summary").waitFor({ timeout: 60_000 }); // one photo per run on Free; the other waits
+  await tid("continue").waitFor();
+  // A refused drop (a folder) must not hide the photo still waiting.
+  await tid("again").click();
+  await tid("choose-folder").click();
+  await tid("refusal").waitFor();
+  await tid("waiting").waitFor();
+  assert.match(await tid("waiting").innerText(), /1개 파일이 아직 대기 중/);
+  await page.screenshot({ path: path.join(shots, "account-free-waiting.png") });
+  await tid("continue-waiting").click();
+  await tid("summary").waitFor({ timeout: 60_000 });
+  assert.equal(fs.readdirSync(path.join(data, "waiting")).filter((f) => f.endsWith(".webp")).length, 2);
+  await tid("again").click();
+});
+
 await step("a wrong password is a sentence", async () => {
   await tid("nav-account").click();
   await page.locator('input[type="email"]').fill("basic@example.com");

@@ -34,6 +34,8 @@ cp "$work/data/base.jpg" "$work/data/account/q1.jpg" # one file: the demo Basic 
 mkdir -p "$work/data/scan/trip/day2" "$work/data/watch"
 for i in 1 2 3; do cp "$work/data/base.jpg" "$work/data/scan/trip/t$i.jpg"; done
 for i in 1 2; do cp "$work/data/base.jpg" "$work/data/scan/trip/day2/d$i.jpg"; done
+mkdir -p "$work/data/waiting" # two photos for the Free plan's one-at-a-time queue
+for i in 1 2; do cp "$work/data/base.jpg" "$work/data/waiting/w$i.jpg"; done
 
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &

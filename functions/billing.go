@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -61,7 +60,11 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 		code, msg := toss.APIError(err)
 		return &Error{Code: code, Message: msg, Cause: err}
 	}
-	upd := []firestore.Update{{Path: "billingKey", Value: b.BillingKey}, {Path: "updatedAt", Value: p.now()}}
+	// The new card is stored only with its first successful charge (in
+	// applyPaid's transaction): a declined card must not replace the one the
+	// renewals charge (a user in dunning keeps the old card until a new one
+	// has paid).
+	upd := []firestore.Update{{Path: "billingKey", Value: b.BillingKey}}
 	if b.Card != nil {
 		upd = append(upd, firestore.Update{Path: "cardNumber", Value: b.Card.Number})
 	} else if b.CardNumber != "" {
@@ -69,15 +72,6 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	}
 	if b.CardCompany != "" {
 		upd = append(upd, firestore.Update{Path: "cardCompany", Value: b.CardCompany})
-	}
-	// A transaction, not a plain Update: replays of this call lock
-	// billing/{uid} in applyPaid, and a plain write that meets such a lock
-	// fails with Aborted at once, while a transaction is retried (txOpts).
-	ref := p.billingRef(o.UID)
-	if err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		return tx.Update(ref, upd)
-	}, txOpts...); err != nil {
-		return fmt.Errorf("firestore store billing key: %w", err)
 	}
 
 	tid := tossOrderID(req.OrderID, o.Attempts)
@@ -90,7 +84,7 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	if tp.OrderID == tid {
 		tp.OrderID = req.OrderID // the order the charge pays for
 	}
-	sub, _, err := p.applyPaid(ctx, req.OrderID, tp)
+	sub, _, err := p.applyPaid(ctx, req.OrderID, tp, upd...)
 	if err != nil {
 		return err
 	}

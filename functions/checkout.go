@@ -110,6 +110,12 @@ func (p *payments) checkout(w http.ResponseWriter, r *http.Request, c Caller) er
 	id := newID("ic_")
 	o := orderDoc{UID: c.UID, Plan: plan.ID, Mode: req.Mode, Kind: kind, Amount: amount, OrderName: orderName,
 		CustomerKey: customerKey, Status: orderCreated, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
+	if kind == kindUpgrade {
+		// The price holds only for this plan and period: confirm refuses
+		// the order once either has changed (upgradeStillValid).
+		end := sub.CurrentPeriodEnd
+		o.UpgradeFrom, o.PricedPeriodEnd = eff.Plan, &end
+	}
 	if _, err := p.orders().Doc(id).Create(ctx, o); err != nil {
 		return fmt.Errorf("firestore create order: %w", err)
 	}

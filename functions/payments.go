@@ -77,9 +77,17 @@ type orderDoc struct {
 	PeriodEnd   *time.Time `firestore:"periodEnd,omitempty"`
 	// RenewsPeriodEnd is, for a renewal, the end of the period it extends.
 	RenewsPeriodEnd *time.Time `firestore:"renewsPeriodEnd,omitempty"`
-	CreatedAt       time.Time  `firestore:"createdAt"`
-	UpdatedAt       time.Time  `firestore:"updatedAt"`
-	ExpiresAt       time.Time  `firestore:"expiresAt"`
+	// UpgradeFrom and PricedPeriodEnd are, for an upgrade, the plan and the
+	// period end its prorated price was computed against: the upgrade is
+	// valid only while the subscription still has both (upgradeStillValid).
+	UpgradeFrom     string     `firestore:"upgradeFrom,omitempty"`
+	PricedPeriodEnd *time.Time `firestore:"pricedPeriodEnd,omitempty"`
+	// Unapplied marks a paid order that changed nothing (an upgrade whose
+	// price no longer applied when the money arrived): support refunds it.
+	Unapplied bool      `firestore:"unapplied,omitempty"`
+	CreatedAt time.Time `firestore:"createdAt"`
+	UpdatedAt time.Time `firestore:"updatedAt"`
+	ExpiresAt time.Time `firestore:"expiresAt"`
 }
 
 // paymentDoc is payments/{paymentKey}: our copy of what Toss said.
@@ -97,7 +105,10 @@ type paymentDoc struct {
 	ReceiptURL    string     `firestore:"receiptUrl,omitempty"`
 	ApprovedAt    time.Time  `firestore:"approvedAt"`
 	CanceledAt    *time.Time `firestore:"canceledAt,omitempty"`
-	UpdatedAt     time.Time  `firestore:"updatedAt"`
+	// Reclaimed is set once a refund of this payment has taken back the
+	// period it paid for (a second partial refund takes nothing more).
+	Reclaimed bool      `firestore:"reclaimed,omitempty"`
+	UpdatedAt time.Time `firestore:"updatedAt"`
 }
 
 // billingDoc is billing/{uid}: server only (firestore.rules deny clients).
@@ -316,7 +327,11 @@ func verifyPaid(o *orderDoc, orderID string, tp *toss.Payment) error {
 // status is the guard, read and written in the same transaction as the
 // subscription, the payment record, the billing schedule and the notice. It
 // returns the subscription as it is afterwards and whether this call applied it.
-func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payment) (*store.SubscriptionDoc, bool, error) {
+//
+// extraBill are more billing/{uid} updates that belong to this payment (the
+// billing key of a new card, stored only once its first charge went through);
+// they are written even when another call applied the order first.
+func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payment, extraBill ...firestore.Update) (*store.SubscriptionDoc, bool, error) {
 	var out store.SubscriptionDoc
 	applied := false
 	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -341,12 +356,31 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 		}
 		if o.Status == orderPaid {
 			out = cur
+			if len(extraBill) > 0 && o.PaymentKey == tp.PaymentKey {
+				return tx.Update(p.billingRef(o.UID), extraBill)
+			}
 			return nil
 		}
 		if err := verifyPaid(o, orderID, tp); err != nil {
 			return err
 		}
 		now := p.now()
+		if o.Kind == kindUpgrade && !upgradeStillValid(o, hasSub, cur, now) {
+			// The money arrived after the subscription moved on (the period
+			// ended or renewed since the price was computed): the upgrade
+			// was priced for a period that is gone, so it changes nothing.
+			// confirm refuses this before charging; this catches the rest
+			// (a webhook, a race with a renewal). Support refunds it.
+			log.Printf("payments: upgrade order %s paid (%s) after its price expired; not applied, refund it", orderID, tp.PaymentKey)
+			out = cur
+			if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{
+				{Path: "status", Value: orderPaid}, {Path: "paymentKey", Value: tp.PaymentKey},
+				{Path: "unapplied", Value: true}, {Path: "updatedAt", Value: now},
+			}); err != nil {
+				return err
+			}
+			return tx.Set(p.s.fs.Collection(store.ColPayments).Doc(tp.PaymentKey), p.paymentRecord(o.UID, o, orderID, tp))
+		}
 		sub, anchor := p.nextPeriod(o, hasSub, cur, bill, now)
 		sub.LastPaymentID, sub.UpdatedAt = tp.PaymentKey, now
 
@@ -365,6 +399,7 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 		if o.Kind == kindRenewal {
 			billUpd = append(billUpd, firestore.Update{Path: "pendingPlan", Value: firestore.Delete})
 		}
+		billUpd = append(billUpd, extraBill...)
 		start, end := sub.CurrentPeriodStart, sub.CurrentPeriodEnd
 		if err := tx.Set(subRef, sub); err != nil {
 			return err
@@ -397,16 +432,30 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 	return &out, applied, nil
 }
 
+// upgradeStillValid reports whether upgrade order o may still be applied: the
+// subscription is still on the plan it was priced from, that plan still runs,
+// and the period it was priced against has not ended or been extended. (An
+// order without the priced values predates them and is refused.)
+func upgradeStillValid(o *orderDoc, hasSub bool, cur store.SubscriptionDoc, now time.Time) bool {
+	if !hasSub || o.UpgradeFrom == "" || o.PricedPeriodEnd == nil {
+		return false
+	}
+	return cur.Plan == o.UpgradeFrom && store.EffectiveAt(&cur, now).Plan == o.UpgradeFrom &&
+		cur.CurrentPeriodEnd.Equal(*o.PricedPeriodEnd)
+}
+
 // nextPeriod is the subscription after order o is paid at now (see
-// docs/payments.md, "Periods"): a renewal extends from the period it renews;
-// a month of the plan that is running extends from the current end; an
-// upgrade changes the plan for the current period; anything else starts now.
+// docs/payments.md, "Periods"): a renewal extends from the period it renews,
+// or from the current end if that is later (a month bought meanwhile is
+// kept); a month of the plan that is running extends from the current end;
+// an upgrade (checked by upgradeStillValid) changes the plan for the current
+// period and is never a new month; anything else starts now.
 func (p *payments) nextPeriod(o *orderDoc, hasSub bool, cur store.SubscriptionDoc, bill billingDoc, now time.Time) (store.SubscriptionDoc, int) {
 	eff := store.EffectiveAt(nil, now)
 	if hasSub {
 		eff = store.EffectiveAt(&cur, now)
 	}
-	if o.Kind == kindUpgrade && eff.Plan != wire.PlanFree {
+	if o.Kind == kindUpgrade {
 		sub := cur
 		sub.Plan = o.Plan
 		if sub.Status == wire.StatusPastDue {
@@ -423,6 +472,12 @@ func (p *payments) nextPeriod(o *orderDoc, hasSub bool, cur store.SubscriptionDo
 	switch {
 	case o.Kind == kindRenewal && o.RenewsPeriodEnd != nil:
 		base = *o.RenewsPeriodEnd
+		if hasSub && cur.CurrentPeriodEnd.After(base) {
+			// The period was extended while this charge was pending (a new
+			// card paid a month during dunning, then this renewal arrived
+			// late by webhook or retry): add after it, never overwrite it.
+			base = cur.CurrentPeriodEnd
+		}
 		// The user may have turned auto-renew off while the charge was in
 		// flight: the paid month applies, nothing after it.
 		autoRenew = !hasSub || cur.AutoRenew

@@ -2,12 +2,15 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log"
 	"net/http"
 
 	"cloud.google.com/go/firestore"
 
+	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
 )
@@ -49,7 +52,16 @@ func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
 	if p.now().After(o.ExpiresAt) {
 		return errorf(wire.CodeConflict, "This order has expired. Please start the purchase again from the app.")
 	}
-	idem := fmt.Sprintf("confirm-%s-%d", req.OrderID, o.Attempts)
+	if o.Kind == kindUpgrade {
+		if err := p.checkUpgradeValid(ctx, o); err != nil {
+			return err
+		}
+	}
+	// The key names one approval attempt with one paymentKey: a 4xx that is
+	// not a decline (so attempts does not move) must not be replayed to a
+	// later, different paymentKey of the same order.
+	sum := sha256.Sum256([]byte(req.PaymentKey))
+	idem := fmt.Sprintf("confirm-%s-%d-%s", req.OrderID, o.Attempts, hex.EncodeToString(sum[:8]))
 	tp, err := p.toss.Confirm(ctx, toss.ConfirmRequest{PaymentKey: req.PaymentKey, OrderID: req.OrderID, Amount: o.Amount}, idem)
 	if toss.HasCode(err, toss.CodeAlreadyProcessedPayment) {
 		// Approved by an earlier call whose answer we did not keep: trust
@@ -67,6 +79,25 @@ func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
 	resp := p.subscriptionResponse(sub, "")
 	resp.OrderID, resp.PaymentKey, resp.Amount = req.OrderID, tp.PaymentKey, tp.TotalAmount
 	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// checkUpgradeValid refuses, before anything is charged, an upgrade order
+// whose price no longer applies: the subscription left the plan it was priced
+// from, or its period ended or was renewed since (the difference was computed
+// for the time left in that period).
+func (p *payments) checkUpgradeValid(ctx context.Context, o *orderDoc) error {
+	sub, err := p.s.store.Subscription(ctx, o.UID)
+	if err != nil {
+		return err
+	}
+	var cur store.SubscriptionDoc
+	if sub != nil {
+		cur = *sub
+	}
+	if !upgradeStillValid(o, sub != nil, cur, p.now()) {
+		return errorf(wire.CodeConflict, "Your subscription changed since this upgrade was priced (the period ended or renewed). Nothing was charged. Please start the upgrade again from the app.")
+	}
 	return nil
 }
 

@@ -39,6 +39,9 @@ import (
 const (
 	maxRenewalsPerRun = 500
 	renewalWorkers    = 8
+	// maxRenewalAttemptsPerPeriod bounds the failed orders of one period a
+	// run looks past (dunning makes 4; each cancel/resume can add up to 4).
+	maxRenewalAttemptsPerPeriod = 64
 )
 
 func (p *payments) runRenewals(w http.ResponseWriter, r *http.Request) error {
@@ -175,12 +178,30 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 			return fmt.Errorf("renewal plan %q has no price", plan)
 		}
 		end := sub.CurrentPeriodEnd
-		id := p.renewalOrderID(uid, end, bill.FailedAttempts)
-		ref := p.orders().Doc(id)
-		var o orderDoc
-		exists, err := getDoc(tx, ref, &o)
-		if err != nil {
-			return err
+		// The attempt number starts at failedAttempts but moves past any
+		// attempt of this period that already failed: cancel/resume (or a
+		// new card) resets failedAttempts, and reusing a failed order id
+		// would skip the charge on every run while auto-renew shows on.
+		attempt := bill.FailedAttempts
+		var (
+			id     string
+			ref    *firestore.DocumentRef
+			o      orderDoc
+			exists bool
+		)
+		for {
+			id = p.renewalOrderID(uid, end, attempt)
+			ref = p.orders().Doc(id)
+			o = orderDoc{}
+			if exists, err = getDoc(tx, ref, &o); err != nil {
+				return err
+			}
+			if !exists || o.Status != orderFailed {
+				break
+			}
+			if attempt++; attempt > bill.FailedAttempts+maxRenewalAttemptsPerPeriod {
+				return fmt.Errorf("renewal of %s for %s: more than %d failed attempts", uid, end, maxRenewalAttemptsPerPeriod)
+			}
 		}
 		if exists {
 			if o.Status != orderCharging || now.Sub(o.UpdatedAt) < chargeLease {
@@ -194,7 +215,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		} else {
 			o = orderDoc{UID: uid, Plan: pl.ID, Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
 				OrderName: fmt.Sprintf("ImageConverter %s 1개월 (자동 갱신)", pl.Name), CustomerKey: bill.CustomerKey,
-				Status: orderCharging, Attempts: bill.FailedAttempts, RenewsPeriodEnd: &end,
+				Status: orderCharging, Attempts: attempt, RenewsPeriodEnd: &end,
 				CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
 			if err := tx.Create(ref, o); err != nil {
 				return err
@@ -275,7 +296,9 @@ func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cau
 				{Path: "lastFailureCode", Value: te.Code}, {Path: "nextChargeAt", Value: sub.CurrentPeriodEnd}, {Path: "updatedAt", Value: now},
 			})
 		}
-		failures := o.Attempts + 1
+		// The dunning stage counts the failures since the last success (or
+		// resume), not the order's attempt number (which never goes back).
+		failures := bill.FailedAttempts + 1
 		first := now
 		if bill.FirstFailureAt != nil {
 			first = *bill.FirstFailureAt

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"time"
@@ -152,6 +154,13 @@ func (p *payments) changePlan(w http.ResponseWriter, r *http.Request, c Caller) 
 	})
 }
 
+// upgradeOrderID names the card upgrade of uid to plan in the period ending at
+// end (Toss orderId rules: 6–64 characters of [A-Za-z0-9_-]).
+func upgradeOrderID(uid string, end time.Time, plan string) string {
+	sum := sha256.Sum256([]byte(uid + "|" + end.UTC().Format(time.RFC3339Nano) + "|" + plan))
+	return "up_" + hex.EncodeToString(sum[:16])
+}
+
 // upgradeWithCard charges the registered card the prorated difference and
 // switches the plan for the rest of the period.
 func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, uid string, sub *store.SubscriptionDoc, from, target wire.Plan) error {
@@ -168,17 +177,57 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 	}
 	now := p.now()
 	amount := int64(prorate(from.PriceKRW, target.PriceKRW, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now))
-	id := newID("up_")
-	o := orderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount,
-		OrderName: fmt.Sprintf("ImageConverter %s 업그레이드", target.Name), CustomerKey: bill.CustomerKey,
-		Status: orderCharging, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
-	if _, err := p.orders().Doc(id).Create(ctx, o); err != nil {
-		return fmt.Errorf("firestore create order: %w", err)
-	}
-	tp, err := p.charge(ctx, bill.BillingKey, toss.BillingChargeRequest{
-		CustomerKey: bill.CustomerKey, Amount: amount, OrderID: id, OrderName: o.OrderName})
+	end := sub.CurrentPeriodEnd
+	// One order per user, period and target plan: a retried request (client
+	// timeout, 5xx, double click) finds the same order and charges it with
+	// the same Toss orderId and Idempotency-Key, so the card is charged once.
+	id := upgradeOrderID(uid, end, target.ID)
+	ref := p.orders().Doc(id)
+	var (
+		o       orderDoc
+		attempt int
+		paid    bool
+	)
+	err = p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		o, attempt, paid = orderDoc{}, 0, false
+		found, err := getDoc(tx, ref, &o)
+		if err != nil {
+			return err
+		}
+		if found {
+			attempt = o.Attempts
+			switch o.Status {
+			case orderPaid:
+				paid = true
+				return nil
+			case orderFailed:
+				// The card was declined before: a new attempt (new Toss
+				// orderId and key) at today's price.
+				o.Amount, o.Status = amount, orderCharging
+				return tx.Update(ref, []firestore.Update{{Path: "amount", Value: amount}, {Path: "status", Value: orderCharging}, {Path: "updatedAt", Value: now}})
+			}
+			return nil // charging: in flight or interrupted; the same key replays it
+		}
+		o = orderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount,
+			OrderName: fmt.Sprintf("ImageConverter %s 업그레이드", target.Name), CustomerKey: bill.CustomerKey,
+			Status: orderCharging, UpgradeFrom: from.ID, PricedPeriodEnd: &end,
+			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
+		return tx.Create(ref, o)
+	}, txOpts...)
 	if err != nil {
-		return p.paymentError(ctx, id, 0, err)
+		return fmt.Errorf("firestore upgrade order %s: %w", id, err)
+	}
+	if paid {
+		return p.respondCurrent(ctx, w, &o, id)
+	}
+	tid := tossOrderID(id, attempt)
+	tp, err := p.charge(ctx, bill.BillingKey, toss.BillingChargeRequest{
+		CustomerKey: bill.CustomerKey, Amount: o.Amount, OrderID: tid, OrderName: o.OrderName})
+	if err != nil {
+		return p.paymentError(ctx, id, attempt, err)
+	}
+	if tp.OrderID == tid {
+		tp.OrderID = id // the order the charge pays for
 	}
 	out, _, err := p.applyPaid(ctx, id, tp)
 	if err != nil {

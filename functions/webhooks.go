@@ -136,9 +136,9 @@ func webhookEventID(tp *toss.Payment) string {
 	return fmt.Sprintf("%s_%s_%s", clean(tp.PaymentKey), tp.Status, clean(tp.LastTransactionKey))
 }
 
-// applyPaymentStatus records Toss's view of a payment once, and ends the
-// subscription when the payment that pays for its current period was
-// canceled or refunded (fully or in part). It returns the action taken and,
+// applyPaymentStatus records Toss's view of a payment once, and when the
+// payment was canceled or refunded (fully or in part) takes back what it paid
+// for (reclaimRefunded). It returns the action taken and,
 // when the subscription changed, the new subscription and its user.
 func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp *toss.Payment) (string, *store.SubscriptionDoc, string, error) {
 	var (
@@ -190,18 +190,16 @@ func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp 
 			upd = append(upd, firestore.Update{Path: "canceledAt", Value: tp.Cancels[n-1].CanceledAt.Time})
 		}
 		ev.Action = "recorded"
-		// The payment pays for the current period if it is the last one
-		// applied, or its order's period is the current one (an upgrade
-		// after a monthly payment: refunding either ends the plan).
-		current := hasSub && (sub.LastPaymentID == tp.PaymentKey ||
-			(o.PeriodEnd != nil && o.PeriodEnd.Equal(sub.CurrentPeriodEnd)))
 		live := hasSub && sub.Status != wire.StatusExpired && now.Before(sub.CurrentPeriodEnd)
-		if tp.Refunded() && current && live {
-			s, err := p.endSubscription(ctx, tx, pay.UID, sub, to, now, "ended-refund-"+id)
+		if tp.Refunded() && !pay.Reclaimed && live {
+			s, action, err := p.reclaimRefunded(ctx, tx, pay.UID, sub, &o, to, now, "ended-refund-"+id)
 			if err != nil {
 				return err
 			}
-			changed, ev.Action = s, "ended_subscription"
+			if action != "" {
+				changed, ev.Action = s, action
+				upd = append(upd, firestore.Update{Path: "reclaimed", Value: true})
+			}
 		}
 		if err := tx.Update(payRef, upd); err != nil {
 			return err
@@ -213,4 +211,63 @@ func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp 
 		return "", nil, "", err
 	}
 	return action, changed, uid, nil
+}
+
+// reclaimRefunded takes back, inside tx, what a refunded order paid for, once
+// per payment (the caller marks it reclaimed when an action is returned):
+//   - a month (new or renewal) whose period has not fully passed: the
+//     subscription's end moves back by that order's period length, so other
+//     months the user paid for are kept (stacked months, renewals) and an
+//     older refunded month does not leave the user with both; when nothing
+//     paid remains (the new end is not after now) the subscription ends now;
+//   - an upgrade still in its period: the plan goes back to the one it was
+//     upgraded from (the period end stays);
+//   - anything else (a period already used up, an upgrade never applied or
+//     whose period is over): only recorded ("" action).
+func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
+	o *orderDoc, to recipient, now time.Time, mailID string) (*store.SubscriptionDoc, string, error) {
+	if o.Status != orderPaid || o.Unapplied || o.PeriodStart == nil || o.PeriodEnd == nil || !o.PeriodEnd.After(now) {
+		return nil, "", nil
+	}
+	if o.Kind == kindUpgrade {
+		if !o.PeriodEnd.Equal(sub.CurrentPeriodEnd) || sub.Plan != o.Plan {
+			return nil, "", nil
+		}
+		if o.UpgradeFrom == "" {
+			// An upgrade from before upgradeFrom was recorded: end it.
+			s, err := p.endSubscription(ctx, tx, uid, sub, to, now, mailID)
+			return s, "ended_subscription", err
+		}
+		s := sub
+		s.Plan, s.UpdatedAt = o.UpgradeFrom, now
+		if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+			return nil, "", err
+		}
+		return &s, "reverted_upgrade", nil
+	}
+	newEnd := sub.CurrentPeriodEnd.Add(-o.PeriodEnd.Sub(*o.PeriodStart))
+	if !newEnd.After(now) {
+		s, err := p.endSubscription(ctx, tx, uid, sub, to, now, mailID)
+		return s, "ended_subscription", err
+	}
+	s := sub
+	s.CurrentPeriodEnd, s.UpdatedAt = newEnd, now
+	if !s.CurrentPeriodStart.Before(newEnd) {
+		// The refunded month was the current (latest) one: the period is
+		// now the one before it, about as long.
+		s.CurrentPeriodStart = newEnd.Add(-o.PeriodEnd.Sub(*o.PeriodStart))
+	}
+	if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+		return nil, "", err
+	}
+	next := newEnd // auto-renew off: the run ends it then
+	if s.AutoRenew {
+		if next = newEnd.Add(-renewLead); next.Before(now) {
+			next = now
+		}
+	}
+	if err := tx.Update(p.billingRef(uid), []firestore.Update{{Path: "nextChargeAt", Value: next}, {Path: "updatedAt", Value: now}}); err != nil {
+		return nil, "", err
+	}
+	return &s, "shortened_period", nil
 }

@@ -36,4 +36,20 @@ func TestJSONShapes(t *testing.T) {
 	if !strings.Contains(string(b), `"granted":2,"remaining":null`) {
 		t.Errorf("reserve JSON = %s", b)
 	}
+	// POST /v1/entitlement: both parts optional; the GET answer gains none.
+	b, _ = json.Marshal(EntitlementRequest{Sync: []SyncEntry{{ID: "a", Day: "2026-11-27", Count: 1}}, Reserve: &ReserveRequest{RunID: "r", Count: 3}})
+	if string(b) != `{"sync":[{"id":"a","day":"2026-11-27","count":1}],"reserve":{"runId":"r","count":3}}` {
+		t.Errorf("entitlement request JSON = %s", b)
+	}
+	if b, _ = json.Marshal(EntitlementRequest{}); string(b) != `{}` {
+		t.Errorf("empty entitlement request JSON = %s", b)
+	}
+	b, _ = json.Marshal(EntitlementResponse{})
+	if strings.Contains(string(b), `"sync"`) || strings.Contains(string(b), `"grant"`) {
+		t.Errorf("GET entitlement JSON has the POST parts: %s", b)
+	}
+	b, _ = json.Marshal(EntitlementResponse{Sync: &SyncResponse{Recorded: 1}, Grant: &ReserveResponse{Granted: 4}})
+	if !strings.Contains(string(b), `"sync":{"recorded":1,`) || !strings.Contains(string(b), `"grant":{"granted":4,"remaining":null`) {
+		t.Errorf("POST entitlement JSON = %s", b)
+	}
 }

@@ -94,7 +94,7 @@ func TestBridgeKnowsScanAndScheduleEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range []string{EventScanProgress, EventScanDone, EventSchedules} {
+	for _, ev := range []string{EventScanProgress, EventScanDone, EventSchedules, EventRunStarted} {
 		if !strings.Contains(string(src), `"`+ev+`"`) {
 			t.Errorf("api.ts does not know event %q", ev)
 		}

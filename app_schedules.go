@@ -33,7 +33,13 @@ func (a *App) newSchedules() *schedules.Service {
 func (a *App) startScheduled(ctx context.Context, sc schedules.Schedule, paths []string) (runs.Started, error) {
 	s := a.settings.Load()
 	s.Format, s.Preset, s.OutputMode, s.OutputDir = sc.Format, sc.Preset, "beside", ""
-	return a.runs.Start(ctx, runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: sc.Folder})
+	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: sc.Folder})
+	if err == nil && st.RunID != "" {
+		// The convert screen follows it like its own (progress, summary, Pro's
+		// automatic continuation of what the run left queued).
+		a.emit(EventRunStarted, mapStarted(st))
+	}
+	return st, err
 }
 
 // Schedules lists the watched folders.

@@ -53,6 +53,10 @@ func TestWatchedFolderConvertsArrivals(t *testing.T) {
 	if len(rec.Events(EventDone)) != 1 {
 		t.Errorf("want one run, got %d done events", len(rec.Events(EventDone)))
 	}
+	// The convert screen is told about the run, so it can follow it.
+	if started := rec.Events(EventRunStarted); len(started) != 1 || started[0].Payload.(RunInfo).Total != 1 {
+		t.Errorf("started events = %+v", started)
+	}
 
 	list, err = app.SetScheduleEnabled(list[0].ID, false)
 	if err != nil || list[0].Status != "off" {

@@ -132,6 +132,7 @@ const (
 	EventScanProgress = "scan:progress"     // ScanProgress, after each root
 	EventScanDone     = "scan:done"         // ScanResult, once per scan
 	EventSchedules    = "schedules:changed" // []ScheduleInfo, after every change or scheduled run
+	EventRunStarted   = "convert:started"   // RunInfo of a run the app started by itself (a watched folder)
 )
 
 // ScanPlace is a folder or drive the scan screen offers.

@@ -183,6 +183,11 @@ await step("a watched folder converts a photo that arrives", async () => {
   await page.screenshot({ path: path.join(shots, "schedules-ko.png") });
   await tid("sched-remove").click();
   await tid("sched-empty").waitFor();
+  // The convert screen followed the scheduled run.
+  await tid("nav-convert").click();
+  await tid("summary").waitFor();
+  assert.match(await tid("counts").innerText(), /1/);
+  await tid("again").click();
 });
 
 await step("no uncaught errors in the page", async () => {

@@ -281,4 +281,5 @@ export const events = {
   scanProgress: "scan:progress",
   scanDone: "scan:done",
   schedules: "schedules:changed",
+  started: "convert:started",
 } as const;

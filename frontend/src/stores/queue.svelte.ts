@@ -40,6 +40,10 @@ class QueueStore {
         // Pro continues a queued batch by itself (SPEC §2).
         if (s.autoContinue && s.queued > 0 && !s.canceled) void this.continueQueue();
       }),
+      // A run the app started by itself (a watched folder): follow it unless busy with one.
+      onEvent<RunInfo>(events.started, (run) => {
+        if (this.phase === "idle" || this.phase === "done") this.follow(run);
+      }),
       onFileDrop((paths) => void this.convert(paths)),
     );
   }

@@ -177,6 +177,13 @@ func (p *payments) orderInfo(w http.ResponseWriter, r *http.Request) error {
 	if o.Kind == kindRenewal {
 		return &Error{Code: wire.CodeNotFound, Message: "This order does not exist."}
 	}
+	if o.Kind == kindUpgrade && o.Status != orderPaid {
+		// Do not open the payment window for a price that no longer applies
+		// (confirm would refuse it anyway).
+		if err := p.checkUpgradeValid(r.Context(), o); err != nil {
+			return err
+		}
+	}
 	plan, err := p.s.store.Plan(r.Context(), o.Plan)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,9 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	}
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
 	e.clock.Set(end.Add(30 * time.Minute)) // the period is over; the user is on free
+	if status, code := e.call("GET", "/v1/checkout/"+c.OrderID, "", nil, nil); status != 409 || code != string(wire.CodeConflict) {
+		t.Fatalf("order info of a stale upgrade: %d %s (the page must not open the payment window)", status, code)
+	}
 	if status, code := e.call("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, nil); status != 409 || code != string(wire.CodeConflict) {
 		t.Fatalf("confirm of a stale upgrade: %d %s", status, code)
 	}
@@ -309,5 +313,36 @@ func TestDeclinedNewCardKeepsTheOldOne(t *testing.T) {
 	e.mustCall("POST", "/v1/billing/issue", "", wire.BillingIssueRequest{AuthKey: authKey, CustomerKey: c2.CustomerKey, OrderID: c2.OrderID}, nil)
 	if b := e.billing(uid); b.BillingKey == old.BillingKey || !strings.HasPrefix(b.CardNumber, faketoss.CardOK[:8]) {
 		t.Fatalf("working card not stored: %+v", b)
+	}
+}
+
+// Two partial refunds of one payment take its month back once.
+func TestPartialRefundsReclaimOnce(t *testing.T) {
+	e := newPayEnv(t, kst(seoulTZ(), 2027, 1, 31, 10))
+	uid, token := e.user("ko")
+	var keys []string
+	for range 3 {
+		_, s, status, code := e.buyOnce(token, "basic", faketoss.CardOK)
+		if status != 200 {
+			t.Fatalf("buy: %d %s", status, code)
+		}
+		keys = append(keys, s.PaymentKey)
+	}
+	// Jan 31 – Feb 28 – Mar 31 – Apr 30; the newest month is 30 days.
+	e.clock.Set(kst(e.seoul, 2027, 2, 10, 10))
+	p := e.payments()
+	for i, want := range []string{"shortened_period", "recorded"} {
+		pay, err := p.toss.Cancel(e.ctx, keys[2], toss.CancelRequest{CancelReason: "부분 환불", CancelAmount: 1000}, fmt.Sprintf("test-cancel-%s-%d", keys[2], i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res map[string]string
+		e.mustCall("POST", "/v1/webhooks/toss", "", map[string]any{"eventType": "PAYMENT_STATUS_CHANGED", "data": pay}, &res)
+		if res["result"] != want {
+			t.Fatalf("partial refund %d: %v, want %s", i+1, res, want)
+		}
+	}
+	if d := e.sub(uid); d.Status != wire.StatusActive || !d.CurrentPeriodEnd.Equal(kst(e.seoul, 2027, 3, 31, 10)) {
+		t.Fatalf("after two partial refunds of the newest month: %+v, want end Mar 31", d)
 	}
 }

@@ -212,8 +212,21 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 			OrderName: fmt.Sprintf("ImageConverter %s 업그레이드", target.Name), CustomerKey: bill.CustomerKey,
 			Status: orderCharging, UpgradeFrom: from.ID, PricedPeriodEnd: &end,
 			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
+		// The price was computed from a read outside this transaction: make
+		// sure the period it was computed for is still the current one.
+		var cur store.SubscriptionDoc
+		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &cur)
+		if err != nil {
+			return err
+		}
+		if !upgradeStillValid(&o, hasSub, cur, now) {
+			return errorf(wire.CodeConflict, "Your subscription changed while the upgrade was being prepared. Nothing was charged. Please try again.")
+		}
 		return tx.Create(ref, o)
 	}, txOpts...)
+	if isAPIError(err, wire.CodeConflict) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("firestore upgrade order %s: %w", id, err)
 	}

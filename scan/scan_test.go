@@ -125,7 +125,7 @@ func TestScanRootsAndEstimate(t *testing.T) {
 	if _, err := Scan(context.Background(), []string{filepath.Join(root, "missing")}, "webp", nil); err == nil {
 		t.Error("a missing root was accepted")
 	}
-	if Estimate("jpeg", "avif", 1000) != 500 || Estimate("heic", "webp", 1000) != 0 || Estimate("unknown", "webp", 1000) != 0 {
+	if Estimate("jpeg", "avif", 1000) != 650 || Estimate("heic", "webp", 1000) != 0 || Estimate("unknown", "webp", 1000) != 0 {
 		t.Error("Estimate does not follow the ratio table")
 	}
 }

@@ -2,13 +2,14 @@
 #   make run    the whole product locally: emulators + functions + fake Toss + demo data + the desktop app
 #   make test   every test: lint, unit, integration on the emulators, fuzz (short), GUI under Xvfb, browser
 #   make lint   gofmt, go vet (both modules), svelte-check
-#   make build  the desktop app binary (build/bin/imageconverter)
+#   make build  the desktop app binary for the local stack (build/bin/imageconverter; learns the local API's key)
+#   make release the shippable binary (build/release/imageconverter): trusts only compiled-in keys, refuses to build without one
 #   make bench  converter speed against cwebp/avifenc, side by side (prints ratios)
 SHELL := /bin/bash
 APP_TAGS := desktop,production,webkit2_41
 BIN := build/bin/imageconverter
 
-.PHONY: setup frontend build run stack-start stack-stop test lint bench clean
+.PHONY: setup frontend build release run stack-start stack-stop test lint bench clean
 
 setup:
 	@scripts/setup.sh
@@ -16,8 +17,16 @@ setup:
 frontend:
 	cd frontend && npm run build
 
+# localstack: the local product learns the local stack's per-checkout signing
+# key from GET /v1/keys (licensing/trust_localstack.go). Never shipped.
 build: frontend
-	go build -tags $(APP_TAGS) -o $(BIN) .
+	go build -tags $(APP_TAGS),localstack -o $(BIN) .
+
+# A release trusts only licensing/keys.go: the check fails while no production
+# key is compiled in, as that build would put every paying user on Free.
+release: frontend
+	go test -count=1 -tags releasecheck -run '^TestReleaseHasBuiltinKeys$$' ./licensing/
+	go build -tags $(APP_TAGS) -o build/release/imageconverter .
 
 run: setup build
 	scripts/run-local.sh

@@ -197,9 +197,10 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 		resp.Grant, used = &rr, rr.UsageToday
 	}
 	signedAt := s.now().Truncate(time.Second)
+	offlineUntil := offlineUntil(a.plan.ID, a.eff, signedAt)
 	token, err := s.cfg.Signer.Sign(entitlement.Entitlement{
 		UserID: c.UID, Plan: a.plan.ID, Limits: a.plan.Limits(), Device: dev.ID,
-		PeriodEnd: a.eff.PeriodEnd, IssuedAt: signedAt,
+		PeriodEnd: a.eff.PeriodEnd, IssuedAt: signedAt, ExpiresAt: offlineUntil,
 	})
 	if err != nil {
 		return err
@@ -213,9 +214,29 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 	resp.Plan, resp.Status, resp.PeriodEnd, resp.AutoRenew = a.plan.ID, a.eff.Status, a.eff.PeriodEnd, a.eff.AutoRenew
 	resp.CancelAtPeriodEnd, resp.Limits, resp.Day, resp.UsageToday = a.eff.CancelAt, a.plan.Limits(), a.day, used
 	resp.Remaining, resp.Entitlement = remaining(a.plan.DailyLimit, used), token
-	resp.OfflineUntil, resp.ServerTime, resp.Device = signedAt.Add(entitlement.OfflineGrace).UTC(), signedAt.UTC(), registered
+	resp.OfflineUntil, resp.ServerTime, resp.Device = offlineUntil.UTC(), signedAt.UTC(), registered
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// offlineUntil is the entitlement's exp: iat + the offline grace, but no
+// later than the paid period's end when the subscription will not renew
+// itself (auto-renew off, or not active: canceled, past due). A refund, a
+// cancellation or the end of the period then ends the offline Pro/Basic
+// with the period, not up to a week later.
+func offlineUntil(plan string, eff store.Effective, iat time.Time) time.Time {
+	exp := iat.Add(entitlement.OfflineGrace)
+	if plan == wire.PlanFree || eff.PeriodEnd == nil || eff.AutoRenew && eff.Status == wire.StatusActive {
+		return exp
+	}
+	end := eff.PeriodEnd.Truncate(time.Second)
+	switch {
+	case end.Before(iat):
+		return iat
+	case end.Before(exp):
+		return end
+	}
+	return exp
 }
 
 // checkReserve validates a reservation request; field prefixes its names in messages.
@@ -289,6 +310,7 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 		return syncBatch{}, invalid("%s must hold between 1 and %d items.", field, maxSyncEntries)
 	}
 	tomorrow := store.DayKey(now.Add(24*time.Hour), s.cfg.QuotaLocation)
+	today := store.DayKey(now, s.cfg.QuotaLocation)
 	oldest := store.DayKey(now.Add(-syncMaxAgeDays*24*time.Hour), s.cfg.QuotaLocation)
 	b := syncBatch{byDay: map[string][]wire.SyncEntry{}}
 	seen := map[string]bool{}
@@ -304,7 +326,11 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 			return syncBatch{}, invalid("%s[%d].day must be a date like 2026-01-31.", field, i)
 		}
 		if e.Day > tomorrow { // tomorrow tolerates a client clock slightly ahead
-			return syncBatch{}, invalid("%s[%d].day %s is in the future.", field, i, e.Day)
+			// A client clock that ran ahead dated real conversions in the
+			// future. Refusing them would lose genuine usage (and the rest
+			// of the batch): count them today instead.
+			log.Printf("api: sync %s[%d] id %s dated %s is in the future; counted on %s", field, i, e.ID, e.Day, today)
+			e.Day = today
 		}
 		if e.Count < 0 || e.Count > maxSyncCount {
 			return syncBatch{}, invalid("%s[%d].count must be between 0 and %d.", field, i, maxSyncCount)

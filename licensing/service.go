@@ -74,7 +74,7 @@ type Options struct {
 	DeviceName  string                  // "": the host name
 	Clock       func() time.Time        // nil: time.Now
 	HTTP        *http.Client            // nil: a default client; every server call goes through it
-	TrustedKeys []entitlement.PublicKey // nil: BuiltinKeys()
+	TrustedKeys []entitlement.PublicKey // nil: BuiltinKeys(); the only keys a release build trusts
 	Plans       policy.Plans            // nil: policy.DefaultPlans
 	Backoff     time.Duration           // first retry delay of API calls; 0 = 300 ms
 	// OnlineBudget bounds the network part of Reserve; past it the run is
@@ -137,13 +137,16 @@ type entitlementPart struct {
 	LastSeen   time.Time     `json:"lastSeen"`  // latest trusted time ever seen
 	Skew       time.Duration `json:"skew"`      // server time − local clock at the last refresh
 	NeedOnline bool          `json:"needOnline"`
+	// DevKeys are the local stack's keys, learned only by a localstack
+	// build from a loopback API (trust_localstack.go). Kept here rather
+	// than in the state file; a release build never reads them.
+	DevKeys wire.JWKS `json:"devKeys,omitzero"`
 }
 
 // localPart is the state file.
 type localPart struct {
 	Ledger      ledger      `json:"ledger"`
 	AnonLedger  ledger      `json:"anonLedger"` // signed-out (free plan) runs
-	DevKeys     wire.JWKS   `json:"devKeys"`    // keys learned from a local API only
 	PlanChanged bool        `json:"planChanged"`
 	PrevUser    string      `json:"prevUser,omitempty"` // signed out with Ledger entries unsent
 	Plans       []wire.Plan `json:"plans,omitempty"`    // last GET /v1/plans
@@ -154,8 +157,8 @@ type localPart struct {
 // the clock guard, the signed-out ledger and the caches.
 func (st state) keptAcrossAccounts() state {
 	var n state
-	n.LastSeen, n.Skew = st.LastSeen, st.Skew
-	n.AnonLedger, n.DevKeys, n.Plans, n.PlansAt = st.AnonLedger, st.DevKeys, st.Plans, st.PlansAt
+	n.LastSeen, n.Skew, n.DevKeys = st.LastSeen, st.Skew, st.DevKeys
+	n.AnonLedger, n.Plans, n.PlansAt = st.AnonLedger, st.Plans, st.PlansAt
 	return n
 }
 
@@ -664,10 +667,15 @@ func newBlockID() string {
 	return "block-" + hex.EncodeToString(b)
 }
 
+// learnsKeys reports whether this Service may learn keys from its API: only
+// a localstack build (never a release) talking to a loopback API.
+func (s *Service) learnsKeys() bool { return learnLocalKeys && s.cfg.LocalAPI() }
+
 // ensureKeys learns the dev key from a local API when the token's kid is not
-// trusted yet. Never for a remote API: production keys are built in.
+// trusted yet (localstack builds only). Release builds trust the compiled-in
+// keys alone.
 func (s *Service) ensureKeys(ctx context.Context, token string) error {
-	if !s.cfg.LocalAPI() || token == "" {
+	if !s.learnsKeys() || token == "" {
 		return nil
 	}
 	if _, err := s.verifier(); err == nil {
@@ -688,11 +696,12 @@ func (s *Service) ensureKeys(ctx context.Context, token string) error {
 	return nil
 }
 
-// verifier builds a verifier over the built-in keys plus, for a local API,
-// the keys learned from it. Built-in keys win on a kid clash.
+// verifier builds a verifier over the trusted keys (built in, or given by
+// Options.TrustedKeys) plus, in a localstack build with a loopback API, the
+// keys learned from it. Trusted keys win on a kid clash.
 func (s *Service) verifier() (*entitlement.Verifier, error) {
 	keys := append([]entitlement.PublicKey(nil), s.trusted...)
-	if s.cfg.LocalAPI() {
+	if s.learnsKeys() {
 		s.mu.Lock()
 		dev, _ := entitlement.KeysFromJWKS(s.st.DevKeys)
 		s.mu.Unlock()

@@ -2,6 +2,7 @@ package licensing
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -16,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"imageconverter/functions/entitlement"
+	"imageconverter/functions/wire"
 	"imageconverter/licensing/internal/testenv"
 	"imageconverter/licensing/secrets"
 )
@@ -29,6 +32,7 @@ type stack struct {
 	proxy    *httptest.Server
 	down     atomic.Bool
 	repoRoot string
+	keys     []entitlement.PublicKey // the stack's signing keys, given to clients as trusted
 }
 
 func requireStack(t *testing.T) *stack {
@@ -49,7 +53,29 @@ func requireStack(t *testing.T) *stack {
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(st.proxy.Close)
+	st.keys = stackKeys(t, st.api)
 	return st
+}
+
+// stackKeys fetches the local stack's public keys (GET /v1/keys) once, so
+// tests trust them through Options.TrustedKeys: builds without the
+// localstack tag never learn keys from a server.
+func stackKeys(t *testing.T, api string) []entitlement.PublicKey {
+	t.Helper()
+	resp, err := http.Get(api + "/v1/keys")
+	if err != nil {
+		t.Fatalf("GET /v1/keys: %v", err)
+	}
+	defer resp.Body.Close()
+	var set wire.JWKS
+	if err := json.NewDecoder(resp.Body).Decode(&set); err != nil {
+		t.Fatalf("GET /v1/keys: %v", err)
+	}
+	keys, err := entitlement.KeysFromJWKS(set)
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("GET /v1/keys: %d keys, %v", len(keys), err)
+	}
+	return keys
 }
 
 // counter counts requests by method and path at the http.RoundTripper.
@@ -130,7 +156,7 @@ func (st *stack) reopen(t *testing.T, device, path string, clock *fakeClock) *cl
 	cfg.AuthEmulatorHost = st.authHost
 	calls := &counter{next: http.DefaultTransport}
 	svc, err := New(Options{Config: cfg, Store: &secrets.File{Path: path}, StatePath: filepath.Join(filepath.Dir(path), "state.json"), DeviceID: device, DeviceName: "test " + device,
-		Clock: clock.Now, HTTP: &http.Client{Transport: calls, Timeout: 20 * time.Second}, Backoff: 20 * time.Millisecond})
+		Clock: clock.Now, HTTP: &http.Client{Transport: calls, Timeout: 20 * time.Second}, Backoff: 20 * time.Millisecond, TrustedKeys: st.keys})
 	if err != nil {
 		t.Fatal(err)
 	}

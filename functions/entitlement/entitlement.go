@@ -103,8 +103,10 @@ func (s *Signer) PublicKey() PublicKey {
 	return PublicKey{KeyID: s.kid, Key: s.key.Public().(ed25519.PublicKey)}
 }
 
-// Sign returns the compact JWS of e. IssuedAt defaults to now and ExpiresAt is
-// always IssuedAt + OfflineGrace (both truncated to seconds).
+// Sign returns the compact JWS of e. IssuedAt defaults to now; ExpiresAt is
+// IssuedAt + OfflineGrace, or e.ExpiresAt when that is set and earlier (a
+// paid period that ends sooner and will not renew); both truncated to
+// seconds, and never before IssuedAt.
 func (s *Signer) Sign(e Entitlement) (string, error) {
 	if e.UserID == "" || e.Device == "" || e.Plan == "" {
 		return "", errors.New("entitlement: sign: user, device and plan are required")
@@ -114,6 +116,13 @@ func (s *Signer) Sign(e Entitlement) (string, error) {
 		iat = s.now()
 	}
 	iat = iat.Truncate(time.Second)
+	exp := iat.Add(OfflineGrace)
+	if !e.ExpiresAt.IsZero() && e.ExpiresAt.Before(exp) {
+		exp = e.ExpiresAt.Truncate(time.Second)
+		if exp.Before(iat) {
+			exp = iat
+		}
+	}
 	c := claims{
 		Plan:   e.Plan,
 		Limits: e.Limits,
@@ -121,7 +130,7 @@ func (s *Signer) Sign(e Entitlement) (string, error) {
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   e.UserID,
 			IssuedAt:  jwt.NewNumericDate(iat),
-			ExpiresAt: jwt.NewNumericDate(iat.Add(OfflineGrace)),
+			ExpiresAt: jwt.NewNumericDate(exp),
 		},
 	}
 	if e.PeriodEnd != nil {

@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 [ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund)
 (cd frontend && npm run build >/dev/null)
-go build -tags dev,webkit2_41,e2e -o "$work/imageconverter-dev" .
+go build -tags dev,webkit2_41,e2e,localstack -o "$work/imageconverter-dev" .
 
 # Test photos: one real-looking JPEG, copied (the engine does not care).
 mkdir -p "$work/data/small" "$work/data/many" "$work/data/account" "$work/config" "$work/config2"

@@ -21,7 +21,7 @@ fail() { echo "FAIL $*"; [ -f "$work/app.log" ] && tail -20 "$work/app.log"; exi
 [ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund)
 (cd frontend && npm run build >/dev/null)
 # -tags e2e: the stand-in account takes its plan from IC_E2E_PLAN (folders need Basic+).
-go build -tags desktop,production,webkit2_41,e2e -o "$work/imageconverter" .
+go build -tags desktop,production,webkit2_41,e2e,localstack -o "$work/imageconverter" .
 gcc -O1 -o "$work/dragsource" tests/gui/dragsource.c $(pkg-config --cflags --libs gtk+-3.0)
 
 album="$work/data/album"

@@ -1,0 +1,66 @@
+package api
+
+import (
+	"testing"
+	"time"
+
+	"imageconverter/functions/entitlement"
+	"imageconverter/functions/wire"
+)
+
+// A client clock that ran ahead dated real offline runs after tomorrow. The
+// server counts them today instead of refusing the batch (which lost the
+// genuine entries with them), on both routes that take sync entries.
+func TestFutureSyncEntriesCountToday(t *testing.T) {
+	e := newTestEnv(t)
+	u := signUp(t, "future-sync")
+	register(e, u.Token, "dev-1")
+	var got wire.SyncResponse
+	e.call("POST", "/v1/usage/sync", u.Token, wire.SyncRequest{Entries: []wire.SyncEntry{
+		{ID: "today-1", Day: "2026-11-27", Count: 1},
+		{ID: "ahead-1", Day: "2026-12-03", Count: 2},
+	}}, wire.HeaderDeviceID, "dev-1").wantOK(t, &got)
+	if got.Recorded != 2 || got.UsageToday != 3 || got.Day != "2026-11-27" {
+		t.Fatalf("sync with a future entry = %+v, want both recorded, 3 today", got)
+	}
+	var ent wire.EntitlementResponse
+	entitle(e, u.Token, "dev-1", wire.EntitlementRequest{Sync: []wire.SyncEntry{
+		{ID: "ahead-2", Day: "2026-11-30", Count: 1},
+		{ID: "ahead-1", Day: "2026-12-03", Count: 2}, // replay: counted once
+	}}).wantOK(t, &ent)
+	if ent.Sync == nil || ent.Sync.Recorded != 1 || ent.UsageToday != 4 {
+		t.Fatalf("entitlement with future entries = %+v sync %+v, want 4 today", ent, ent.Sync)
+	}
+}
+
+// The offline entitlement of a paid plan that will not renew ends with the
+// paid period, so a refund, cancellation or removal cannot be outlived by up
+// to a week offline; a renewing one keeps the full grace.
+func TestEntitlementExpiresAtPeriodEndWithoutRenewal(t *testing.T) {
+	e := newTestEnv(t)
+	v, _ := entitlement.NewVerifier(e.cfg.TrustedKeys...)
+	v.Now = e.clock.Now
+	end := testNoon.Add(3*24*time.Hour + 30*time.Minute)
+	for _, tc := range []struct {
+		name      string
+		autoRenew bool
+		want      time.Time
+	}{
+		{"renewing", true, testNoon.Add(entitlement.OfflineGrace)},
+		{"not renewing", false, end},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := signUp(t, "period-"+map[bool]string{true: "renew", false: "norenew"}[tc.autoRenew])
+			e.subscribe(u.UID, "basic", end, tc.autoRenew)
+			var got wire.EntitlementResponse
+			e.call("GET", "/v1/entitlement", u.Token, nil, device("pe-1")...).wantOK(t, &got)
+			ent, err := v.VerifyForDevice(got.Entitlement, "pe-1")
+			if err != nil || ent.Plan != "basic" {
+				t.Fatalf("verify: %+v %v", ent, err)
+			}
+			if !ent.ExpiresAt.Equal(tc.want) || !got.OfflineUntil.Equal(tc.want) {
+				t.Errorf("exp = %v, offlineUntil = %v, want %v", ent.ExpiresAt, got.OfflineUntil, tc.want)
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -85,6 +84,7 @@ func (t *tempFile) commit(dst string, mtime time.Time, policy Existing) (string,
 		}
 		return dst, nil
 	}
+	planned := dst
 	for n := 1; ; n++ {
 		err := t.linkNoClobber(dst)
 		if err == nil {
@@ -99,20 +99,8 @@ func (t *tempFile) commit(dst string, mtime time.Time, policy Existing) (string,
 			t.abort()
 			return "", errOutputExists
 		}
-		dst = renamed(dst, n)
+		dst = numbered(planned, n) // from the planned name as is: "beach (1).webp" never becomes "beach (2).webp"
 	}
-}
-
-// renamed turns "dir/a.webp" (or "dir/a (3).webp") into "dir/a (n).webp".
-func renamed(dst string, n int) string {
-	dir, base := filepath.Split(dst)
-	s, ext := stem(base), filepath.Ext(base)
-	if i := strings.LastIndex(s, " ("); i >= 0 && strings.HasSuffix(s, ")") {
-		if _, err := strconv.Atoi(s[i+2 : len(s)-1]); err == nil {
-			s = s[:i]
-		}
-	}
-	return filepath.Join(dir, fmt.Sprintf("%s (%d)%s", s, n, ext))
 }
 
 // replaceNamed renames the named temporary file over dst (atomic on POSIX; MoveFileEx with

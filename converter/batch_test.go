@@ -437,15 +437,17 @@ func TestSweepStaleTemp(t *testing.T) {
 	}
 }
 
-func TestRenamed(t *testing.T) {
+// TestNumbered: a number already in the name is part of it; stripping it gave "beach (1).jpg" the name
+// "beach (2).webp", which belongs to "beach (2).jpg".
+func TestNumbered(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"d/a.webp", "d/a (2).webp"},
-		{"d/a (1).webp", "d/a (2).webp"},
+		{"d/a (1).webp", "d/a (1) (2).webp"},
 		{"d/a (x).webp", "d/a (x) (2).webp"},
 	}
 	for _, tc := range tests {
-		if got := renamed(tc.in, 2); got != tc.want {
-			t.Errorf("renamed(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := numbered(tc.in, 2); got != tc.want {
+			t.Errorf("numbered(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

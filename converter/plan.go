@@ -94,6 +94,7 @@ func Plan(ctx context.Context, paths []string, opts Options) (*Batch, error) {
 			return nil, fmt.Errorf("output folder %q: %w", o.OutputDir, err)
 		}
 	}
+	p.outRoots = p.outputRoots(paths)
 	for _, path := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -105,8 +106,13 @@ func Plan(ctx context.Context, paths []string, opts Options) (*Batch, error) {
 	}
 	// Every source is claimed before any output is named, so no output can land on a source of the
 	// same batch (say a.png → a.webp while a.webp is itself a source when converting to AVIF).
+	// A source skipped by its extension as already in the target format is not claimed: it keeps its
+	// name, and claiming it pushed the output of "x.avif" beside an original "x.webp" to a new name on
+	// every run ("x-avif.webp", "x (1).webp", …) instead of finding it up to date.
 	for _, c := range p.cands {
-		p.claimed[pathKey(c.src)] = true
+		if !p.sameFormatByExt(c.src) {
+			p.claimed[pathKey(c.src)] = true
+		}
 	}
 	for _, c := range p.cands {
 		if err := ctx.Err(); err != nil {
@@ -124,15 +130,18 @@ type candidate struct {
 }
 
 type planner struct {
-	ctx     context.Context
-	opts    Options
-	plan    *Batch
-	outDir  string // absolute OutputDir or ""
-	visited map[any]bool
-	sysDirs map[string]bool
-	claimed map[string]bool // output and source paths taken in this batch (pathKey)
-	seen    map[string]bool // sources already added (a file named twice, or reached twice)
-	cands   []candidate
+	ctx    context.Context
+	opts   Options
+	plan   *Batch
+	outDir string // absolute OutputDir or ""
+	// outRoots are the folders outputs of this batch are written below ("OutputDir/<dropped folder>")
+	// when they lie inside a dropped folder; they and everything under them are never walked.
+	outRoots []string
+	visited  map[any]bool
+	sysDirs  map[string]bool
+	claimed  map[string]bool // output and source paths taken in this batch (pathKey)
+	seen     map[string]bool // sources already added (a file named twice, or reached twice)
+	cands    []candidate
 }
 
 // pathKey folds case where the usual file systems do (Windows, macOS), so two names that are one file
@@ -173,14 +182,7 @@ func (p *planner) root(path string) {
 			p.skip(abs, "", CodeFolderNotAllowed, "Folders can't be converted in this mode; choose the photos inside it instead.", 0)
 			return
 		}
-		out := ""
-		if p.outDir != "" {
-			out = filepath.Join(p.outDir, filepath.Base(abs))
-			if filepath.Dir(abs) == abs { // a drive or file-system root has no useful name
-				out = p.outDir
-			}
-		}
-		p.walk(abs, fi, out)
+		p.walk(abs, fi, p.rootOut(abs))
 		return
 	}
 	if !fi.Mode().IsRegular() {
@@ -193,6 +195,64 @@ func (p *planner) root(path string) {
 	}
 	// An explicitly named file is converted whatever its extension: the user chose it.
 	p.add(abs, fi, out)
+}
+
+// rootOut is the folder the outputs of the files directly in the dropped folder abs go to ("" =
+// beside them): OutputDir/<name of abs>.
+func (p *planner) rootOut(abs string) string {
+	if p.outDir == "" {
+		return ""
+	}
+	if filepath.Dir(abs) == abs { // a drive or file-system root has no useful name
+		return p.outDir
+	}
+	return filepath.Join(p.outDir, filepath.Base(abs))
+}
+
+// outputRoots lists the output folders of the dropped folders, for the walk to stay out of: with
+// "-out in in" the outputs go to in/in, which the next run must not walk (or it writes in/in/in).
+// An output folder that is the dropped folder itself or holds it (outputs mirrored onto the sources'
+// own folders) is not listed: that would exclude everything; our outputs there are recognised by name.
+func (p *planner) outputRoots(paths []string) []string {
+	if p.outDir == "" {
+		return nil
+	}
+	var roots []string
+	for _, path := range paths {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			continue
+		}
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			continue
+		}
+		if out := p.rootOut(abs); !within(abs, out) {
+			roots = append(roots, out)
+		}
+	}
+	return roots
+}
+
+// within reports whether path is dir or lies below it (lexically, case folded where the OS does).
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(pathKey(dir), pathKey(path))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// isOutputFolder reports whether the walk must not enter dir because outputs of this batch go there.
+func (p *planner) isOutputFolder(dir string) bool {
+	if p.outDir == "" {
+		return false
+	}
+	if pathKey(dir) == pathKey(p.outDir) {
+		return true
+	}
+	for _, r := range p.outRoots {
+		if within(dir, r) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *planner) add(src string, fi fs.FileInfo, outDir string) {
@@ -224,7 +284,13 @@ func (p *planner) walk(dir string, fi fs.FileInfo, outDir string) {
 	for i, e := range entries {
 		names[i] = e.Name()
 	}
-	own := ownOutputs(names)
+	own := ownOutputs(names, p.opts.ext(), func(n string) (time.Time, bool) {
+		st, err := os.Stat(filepath.Join(dir, n))
+		if err != nil {
+			return time.Time{}, false
+		}
+		return st.ModTime(), true
+	})
 	for _, e := range entries {
 		name := e.Name()
 		full := filepath.Join(dir, name)
@@ -234,7 +300,7 @@ func (p *planner) walk(dir string, fi fs.FileInfo, outDir string) {
 			continue
 		}
 		if info.IsDir() {
-			if skipDirName(name) || hiddenAttr(info) || p.sysDirs[full] || (p.outDir != "" && full == p.outDir) {
+			if skipDirName(name) || hiddenAttr(info) || p.sysDirs[full] || p.isOutputFolder(full) {
 				continue
 			}
 			sub := ""
@@ -265,7 +331,7 @@ func (p *planner) decide(c candidate) {
 	size := c.fi.Size()
 	name := filepath.Base(c.src)
 	srcExt := strings.ToLower(filepath.Ext(name))
-	if srcExt == o.ext() && o.OutputDir == "" {
+	if p.sameFormatByExt(c.src) {
 		p.skip(c.src, "", CodeSameFormat, fmt.Sprintf("Already a %s file.", formatName(o.Format)), size)
 		return
 	}
@@ -323,11 +389,16 @@ func (p *planner) decide(c candidate) {
 	})
 }
 
+// sameFormatByExt reports whether src is skipped by its extension alone as already in the target format.
+func (p *planner) sameFormatByExt(src string) bool {
+	return p.opts.OutputDir == "" && strings.ToLower(filepath.Ext(src)) == p.opts.ext()
+}
+
 // renameTarget walks "stem (1).ext", "stem (2).ext", … and returns the first name that is free, or
 // the first that holds an up-to-date conversion of a source modified at srcTime (done true).
 func (p *planner) renameTarget(dst string, srcTime time.Time) (string, bool) {
 	for n := 1; ; n++ {
-		cand := renamed(dst, n)
+		cand := numbered(dst, n)
 		if p.claimed[pathKey(cand)] {
 			continue
 		}
@@ -341,12 +412,18 @@ func (p *planner) renameTarget(dst string, srcTime time.Time) (string, bool) {
 	}
 }
 
+// numbered turns "dir/a.webp" into "dir/a (n).webp". Unlike renamed (used when a name is taken while
+// publishing), it keeps a number the source's own name already has: "beach (1).jpg" becomes
+// "beach (1) (n).webp", never "beach (n).webp", which belongs to "beach.jpg" or "beach (n).jpg".
+func numbered(dst string, n int) string {
+	dir, base := filepath.Split(dst)
+	return filepath.Join(dir, fmt.Sprintf("%s (%d)%s", stem(base), n, filepath.Ext(base)))
+}
+
 // freeName returns "stem (n).ext" for the smallest n that is neither on disk nor claimed in this batch.
 func (p *planner) freeName(dst string) string {
-	dir, base := filepath.Split(dst)
-	s, ext := stem(base), filepath.Ext(base)
 	for n := 1; ; n++ {
-		cand := filepath.Join(dir, fmt.Sprintf("%s (%d)%s", s, n, ext))
+		cand := numbered(dst, n)
 		if p.claimed[pathKey(cand)] {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // inputExts are the extensions the walk picks up (lower case). Anything else is ignored silently and
@@ -38,9 +39,23 @@ var systemDirNames = map[string]bool{
 // isInputExt reports whether name has an extension we try to convert.
 func isInputExt(name string) bool { return inputExts[strings.ToLower(filepath.Ext(name))] }
 
+// packageExts are folder extensions of macOS packages and bundles: Finder shows them as one file, and
+// inside are an application's private data (the Photos library's originals and thumbnails, Lightroom's
+// previews). Writing .webp files in there would corrupt a library, so they are never entered when
+// walking, on every OS (a library copied to a Windows disk is still one). Named explicitly they are.
+var packageExts = map[string]bool{
+	".photoslibrary": true, ".photolibrary": true, ".aplibrary": true, ".migratedaplibrary": true,
+	".migratedphotolibrary": true, ".lrdata": true, ".lrlibrary": true, ".lrcat-data": true,
+	".app": true, ".bundle": true, ".framework": true, ".plugin": true, ".kext": true, ".pkg": true,
+	".mpkg": true, ".xcassets": true, ".imovielibrary": true, ".fcpbundle": true, ".tvlibrary": true,
+	".musiclibrary": true, ".rtfd": true, ".pages": true, ".numbers": true, ".key": true,
+	".sparsebundle": true, ".photosmigrator": true, ".cocatalog": true, ".cosessiondb": true,
+}
+
 // skipDirName reports whether the walk should not enter the folder with this base name.
 func skipDirName(name string) bool {
-	return strings.HasPrefix(name, ".") || systemDirNames[strings.ToLower(name)]
+	return strings.HasPrefix(name, ".") || systemDirNames[strings.ToLower(name)] ||
+		packageExts[strings.ToLower(filepath.Ext(name))]
 }
 
 // homeSystemDirs are whole folders of the user's home that hold application data rather than photos:
@@ -67,18 +82,48 @@ func stem(name string) string { return strings.TrimSuffix(name, filepath.Ext(nam
 // ownOutputs returns the names in one folder listing that look like our earlier outputs: a .webp/.avif
 // file whose stem is shared by a convertible file of another format in the same folder ("IMG_1.jpg" and
 // "IMG_1.webp"). Walking never converts those again, whatever the target format.
-func ownOutputs(names []string) map[string]bool {
+//
+// A .webp next to an .avif of the same stem (or the reverse) is one original and our conversion of it:
+// the output is the one not older than the other (with KeepModTime both times are equal, and then the
+// one in the target format, targetExt, is the output). Without this, every run converted the original
+// again and, finding its own earlier output in the way, wrote "x (1).webp", "x (2).webp", …
+// modTime reads a file's time (it follows symlinks, as the walk does); ok false if it can't.
+func ownOutputs(names []string, targetExt string, modTime func(name string) (time.Time, bool)) map[string]bool {
 	sources := map[string]bool{}
+	byStem := map[string][]string{} // output-format names per stem
 	for _, n := range names {
 		ext := strings.ToLower(filepath.Ext(n))
-		if inputExts[ext] && !outputExts[ext] {
+		switch {
+		case outputExts[ext]:
+			byStem[stem(n)] = append(byStem[stem(n)], n)
+		case inputExts[ext]:
 			sources[stem(n)] = true
 		}
 	}
 	own := map[string]bool{}
-	for _, n := range names {
-		if outputExts[strings.ToLower(filepath.Ext(n))] && sources[stem(n)] {
-			own[n] = true
+	for s, outs := range byStem {
+		if sources[s] {
+			for _, n := range outs {
+				own[n] = true
+			}
+			continue
+		}
+		if len(outs) != 2 || strings.EqualFold(filepath.Ext(outs[0]), filepath.Ext(outs[1])) {
+			continue // a lone file, or names differing only in case (two files only where case matters)
+		}
+		a, b := outs[0], outs[1]
+		if !strings.EqualFold(filepath.Ext(a), targetExt) {
+			a, b = b, a // a is now the one in the target format
+		}
+		ta, okA := modTime(a)
+		tb, okB := modTime(b)
+		if !okA || !okB {
+			continue
+		}
+		if !ta.Add(upToDateSlack).Before(tb) { // a not older than b: a was converted from b
+			own[a] = true
+		} else { // b clearly newer: b was converted from a
+			own[b] = true
 		}
 	}
 	return own

@@ -13,16 +13,19 @@ import (
 	"imageconverter/converter/decode"
 )
 
-// pixBytes is the pixel buffer of a decoded image (RGBA or NRGBA, as decode returns).
+// pixBytes is the pixel buffer of a decoded image (RGBA, NRGBA or RGB, as decode returns). It runs on
+// a worker goroutine, so it reports with Errorf (Fatalf there would hang the batch).
 func pixBytes(t testing.TB, im image.Image) []byte {
 	switch p := im.(type) {
 	case *image.RGBA:
 		return p.Pix
 	case *image.NRGBA:
 		return p.Pix
+	case *decode.RGB:
+		return p.Pix
 	}
-	t.Fatalf("decoded pixels are %T", im)
-	return nil
+	t.Errorf("decoded pixels are %T", im)
+	return make([]byte, 1)
 }
 
 // TestDecodedPixelsFreedBeforeCompression checks the memory contract of convert: once the encoder has

@@ -185,7 +185,7 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	}
 	defer release()
 
-	img, err := r.decode(t.Src, fi.Size())
+	img, err := r.decode(t, fi.Size())
 	if err != nil {
 		code, reason := classify(err)
 		if code == CodeAnimated { // found only now if the header probe could not tell
@@ -289,10 +289,14 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	return res
 }
 
-func (r *runner) decode(path string, size int64) (*decode.Image, error) {
+func (r *runner) decode(t Task, size int64) (*decode.Image, error) {
+	path := t.Src
 	// FitWidth/FitHeight let a JPEG be decoded at 1/2–1/8 scale when it will be shrunk anyway.
 	opts := decode.Options{KeepMetadata: r.opts.KeepMetadata, MaxPixels: r.opts.MaxPixels,
 		FitWidth: r.opts.MaxWidth, FitHeight: r.opts.MaxHeight}
+	// libwebp imports 3-byte RGB as it does RGBA (same output), so an opaque JPEG can wait for the
+	// encoder in three quarters of the memory. Not when resizing: the resampler wants RGBA.
+	opts.RGB = r.opts.Format == "webp" && !fitsNeedResize(t.Width, t.Height, r.opts.MaxWidth, r.opts.MaxHeight)
 	if size <= readWholeLimit {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -321,6 +325,14 @@ func (r *runner) sweepOnce(dir string) {
 	if first {
 		sweepStale(dir)
 	}
+}
+
+// fitsNeedResize reports whether a w×h picture (0×0 = unknown) would be scaled down by fitInside.
+func fitsNeedResize(w, h, maxW, maxH int) bool {
+	if w <= 0 || h <= 0 {
+		return maxW > 0 || maxH > 0
+	}
+	return (maxW > 0 && max(w, h) > maxW) || (maxH > 0 && max(w, h) > maxH)
 }
 
 // fitInside scales img down with Lanczos to fit maxW×maxH (0 = unbounded on that side), keeping the

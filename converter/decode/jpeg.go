@@ -42,9 +42,33 @@ import (
 // a plain formula without one. It returns the pixels and whether they still need the ICC profile applied
 // (never for CMYK: that conversion already used it).
 func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, error) {
+	var b *buf
+	cmyk, err := turboDecode(data, maxPx, denom, false, func(w, h int) []byte {
+		b = newBuf(w, h, false)
+		return b.pix // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !cmyk {
+		return b, true, nil
+	}
+	if err := cmykToRGBA(b.pix, b.pix, b.w, b.h, m.ICC, m.adobe); err != nil {
+		return nil, false, err
+	}
+	return b, false, nil
+}
+
+// errCMYK is returned by turboDecode in RGB mode for CMYK/YCCK files, which need the 4-byte route.
+var errCMYK = errors.New("CMYK JPEG")
+
+// turboDecode decodes data at scale 1/denom into the buffer alloc returns for the scaled size: RGBA
+// (A = 0xFF) or CMYK, 4 bytes per pixel, or with rgb set 3-byte RGB (CMYK files then give errCMYK
+// before anything is allocated). It reports whether the pixels are CMYK.
+func turboDecode(data []byte, maxPx int64, denom int, rgb bool, alloc func(w, h int) []byte) (bool, error) {
 	h := C.tjInitDecompress()
 	if h == nil {
-		return nil, false, errors.New("libjpeg-turbo: cannot create a decompressor")
+		return false, errors.New("libjpeg-turbo: cannot create a decompressor")
 	}
 	defer C.tjDestroy(h)
 	var msg [200]C.char
@@ -52,23 +76,28 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, err
 	n := C.ulong(len(data))
 	var w, hh, cs C.int
 	if C.ic_jpeg_header(h, src, n, &w, &hh, &cs, &msg[0], C.int(len(msg))) != 0 {
-		return nil, false, jpegErr(C.GoString(&msg[0]))
+		return false, jpegErr(C.GoString(&msg[0]))
 	}
 	if int64(w)*int64(hh) > maxPx { // libjpeg-turbo's own reading of the header is the one that allocates
-		return nil, false, newErr(ErrTooLarge, "The image is too large", nil)
+		return false, newErr(ErrTooLarge, "The image is too large", nil)
 	}
 	cmyk := cs == C.TJCS_CMYK || cs == C.TJCS_YCCK
+	if cmyk && rgb {
+		return true, errCMYK
+	}
 	if denom > 1 {
 		// TJSCALED: ceil(size / denom). Asking for exactly that size makes TurboJPEG pick scale 1/denom.
 		w, hh = (w+C.int(denom)-1)/C.int(denom), (hh+C.int(denom)-1)/C.int(denom)
 	}
-	b := newBuf(int(w), int(hh), false)
-	dst := b.pix             // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
-	pf := C.int(C.TJPF_RGBA) // libjpeg-turbo fills A with 0xFF
-	if cmyk {
+	dst := alloc(int(w), int(hh))
+	pf, bpp := C.int(C.TJPF_RGBA), C.int(4) // libjpeg-turbo fills A with 0xFF
+	switch {
+	case cmyk:
 		pf = C.TJPF_CMYK
+	case rgb:
+		pf, bpp = C.TJPF_RGB, 3
 	}
-	rc := C.ic_jpeg_decode(h, src, n, (*C.uchar)(unsafe.Pointer(&dst[0])), w, 4*w, hh, pf, &msg[0], C.int(len(msg)))
+	rc := C.ic_jpeg_decode(h, src, n, (*C.uchar)(unsafe.Pointer(&dst[0])), w, bpp*w, hh, pf, &msg[0], C.int(len(msg)))
 	if rc != 0 {
 		s := C.GoString(&msg[0])
 		// A warning is usually harmless (extraneous bytes between markers is common in camera files), but
@@ -76,19 +105,13 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, err
 		// Any failure or warning with the end-of-image marker missing is a cut-off file: libjpeg-turbo
 		// then complains about whatever it met last (a Huffman table, a marker length), not the end.
 		if !hasEOI(data) {
-			return nil, false, truncated(FormatJPEG, errors.New(s))
+			return false, truncated(FormatJPEG, errors.New(s))
 		}
 		if rc < 0 || strings.Contains(s, "Premature end") {
-			return nil, false, jpegErr(s)
+			return false, jpegErr(s)
 		}
 	}
-	if !cmyk {
-		return b, true, nil
-	}
-	if err := cmykToRGBA(dst, b.pix, b.w, b.h, m.ICC, m.adobe); err != nil {
-		return nil, false, err
-	}
-	return b, false, nil
+	return cmyk, nil
 }
 
 func jpegErr(s string) error {

@@ -10,18 +10,17 @@ import (
 )
 
 func encodeWebP(w io.Writer, img image.Image, o Options) error {
-	px := toNRGBA(img)
 	hasMeta := len(o.Meta.EXIF) > 0 || len(o.Meta.ICC) > 0 || len(o.Meta.XMP) > 0
 	if !hasMeta {
-		return encodeWebPPixels(w, px, o)
+		return encodeWebPPixels(w, img, o)
 	}
 	// Metadata chunks go around the image data, and the RIFF header holds the total size, so the
 	// bitstream is buffered and re-wrapped (compressed output is small next to the pixels).
-	// The size is taken first so that px is not used after the encode: the pixels may then be
+	// The size is taken first so that img is not used after the encode: the pixels may then be
 	// collected as soon as the encoder has read them (Options.PixelsRead).
-	width, height := px.Rect.Dx(), px.Rect.Dy()
+	width, height := img.Bounds().Dx(), img.Bounds().Dy()
 	var buf bytes.Buffer
-	if err := encodeWebPPixels(&buf, px, o); err != nil {
+	if err := encodeWebPPixels(&buf, img, o); err != nil {
 		return err
 	}
 	out, err := addWebPMetadata(buf.Bytes(), width, height, o.Meta)
@@ -36,11 +35,11 @@ func encodeWebP(w io.Writer, img image.Image, o Options) error {
 
 // encodeWebPPixels picks the encoder before calling it, so px is not kept alive here across the
 // native encode for a fallback that will not happen (that would defeat Options.PixelsRead).
-func encodeWebPPixels(w io.Writer, px *image.NRGBA, o Options) error {
+func encodeWebPPixels(w io.Writer, img image.Image, o Options) error {
 	if !webpNativeAvailable() {
-		return encodeWebPWASM(w, px, o)
+		return encodeWebPWASM(w, toNRGBA(img), o)
 	}
-	return encodeWebPNative(w, px, o)
+	return encodeWebPNative(w, img, o)
 }
 
 // encodeWebPWASM is the last resort: libwebp compiled to WASM inside gen2brain/webp (about 8x the

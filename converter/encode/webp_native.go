@@ -26,15 +26,16 @@ const webpEncoderABI = 0x020f
 type webpLib struct {
 	path string // the file that was loaded, for BackendDetail
 
-	pictureInit     func(pic *webpPicture, version int32) int32
-	pictureFree     func(pic *webpPicture)
-	pictureImport   func(pic *webpPicture, rgba *uint8, stride int32) int32
-	validateConfig  func(cfg *webpConfig) int32
-	encode          func(cfg *webpConfig, pic *webpPicture) int32
-	encoderVersion  func() int32
-	configInitInner func(cfg *webpConfig, preset int32, quality float32, version int32) int32 // tests only
-	decodeRGBA      func(data *uint8, size uintptr, w, h *int32) *uint8                       // tests only
-	free            func(p *uint8)                                                            // tests only
+	pictureInit      func(pic *webpPicture, version int32) int32
+	pictureFree      func(pic *webpPicture)
+	pictureImport    func(pic *webpPicture, rgba *uint8, stride int32) int32
+	pictureImportRGB func(pic *webpPicture, rgb *uint8, stride int32) int32
+	validateConfig   func(cfg *webpConfig) int32
+	encode           func(cfg *webpConfig, pic *webpPicture) int32
+	encoderVersion   func() int32
+	configInitInner  func(cfg *webpConfig, preset int32, quality float32, version int32) int32 // tests only
+	decodeRGBA       func(data *uint8, size uintptr, w, h *int32) *uint8                       // tests only
+	free             func(p *uint8)                                                            // tests only
 }
 
 var (
@@ -89,6 +90,7 @@ func bindWebP(h uintptr, path string) (lib *webpLib, err error) {
 		{&lib.pictureInit, "WebPPictureInitInternal"},
 		{&lib.pictureFree, "WebPPictureFree"},
 		{&lib.pictureImport, "WebPPictureImportRGBA"},
+		{&lib.pictureImportRGB, "WebPPictureImportRGB"},
 		{&lib.validateConfig, "WebPValidateConfig"},
 		{&lib.encode, "WebPEncode"},
 		{&lib.encoderVersion, "WebPGetEncoderVersion"},
@@ -173,11 +175,11 @@ func webpNativeAvailable() bool {
 	return err == nil
 }
 
-// encodeWebPNative encodes px with libwebp exactly as cwebp does for the same settings: the
+// encodeWebPNative encodes img with libwebp exactly as cwebp does for the same settings: the
 // default config with quality and method set, thread_level 0, and pixels imported with
-// WebPPictureImportRGBA straight into YUV for lossy (ARGB for lossless), so output bytes match
-// `cwebp -q Q -m M` for the same RGBA input.
-func encodeWebPNative(w io.Writer, px *image.NRGBA, o Options) error {
+// WebPPictureImportRGB(A) straight into YUV for lossy (ARGB for lossless), so output bytes match
+// `cwebp -q Q -m M` for the same input pixels.
+func encodeWebPNative(w io.Writer, img image.Image, o Options) error {
 	lib, err := loadWebP()
 	if err != nil {
 		return errNoNative
@@ -200,9 +202,9 @@ func encodeWebPNative(w io.Writer, px *image.NRGBA, o Options) error {
 	// Lossy: import straight to YUV420 as cwebp does (use_argb=0); this skips a 4-byte-per-pixel
 	// ARGB copy. Lossless needs ARGB.
 	pic.UseArgb = cfg.Lossless
-	pic.Width = int32(px.Rect.Dx())
-	pic.Height = int32(px.Rect.Dy())
-	if lib.pictureImport(pic, unsafe.SliceData(px.Pix), int32(px.Stride)) == 0 {
+	pic.Width = int32(img.Bounds().Dx())
+	pic.Height = int32(img.Bounds().Dy())
+	if !importWebP(lib, pic, img) {
 		return fmt.Errorf("%w: libwebp could not import %dx%d pixels (out of memory?)", ErrEncode, pic.Width, pic.Height)
 	}
 	o.pixelsRead()
@@ -221,6 +223,17 @@ func encodeWebPNative(w io.Writer, px *image.NRGBA, o Options) error {
 		return fmt.Errorf("%w: libwebp: %s", ErrEncode, webpErrorText(pic.ErrorCode))
 	}
 	return nil
+}
+
+// importWebP copies img into pic: 3-byte RGB as cwebp imports a JPEG (WebPPictureImportRGB), anything
+// else as RGBA. Opaque RGB and RGBA of the same picture give the same YUV, hence the same file.
+func importWebP(lib *webpLib, pic *webpPicture, img image.Image) bool {
+	if rgb, ok := img.(rgbImage); ok {
+		pix, stride := rgb.RGBPixels()
+		return lib.pictureImportRGB(pic, unsafe.SliceData(pix), int32(stride)) != 0
+	}
+	px := toNRGBA(img)
+	return lib.pictureImport(pic, unsafe.SliceData(px.Pix), int32(px.Stride)) != 0
 }
 
 func webpErrorText(code uint32) string {

@@ -10,7 +10,7 @@ import (
 
 var errNoNative = errors.New("native libwebp disabled in this build (nodynamic)")
 
-func encodeWebPNative(io.Writer, *image.NRGBA, Options) error { return errNoNative }
+func encodeWebPNative(io.Writer, image.Image, Options) error { return errNoNative }
 
 func webpNativeStatus() (bool, string) { return false, errNoNative.Error() }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"imageconverter/converter"
 	"imageconverter/licensing/policy"
 	"imageconverter/runs"
 	"imageconverter/schedules"
@@ -24,6 +25,7 @@ func (a *App) newSchedules() *schedules.Service {
 			return policy.Schedules(a.account.Status(ctx).Limits, a.account.Plans(ctx))
 		},
 		Changed: func(list []schedules.State) { a.emit(EventSchedules, mapSchedules(list)) },
+		Options: a.scheduleOptions,
 	})
 }
 
@@ -31,15 +33,20 @@ func (a *App) newSchedules() *schedules.Service {
 // format and preset, and the outputs beside the photos it watches (an
 // output folder elsewhere would flatten the watched tree).
 func (a *App) startScheduled(ctx context.Context, sc schedules.Schedule, paths []string) (runs.Started, error) {
-	s := a.settings.Load()
-	s.Format, s.Preset, s.OutputMode, s.OutputDir = sc.Format, sc.Preset, "beside", ""
-	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: sc.Folder})
+	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: a.scheduleOptions(sc), OutputDir: sc.Folder})
 	if err == nil && st.RunID != "" {
 		// The convert screen follows it like its own (progress, summary, Pro's
 		// automatic continuation of what the run left queued).
 		a.emit(EventRunStarted, mapStarted(st))
 	}
 	return st, err
+}
+
+// scheduleOptions are the saved settings with the schedule's format and preset.
+func (a *App) scheduleOptions(sc schedules.Schedule) converter.Options {
+	s := a.settings.Load()
+	s.Format, s.Preset, s.OutputMode, s.OutputDir = sc.Format, sc.Preset, "beside", ""
+	return optionsFrom(s)
 }
 
 // Schedules lists the watched folders.

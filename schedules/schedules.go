@@ -92,6 +92,10 @@ type Config struct {
 	// QuotaZone is where the quota day starts (SPEC §2: Korea); nil = UTC+9.
 	QuotaZone *time.Location
 	Changed   func([]State) // called after every change, for the UI
+	// Options are the converter options a schedule's run uses (the app's
+	// settings with the schedule's format and preset); arrivals are checked
+	// with them. nil = the converter's defaults with format and preset.
+	Options func(Schedule) converter.Options
 }
 
 // Service runs the schedules. Its methods are safe for concurrent use.
@@ -412,7 +416,7 @@ func (s *Service) do(j job) {
 	}
 	paths := []string{sc.Folder}
 	if j.paths != nil {
-		paths = convertible(ctx, sc, j.paths)
+		paths = convertible(ctx, s.options(sc), j.paths)
 		if len(paths) == 0 {
 			return // our own outputs, hidden or non-image files: nothing to say
 		}
@@ -553,7 +557,7 @@ func (s *Service) record(id string, f func(*Schedule)) {
 // convertible keeps the arrivals a drop of their folders would convert:
 // converter.Plan decides (images only, hidden and system folders, our own
 // earlier outputs, already converted), so this package has no walking rules.
-func convertible(ctx context.Context, sc Schedule, arrivals []string) []string {
+func convertible(ctx context.Context, opts converter.Options, arrivals []string) []string {
 	dirs := map[string]bool{}
 	var roots []string
 	for _, p := range arrivals {
@@ -562,8 +566,7 @@ func convertible(ctx context.Context, sc Schedule, arrivals []string) []string {
 			roots = append(roots, d)
 		}
 	}
-	opts := converter.DefaultOptions()
-	opts.Format, opts.Preset, opts.Folders = sc.Format, sc.Preset, true
+	opts.Folders = true
 	batch, err := converter.Plan(ctx, roots, opts)
 	if err != nil {
 		return nil
@@ -579,6 +582,15 @@ func convertible(ctx context.Context, sc Schedule, arrivals []string) []string {
 		}
 	}
 	return out
+}
+
+func (s *Service) options(sc Schedule) converter.Options {
+	if s.cfg.Options != nil {
+		return s.cfg.Options(sc)
+	}
+	o := converter.DefaultOptions()
+	o.Format, o.Preset = sc.Format, sc.Preset
+	return o
 }
 
 // check validates sc for Add and fills defaults.

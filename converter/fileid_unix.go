@@ -16,6 +16,3 @@ func dirKey(_ string, fi fs.FileInfo) (any, bool) {
 	}
 	return [2]uint64{uint64(st.Dev), uint64(st.Ino)}, true
 }
-
-// hiddenAttr is for Windows' hidden/system attributes; on Unix, hidden means a dot name (see skipDirName).
-func hiddenAttr(fs.FileInfo) bool { return false }

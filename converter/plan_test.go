@@ -179,3 +179,37 @@ func TestOutputFolderIsTheDroppedFolder(t *testing.T) {
 		t.Fatalf("decided %+v", b.Decided)
 	}
 }
+
+// TestCommitKeepsExactModTime: the output's time equals the source's to the nanosecond the file
+// system keeps (futimes rounded to microseconds, up to 1 µs later than the source).
+func TestCommitKeepsExactModTime(t *testing.T) {
+	for _, anon := range []bool{true, false} {
+		defer setTmpfile(anon)()
+		dir := t.TempDir()
+		tmp, err := createTemp(dir, ".webp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tmp.Write([]byte("ours")); err != nil {
+			t.Fatal(err)
+		}
+		when := time.Date(2021, 3, 4, 5, 6, 7, 123456789, time.UTC) // 789 ns rounded up to 790 by futimes
+		got, err := tmp.commit(filepath.Join(dir, "a.webp"), when, ExistingSkip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.ModTime().Equal(when) {
+			t.Fatalf("O_TMPFILE=%v: mtime %v, want %v", anon, st.ModTime().UTC(), when)
+		}
+	}
+}
+
+func TestHiddenFlags(t *testing.T) {
+	if !isHiddenFlags(0x8000) || !isHiddenFlags(0x8000|0x20) || isHiddenFlags(0x20) || isHiddenFlags(0) {
+		t.Fatal("UF_HIDDEN not recognised")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,9 +25,15 @@ func openTmpfile(dir string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), dir+"/(tmpfile)"), nil
 }
 
+// setTimes sets the times to the nanosecond with futimens (utimensat on the descriptor, path NULL):
+// futimes takes microseconds, and NsecToTimeval rounds, which put the output up to 1 µs after its source.
 func (t *tempFile) setTimes(mtime time.Time) error {
-	tv := []unix.Timeval{unix.NsecToTimeval(time.Now().UnixNano()), unix.NsecToTimeval(mtime.UnixNano())}
-	return unix.Futimes(int(t.Fd()), tv)
+	ts := [2]unix.Timespec{unix.NsecToTimespec(time.Now().UnixNano()), unix.NsecToTimespec(mtime.UnixNano())}
+	_, _, errno := unix.Syscall6(unix.SYS_UTIMENSAT, t.Fd(), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
+	if errno != 0 {
+		return &os.PathError{Op: "futimens", Path: t.Name(), Err: errno}
+	}
+	return nil
 }
 
 // linkTmpfile gives the anonymous file the name dst; it fails with EEXIST if dst exists. The /proc

@@ -341,22 +341,17 @@ func (s *Service) syncPending(ctx context.Context, when syncWhen) error {
 	if len(sent) > syncMaxEntries {
 		sent = sent[:syncMaxEntries]
 	}
-	resp, _, err := s.api.Sync(ctx, wire.SyncRequest{Entries: sent})
-	if ErrorCode(toError(err)) == string(wire.CodeInvalidArgument) {
-		// The server will never take these entries (e.g. dated by a clock
-		// that ran ahead). Keeping them would block every refresh; drop them.
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.st.Ledger.markSynced(sent)
-		return s.save()
+	// A refused batch is split until only the refused entries are dropped.
+	resp, err := s.syncIsolating(ctx, sent)
+	s.mu.Lock()
+	if resp != nil {
+		s.offline = false
+		s.st.Ledger.serverSaw(resp.Day, resp.UsageToday)
 	}
+	serr := s.save()
+	s.mu.Unlock()
 	if err != nil {
 		return s.failed(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.offline = false
-	s.st.Ledger.markSynced(sent)
-	s.st.Ledger.serverSaw(resp.Day, resp.UsageToday)
-	return s.save()
+	return serr
 }

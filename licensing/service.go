@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"math"
 	"net/http"
 	"os"
@@ -37,6 +38,8 @@ const (
 	ReasonUnknownPlan    = "unknown_plan"        // plan id this app does not know
 	ReasonDeviceLimit    = "device_limit"        // the server refused this computer (too many devices)
 	ReasonSessionExpired = "session_expired"     // the sign-in is no longer valid
+	ReasonPeriodEnded    = "period_ended"        // the paid period in the entitlement is over
+	ReasonUsageUnknown   = "usage_unknown"       // this computer's usage record is missing
 )
 
 var reasonMessages = map[string]string{
@@ -51,6 +54,8 @@ var reasonMessages = map[string]string{
 	ReasonUnknownPlan:    "Your plan is not known to this version of the app, so the Free plan applies. Please update the app.",
 	ReasonDeviceLimit:    "Your plan is already used on its maximum number of computers. Remove one in Plan & billing, or upgrade.",
 	ReasonSessionExpired: "You have been signed out. Please sign in again.",
+	ReasonPeriodEnded:    "Your paid period has ended, so the Free plan applies until the app can check your plan online.",
+	ReasonUsageUnknown:   "This computer's record of today's conversions is missing, so the Free plan applies until the app can check your plan online.",
 }
 
 // ReasonMessage returns the English sentence for a Status.Reason.
@@ -141,6 +146,11 @@ type entitlementPart struct {
 	// build from a loopback API (trust_localstack.go). Kept here rather
 	// than in the state file; a release build never reads them.
 	DevKeys wire.JWKS `json:"devKeys,omitzero"`
+	// Usage guards the quota ledger of the state file (guard.go).
+	Usage usageGuard `json:"usage,omitzero"`
+	// LedgerLost: the state file was missing or older than Usage; the paid
+	// plan waits for an online check (ReasonUsageUnknown).
+	LedgerLost bool `json:"ledgerLost,omitempty"`
 }
 
 // localPart is the state file.
@@ -228,6 +238,7 @@ func New(opts Options) (*Service, error) {
 	s.api = &apiclient.Client{BaseURL: s.cfg.APIBase, HTTP: httpc, Tokens: tokens{s}, Device: s.device, Backoff: opts.Backoff}
 
 	s.written = map[string]string{}
+	localMissing := false
 	for _, part := range []struct {
 		store secrets.Store
 		key   string
@@ -240,15 +251,19 @@ func New(opts Options) (*Service, error) {
 		raw, err := part.store.Get(part.key)
 		switch {
 		case errors.Is(err, secrets.ErrNotFound):
+			localMissing = localMissing || part.key == localKey
 		case err != nil:
 			return nil, &Error{Code: CodeStorage, Message: Message(CodeStorage), Err: err}
 		default:
 			// A damaged part only loses what it cached; start that part clean.
-			_ = json.Unmarshal([]byte(raw), part.into)
+			if json.Unmarshal([]byte(raw), part.into) != nil && part.key == localKey {
+				localMissing = true
+			}
 			s.written[part.key] = raw
 		}
 	}
 	s.savedSeen = s.st.LastSeen
+	s.checkLedger(localMissing)
 	if len(s.st.Plans) > 0 && opts.Plans == nil {
 		s.plans = s.st.Plans
 	}
@@ -292,6 +307,7 @@ func (s *Service) FetchPlans(ctx context.Context) (policy.Plans, error) {
 
 // save writes the parts of the state that changed; call with s.mu held.
 func (s *Service) save() error {
+	s.st.Usage = s.st.Ledger.guard()
 	for _, part := range []struct {
 		store secrets.Store
 		key   string
@@ -507,18 +523,13 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 		sent = sent[:syncMaxEntries]
 	}
 	resp, meta, err := s.fetchEntitlement(ctx, sent, ask)
+	var refused []wire.SyncEntry
 	if ErrorCode(toError(err)) == string(wire.CodeInvalidArgument) && len(sent) > 0 {
-		// The server will never take these entries (e.g. dated by a clock
-		// that ran ahead). Keeping them would block every refresh: drop
-		// them and ask again without.
-		s.mu.Lock()
-		s.st.Ledger.markSynced(sent)
-		serr := s.save()
-		s.mu.Unlock()
-		if serr != nil {
-			return serr
-		}
-		sent = nil
+		// The server refused an entry of the batch. Keeping the batch
+		// would block every refresh, dropping it would lose genuine usage:
+		// ask again without it, then send it apart (syncIsolating), which
+		// drops only the entries refused on their own.
+		refused, sent = sent, nil
 		resp, meta, err = s.fetchEntitlement(ctx, nil, ask)
 	}
 	if err != nil {
@@ -537,7 +548,6 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 		return s.failed(err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.offline, s.lastCode = false, ""
 	server := resp.ServerTime
 	if server.IsZero() {
@@ -562,7 +572,7 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 	s.st.Token = resp.Entitlement
 	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
 	s.st.FetchedAt = now
-	s.st.NeedOnline, s.st.PlanChanged = false, false
+	s.st.NeedOnline, s.st.PlanChanged, s.st.LedgerLost = false, false, false
 	led := &s.st.Ledger
 	if resp.Sync != nil {
 		led.markSynced(sent)
@@ -576,7 +586,25 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 	}
 	led.serverSaw(resp.Day, resp.UsageToday)
 	led.prune(DayOf(now), now)
-	return s.save()
+	err = s.save()
+	s.mu.Unlock()
+	if err != nil || len(refused) == 0 {
+		return err
+	}
+	sr, err := s.syncIsolating(ctx, refused)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sr != nil {
+		s.st.Ledger.serverSaw(sr.Day, sr.UsageToday)
+	}
+	if serr := s.save(); serr != nil {
+		return serr
+	}
+	if err != nil {
+		// The entitlement is fresh; the entries wait for the next sync.
+		log.Printf("licensing: sending refused usage entries apart: %v", err)
+	}
+	return nil
 }
 
 // fetchEntitlement is GET /v1/entitlement, or its POST form when there are
@@ -628,7 +656,8 @@ func (s *Service) needsRefresh(now time.Time) bool {
 	if s.st.Session == nil {
 		return false
 	}
-	return s.st.Token == "" || s.st.NeedOnline || s.st.PlanChanged || s.clockSetBack(now) || now.Sub(s.st.FetchedAt) >= refreshAfter
+	return s.st.Token == "" || s.st.NeedOnline || s.st.PlanChanged || s.st.LedgerLost || s.clockSetBack(now) ||
+		now.Sub(s.st.FetchedAt) >= refreshAfter || s.st.Info.PeriodEnd != nil && !now.Before(*s.st.Info.PeriodEnd)
 }
 
 // EnsureFresh refreshes the entitlement only when NeedsRefresh. Call it at
@@ -783,6 +812,7 @@ func (s *Service) Status() Status {
 	st.Offline = s.offline
 	st.Day = DayOf(now)
 	sess, token, inf, fetched, lastCode, seenAt := s.st.Session, s.st.Token, s.st.Info, s.st.FetchedAt, s.lastCode, s.st.LastSeen
+	ledgerLost := s.st.LedgerLost
 	st.NeedsOnlineCheck = s.needsRefresh(now)
 	if setBack && !s.st.NeedOnline && sess != nil {
 		s.st.NeedOnline = true // stays until an online check succeeds
@@ -808,9 +838,19 @@ func (s *Service) Status() Status {
 	default:
 		var err error
 		ent, err = s.verify(token)
+		trusted := now
+		if seenAt.After(trusted) {
+			trusted = seenAt
+		}
 		switch {
 		case err == nil && ent.UserID != sess.UserID:
 			reason = ReasonOtherAccount
+		case err == nil && ent.Plan != wire.PlanFree && ent.PeriodEnd != nil && !trusted.Before(*ent.PeriodEnd):
+			// The period the token was issued for is over by the trusted
+			// clock: a renewal (or not) is only known online.
+			reason = ReasonPeriodEnded
+		case err == nil && ent.Plan != wire.PlanFree && ledgerLost:
+			reason = ReasonUsageUnknown
 		case err == nil:
 			if known(plans, ent.Plan) {
 				plan, limits = ent.Plan, ent.Limits

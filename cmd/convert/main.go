@@ -90,11 +90,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts.Existing = converter.Existing(*existing)
 
 	plan, err := converter.Plan(ctx, paths, opts)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted while still looking for images: nothing was converted or written. The summary
+		// (or the one JSON object) is printed all the same, as documented, so scripts can rely on it.
+		fmt.Fprintln(stderr, "Interrupted while looking for images: nothing was converted.")
+		if *asJSON {
+			if err := writeJSON(stdout, converter.Summary{}); err != nil {
+				fmt.Fprintln(stderr, "convert:", err)
+			}
+		} else {
+			printSummary(stdout, converter.Summary{}, opts.Format)
+		}
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "convert:", err)
-		if ctx.Err() != nil {
-			return 2
-		}
 		return 1
 	}
 	if !*asJSON {
@@ -129,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	} else {
-		printSummary(stdout, sum, plan)
+		printSummary(stdout, sum, plan.Options.Format)
 	}
 	if sum.Failed > 0 || sum.Cancelled > 0 {
 		return 2 // an interrupted batch did not do what was asked either
@@ -182,7 +192,7 @@ func printResult(w io.Writer, r converter.FileResult) {
 	}
 }
 
-func printSummary(w io.Writer, s converter.Summary, p *converter.Batch) {
+func printSummary(w io.Writer, s converter.Summary, format string) {
 	fmt.Fprintf(w, "%d converted, %d skipped, %d failed", s.Converted, s.Skipped, s.Failed)
 	if s.Cancelled > 0 {
 		fmt.Fprintf(w, ", %d cancelled", s.Cancelled)
@@ -190,7 +200,7 @@ func printSummary(w io.Writer, s converter.Summary, p *converter.Batch) {
 	if s.Converted > 0 {
 		fmt.Fprintf(w, "; %s -> %s (saved %s, %s)", human(s.BytesIn), human(s.BytesOut), human(s.Saved), percent(s.BytesIn, s.BytesOut))
 	}
-	fmt.Fprintf(w, " in %.1fs [%s %s]\n", s.Elapsed.Seconds(), p.Options.Format, s.Backend)
+	fmt.Fprintf(w, " in %.1fs [%s]\n", s.Elapsed.Seconds(), strings.TrimSpace(format+" "+s.Backend))
 }
 
 func percent(in, out int64) string {

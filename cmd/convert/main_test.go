@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -352,5 +353,33 @@ func TestInterrupt(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("folder after interrupt: %v", names)
+	}
+}
+
+// TestInterruptWhilePlanning: Ctrl-C before any file is converted still prints the documented summary
+// (or JSON object) and a sentence, and exits 2; it used to print only "convert: context canceled".
+func TestInterruptWhilePlanning(t *testing.T) {
+	dir := t.TempDir()
+	copyCorpus(t, dir, "jpeg_photo.jpg")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, asJSON := range []bool{false, true} {
+		args := []string{dir}
+		if asJSON {
+			args = append([]string{"-json"}, args...)
+		}
+		var so, se bytes.Buffer
+		code := run(ctx, args, &so, &se)
+		if code != 2 || !strings.Contains(se.String(), "Interrupted while looking for images") {
+			t.Fatalf("json=%v: exit %d, stderr %q", asJSON, code, se.String())
+		}
+		if asJSON {
+			var s jsonSummary
+			if err := json.Unmarshal(so.Bytes(), &s); err != nil || s.Files == nil || s.Converted != 0 {
+				t.Fatalf("stdout %q: %v", so.String(), err)
+			}
+		} else if !strings.HasPrefix(so.String(), "0 converted, 0 skipped, 0 failed") {
+			t.Fatalf("stdout %q", so.String())
+		}
 	}
 }

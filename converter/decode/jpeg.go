@@ -71,6 +71,14 @@ func turboDecode(data []byte, maxPx int64, denom int, rgb bool, alloc func(w, h 
 		return false, errors.New("libjpeg-turbo: cannot create a decompressor")
 	}
 	defer C.tjDestroy(h)
+	// Some writers (and cut-off copies) lose just the 2-byte end-of-image marker while every pixel is
+	// there; other readers open such files. Decode them with the marker put back: if libjpeg-turbo still
+	// warns, scan data is missing too and the file is reported as cut short below. The copy is of the
+	// compressed bytes and only for such files.
+	patched := false
+	if !hasEOI(data) {
+		data, patched = append(data[:len(data):len(data)], 0xFF, 0xD9), true
+	}
 	var msg [200]C.char
 	src := (*C.uchar)(unsafe.Pointer(&data[0]))
 	n := C.ulong(len(data))
@@ -104,7 +112,7 @@ func turboDecode(data []byte, maxPx int64, denom int, rgb bool, alloc func(w, h 
 		// a premature end means the bottom of the picture is missing: say so instead of writing grey rows.
 		// Any failure or warning with the end-of-image marker missing is a cut-off file: libjpeg-turbo
 		// then complains about whatever it met last (a Huffman table, a marker length), not the end.
-		if !hasEOI(data) {
+		if patched {
 			return false, truncated(FormatJPEG, errors.New(s))
 		}
 		if rc < 0 || strings.Contains(s, "Premature end") {

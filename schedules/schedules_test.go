@@ -138,6 +138,7 @@ type harness struct {
 	sink   *sink
 	acc    *account
 	starts int
+	busy   int // the next Start calls answer runs.ErrBusy, as while the user's run goes on
 	mu     sync.Mutex
 }
 
@@ -155,7 +156,12 @@ func newHarness(t *testing.T, plan string, clock Clock, settle time.Duration) *h
 		Start: func(ctx context.Context, s Schedule, paths []string) (runs.Started, error) {
 			h.mu.Lock()
 			h.starts++
+			busy := h.busy > 0
+			h.busy--
 			h.mu.Unlock()
+			if busy {
+				return runs.Started{}, runs.ErrBusy
+			}
 			o := converter.DefaultOptions()
 			o.Format, o.Preset = s.Format, s.Preset
 			return mgr.Start(ctx, runs.Request{Paths: paths, Options: o})
@@ -299,6 +305,28 @@ func TestDailyRunsAtTheSetTimeAndStopsAtTheQuota(t *testing.T) {
 	clock.Advance(time.Minute) // 11:30: a new quota day, the rest converts
 	eventually(t, "c.jpg converts the next day", 20*time.Second, func() bool { return converted() == 3 })
 	eventually(t, "the state is recorded", 5*time.Second, func() bool { return h.svc.List()[0].LastCode == "converted" })
+}
+
+func TestBusyRunManagerIsRetried(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	h := newHarness(t, wire.PlanPro, clock, time.Hour)
+	h.busy = 1
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a.jpg")
+	if err := os.WriteFile(src, photo(t, "jpeg_photo.jpg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Add(Schedule{Folder: dir, Mode: Daily, At: "10:30"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the daily timer is armed", 5*time.Second, func() bool { return clock.waiting() >= 1 })
+	clock.Advance(30 * time.Minute)
+	eventually(t, "the busy answer arms a retry", 5*time.Second, func() bool { return h.startCount() == 1 && clock.waiting() >= 2 })
+	if h.sink.count(src) != 0 || h.svc.List()[0].LastCode != "" {
+		t.Fatalf("a busy answer was recorded as a run: %+v", h.svc.List()[0])
+	}
+	clock.Advance(50 * time.Millisecond) // Retry
+	eventually(t, "the retry converts", 20*time.Second, func() bool { return h.sink.count(src) == 1 })
 }
 
 func TestPlanWithoutSchedulesRefuses(t *testing.T) {

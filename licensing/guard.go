@@ -3,6 +3,7 @@ package licensing
 import (
 	"context"
 	"log"
+	"time"
 
 	"imageconverter/functions/wire"
 )
@@ -117,4 +118,44 @@ func (s *Service) syncIsolating(ctx context.Context, entries []wire.SyncEntry) (
 		second = first
 	}
 	return second, err
+}
+
+// contact is the boot clock at the last server contact: with it the quota
+// day cannot run ahead of the real time elapsed since (quotaNow).
+type contact struct {
+	Boot  string        `json:"boot,omitempty"` // boot id
+	Since time.Duration `json:"since"`          // time since boot
+	At    time.Time     `json:"at"`             // trusted time
+}
+
+// markContact records the boot clock at a server contact at trusted time
+// now. Call with s.mu held.
+func (s *Service) markContact(now time.Time) {
+	if s.bootClock == nil {
+		return
+	}
+	if id, up, ok := s.bootClock(); ok {
+		s.st.Contact = contact{Boot: id, Since: up, At: now}
+	}
+}
+
+// quotaNow is the time that picks the quota day: the trusted time, but no
+// later than the last server contact plus the real time elapsed since by
+// the boot clock, when the computer has not restarted since. Moving the
+// clock forward offline then opens no new quota day (it used to give a
+// fresh daily limit each time, up to six extra days in a token's life).
+// After a restart the trusted time alone decides. Call with s.mu held.
+func (s *Service) quotaNow(now time.Time) time.Time {
+	c := s.st.Contact
+	if s.bootClock == nil || c.Boot == "" {
+		return now
+	}
+	id, up, ok := s.bootClock()
+	if !ok || id != c.Boot || up < c.Since {
+		return now
+	}
+	if lim := c.At.Add(up - c.Since + clockTolerance); now.After(lim) {
+		return lim
+	}
+	return now
 }

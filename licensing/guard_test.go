@@ -137,3 +137,40 @@ func TestPeriodEndEndsPaidPlanOffline(t *testing.T) {
 		t.Errorf("after the period end: plan=%s reason=%s online=%v, want free/%s", st.Plan, st.Reason, st.NeedsOnlineCheck, ReasonPeriodEnded)
 	}
 }
+
+// Moving the clock forward offline used to open a new quota day (a fresh
+// daily limit) each time. The quota day now follows the real time since
+// the last server contact on the boot clock, which the wall clock does not
+// move; after a restart of the computer the trusted clock decides again.
+func TestClockForwardOpensNoNewQuotaDay(t *testing.T) {
+	e := newOffline(t, "dev-a")
+	e.install(t, "u1", "basic", "dev-a")
+	boot, up := "boot-1", 10*time.Hour
+	s := e.svc
+	s.mu.Lock()
+	s.bootClock = func() (string, time.Duration, bool) { return boot, up, true }
+	s.markContact(e.clock.Now())
+	s.mu.Unlock()
+	offlineRun(t, s, "run-1", 50)
+	day := s.Status().Day
+	if r := *s.Status().Remaining; r != 0 {
+		t.Fatalf("remaining after 50 = %d", r)
+	}
+	e.clock.Add(25 * time.Hour) // the clock moved forward, an hour really passed
+	up += time.Hour
+	if st := s.Status(); st.Day != day || *st.Remaining != 0 {
+		t.Errorf("clock forward: day %s (was %s), remaining %d: a new quota day opened", st.Day, day, *st.Remaining)
+	}
+	if g, _ := s.Reserve(context.Background(), "run-2", 5); g.Granted != 0 {
+		t.Errorf("granted %d after moving the clock forward", g.Granted)
+	}
+	up += 24 * time.Hour // a day really passed
+	if st := s.Status(); st.Day == day || *st.Remaining != 50 {
+		t.Errorf("a real day later: day %s, remaining %d, want the next day's 50", st.Day, *st.Remaining)
+	}
+	e.clock.Add(24 * time.Hour)
+	boot = "boot-2" // restarted: no bound
+	if st := s.Status(); st.Day <= day {
+		t.Errorf("after a reboot the quota day is %s", st.Day)
+	}
+}

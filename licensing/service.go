@@ -115,6 +115,9 @@ type Service struct {
 	offline   bool   // the last server call could not reach it
 	lastCode  string // code of the last failed refresh (device_limit, ...)
 	savedSeen time.Time
+	// bootClock bounds the quota day by the real time since the last
+	// server contact (quotaNow); nil with an injected Clock.
+	bootClock func() (string, time.Duration, bool)
 }
 
 // state is what survives restarts. It is saved in three parts, because OS
@@ -151,6 +154,8 @@ type entitlementPart struct {
 	// LedgerLost: the state file was missing or older than Usage; the paid
 	// plan waits for an online check (ReasonUsageUnknown).
 	LedgerLost bool `json:"ledgerLost,omitempty"`
+	// Contact is the boot clock at the last refresh (guard.go quotaNow).
+	Contact contact `json:"contact,omitzero"`
 }
 
 // localPart is the state file.
@@ -263,6 +268,9 @@ func New(opts Options) (*Service, error) {
 		}
 	}
 	s.savedSeen = s.st.LastSeen
+	if opts.Clock == nil {
+		s.bootClock = bootClock
+	}
 	s.checkLedger(localMissing)
 	if len(s.st.Plans) > 0 && opts.Plans == nil {
 		s.plans = s.st.Plans
@@ -573,6 +581,7 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
 	s.st.FetchedAt = now
 	s.st.NeedOnline, s.st.PlanChanged, s.st.LedgerLost = false, false, false
+	s.markContact(now)
 	led := &s.st.Ledger
 	if resp.Sync != nil {
 		led.markSynced(sent)
@@ -810,7 +819,7 @@ func (s *Service) Status() Status {
 		st.StorageWarning = "No system keychain is available, so your sign-in is kept in a file on this computer that only your user account can read."
 	}
 	st.Offline = s.offline
-	st.Day = DayOf(now)
+	st.Day = DayOf(s.quotaNow(now))
 	sess, token, inf, fetched, lastCode, seenAt := s.st.Session, s.st.Token, s.st.Info, s.st.FetchedAt, s.lastCode, s.st.LastSeen
 	ledgerLost := s.st.LedgerLost
 	st.NeedsOnlineCheck = s.needsRefresh(now)

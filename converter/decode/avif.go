@@ -9,6 +9,7 @@ package decode
 typedef struct {
 	avifDecoder *d;
 	int w, h, alpha, rot, mir; // rot: irot angle (x90 anticlockwise) or -1; mir: imir mode or -1
+	int prim, trc;             // CICP colour primaries and transfer characteristics
 	const uint8_t *icc, *exif, *xmp;
 	size_t iccLen, exifLen, xmpLen;
 } ic_avif;
@@ -31,6 +32,7 @@ static int ic_avif_open(ic_avif *a, const uint8_t *data, size_t n, uint32_t maxP
 	a->w = im->width; a->h = im->height; a->alpha = im->alphaPlane != NULL;
 	a->rot = (im->transformFlags & AVIF_TRANSFORM_IROT) ? im->irot.angle : -1;
 	a->mir = (im->transformFlags & AVIF_TRANSFORM_IMIR) ? im->imir.mode : -1;
+	a->prim = im->colorPrimaries; a->trc = im->transferCharacteristics;
 	a->icc = im->icc.data; a->iccLen = im->icc.size;
 	a->exif = im->exif.data; a->exifLen = im->exif.size;
 	a->xmp = im->xmp.data; a->xmpLen = im->xmp.size;
@@ -84,6 +86,9 @@ func decodeAVIF(data []byte, maxPixels int64) (*buf, rawMeta, int, error) {
 	}
 	var m rawMeta
 	m.ICC = C.GoBytes(unsafe.Pointer(a.icc), C.int(a.iccLen))
+	if len(m.ICC) == 0 { // tagged by CICP only (avifenc's default): honour Display P3 / BT.2020
+		m.ICC = cicpICC(int(a.prim), int(a.trc))
+	}
 	m.EXIF = C.GoBytes(unsafe.Pointer(a.exif), C.int(a.exifLen))
 	m.XMP = C.GoBytes(unsafe.Pointer(a.xmp), C.int(a.xmpLen))
 	m.Metadata = trimEmpty(m.Metadata)

@@ -146,12 +146,62 @@ static int ic_rgb_fast(const void *icc, cmsUInt32Number n, uint8_t *p, size_t np
 	return rc;
 }
 
+// ic_cicp_icc builds a matrix/shaper ICC profile equivalent to CICP (ITU-T H.273) colour primaries and
+// transfer characteristics, for pictures tagged that way instead of with an ICC profile (AVIF, HEIC
+// nclx). Handled: primaries 9 (BT.2020), 11 (DCI-P3), 12 (Display P3); transfer 13 (sRGB) and
+// 1/6/14/15 (BT.709 family). Returns 1 with a malloc'd profile in *out, 0 when not handled (or sRGB
+// already), -1 on failure.
+static int ic_cicp_icc(int prim, int trc, void **out, cmsUInt32Number *n) {
+	cmsCIExyY white = {0.3127, 0.3290, 1.0}; // D65
+	cmsCIExyYTRIPLE p;
+	switch (prim) {
+	case 9:
+		p = (cmsCIExyYTRIPLE){{0.708, 0.292, 1}, {0.170, 0.797, 1}, {0.131, 0.046, 1}};
+		break;
+	case 11:
+		white = (cmsCIExyY){0.314, 0.351, 1.0}; // DCI white; primaries as Display P3
+		// fall through
+	case 12:
+		p = (cmsCIExyYTRIPLE){{0.680, 0.320, 1}, {0.265, 0.690, 1}, {0.150, 0.060, 1}};
+		break;
+	default:
+		return 0;
+	}
+	// Parametric type 4: Y = (aX+b)^g for X >= d, Y = cX below.
+	static const double srgb[5] = {2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045};
+	static const double bt709[5] = {1 / 0.45, 1 / 1.099, 0.099 / 1.099, 1 / 4.5, 0.081};
+	const double *par;
+	switch (trc) {
+	case 13: par = srgb; break;
+	case 1: case 6: case 14: case 15: par = bt709; break;
+	default: return 0;
+	}
+	cmsToneCurve *c = cmsBuildParametricToneCurve(NULL, 4, par);
+	if (!c) return -1;
+	cmsToneCurve *curves[3] = {c, c, c};
+	cmsHPROFILE h = cmsCreateRGBProfile(&white, &p, curves);
+	cmsFreeToneCurve(c);
+	if (!h) return -1;
+	cmsUInt32Number size = 0;
+	void *buf = NULL;
+	int rc = -1;
+	if (cmsSaveProfileToMem(h, NULL, &size) && size > 0 && (buf = malloc(size)) != NULL &&
+	    cmsSaveProfileToMem(h, buf, &size)) {
+		*out = buf; *n = size; rc = 1;
+	} else {
+		free(buf);
+	}
+	cmsCloseProfile(h);
+	return rc;
+}
+
 static void ic_init(void) { cmsSetLogErrorHandler(ic_silent); }
 */
 import "C"
 
 import (
 	"errors"
+	"sync"
 	"unsafe"
 )
 
@@ -229,6 +279,31 @@ func cmykToRGBA(cmyk, rgba []byte, w, h int, icc []byte, inverted bool) error {
 		rgba[i+3] = 0xFF
 	}
 	return nil
+}
+
+// cicpProfiles caches the profiles cicpICC builds, by primaries and transfer: a batch of phone
+// photos all carry the same tag. The slices are shared and must not be modified.
+var cicpProfiles sync.Map // [2]int → []byte (nil: not handled)
+
+// cicpICC returns an ICC profile equivalent to the CICP colour primaries and transfer characteristics
+// of a picture that has no ICC profile, or nil when they are sRGB-like, unspecified or not handled
+// (the pixels are then taken as sRGB, as before). Without it a Display P3 or BT.2020 AVIF/HEIC was
+// written with its numbers unchanged and looked washed out. The profile is treated as if embedded: the
+// pixels are converted to sRGB, or with KeepMetadata the profile is written into the output.
+func cicpICC(primaries, transfer int) []byte {
+	key := [2]int{primaries, transfer}
+	if v, ok := cicpProfiles.Load(key); ok {
+		return v.([]byte)
+	}
+	var out unsafe.Pointer
+	var n C.cmsUInt32Number
+	var icc []byte
+	if C.ic_cicp_icc(C.int(primaries), C.int(transfer), &out, &n) == 1 {
+		icc = C.GoBytes(out, C.int(n))
+		C.free(out)
+	}
+	cicpProfiles.Store(key, icc)
+	return icc
 }
 
 // toSRGBLCMS converts RGB pixels with a full lcms2 transform, bypassing the fast path; the tests hold

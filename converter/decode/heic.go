@@ -46,6 +46,16 @@ static size_t ic_heif_icc(ic_heif *a, void *dst, size_t cap) {
 	return n;
 }
 
+// ic_heif_nclx reads the nclx colour tag (CICP primaries and transfer); 0 when there is none.
+static int ic_heif_nclx(ic_heif *a, int *prim, int *trc) {
+	struct heif_color_profile_nclx *n = NULL;
+	struct heif_error e = heif_image_handle_get_nclx_color_profile(a->h, &n);
+	if (e.code || !n) return 0;
+	*prim = n->color_primaries; *trc = n->transfer_characteristics;
+	heif_nclx_color_profile_free(n);
+	return 1;
+}
+
 // ic_heif_meta returns the size of the first metadata block of the given type ("Exif", or "mime" with
 // content type application/rdf+xml for XMP), copying it into dst when dst is large enough.
 static size_t ic_heif_meta(ic_heif *a, const char *type, const char *ctype, void *dst, size_t cap) {
@@ -103,6 +113,12 @@ func decodeHEIC(data []byte) (*buf, rawMeta, error) {
 	}
 	var m rawMeta
 	m.ICC = heifBlock(func(dst unsafe.Pointer, n C.size_t) C.size_t { return C.ic_heif_icc(&a, dst, n) })
+	if len(m.ICC) == 0 { // nclx only: honour Display P3 / BT.2020 as an ICC profile would be
+		var prim, trc C.int
+		if C.ic_heif_nclx(&a, &prim, &trc) != 0 {
+			m.ICC = cicpICC(int(prim), int(trc))
+		}
+	}
 	exifType, mimeType, xmpType := C.CString("Exif"), C.CString("mime"), C.CString("application/rdf+xml")
 	defer C.free(unsafe.Pointer(exifType))
 	defer C.free(unsafe.Pointer(mimeType))

@@ -45,6 +45,7 @@ func createTemp(dir, ext string) (*tempFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	setTempHidden(f.Name(), true)
 	return &tempFile{File: f, dir: dir, name: f.Name()}, nil
 }
 
@@ -76,6 +77,9 @@ func (t *tempFile) commit(dst string, mtime time.Time, policy Existing) (string,
 			t.abort()
 			return "", err
 		}
+	}
+	if t.name != "" {
+		setTempHidden(t.name, false) // the output must not inherit the temporary file's hidden attribute
 	}
 	if policy == ExistingOverwrite {
 		if err := t.replace(dst); err != nil {

@@ -401,7 +401,8 @@ func TestFailedWriteLeavesNoTemp(t *testing.T) {
 			defer func() { beforeCommit = nil }()
 			s := convertAll(t, testOptions(), dir)
 			r := result(t, s, "jpeg_gps_exif.jpg")
-			if r.Status != StatusFailed || r.Code != CodeIO || r.Reason == "" {
+			// No Dst: nothing was written there (a failed file used to name its planned output).
+			if r.Status != StatusFailed || r.Code != CodeIO || r.Reason == "" || r.Dst != "" {
 				t.Fatalf("%+v", r)
 			}
 			if result(t, s, "jpeg_photo.jpg").Status != StatusConverted {

@@ -149,7 +149,7 @@ func (r *runner) weight(t Task) int64 {
 func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	res = FileResult{Src: t.Src, Dst: t.Dst, BytesIn: t.Size}
 	fail := func(code Code, reason string) FileResult {
-		res.Status, res.Code, res.Reason = StatusFailed, code, reason
+		res.Status, res.Code, res.Reason, res.Dst = StatusFailed, code, reason, "" // no output was written
 		return res
 	}
 	if ctx.Err() != nil {

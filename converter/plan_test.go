@@ -71,10 +71,11 @@ func TestOwnOutputsWebPAndAVIFPair(t *testing.T) {
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	times := map[string]time.Time{}
 	mt := func(n string) (time.Time, bool) { t, ok := times[n]; return t, ok }
-	ls := []string{"x.avif", "x.webp", "y.webp", "z.jpg", "z.webp"}
+	ls := []string{"x.avif", "x.webp", "y.webp", "z.jpg", "z.webp", "z-jpg.webp", "z-png.avif"}
 	// Equal times (KeepModTime): the file in the target format is the output.
 	times["x.avif"], times["x.webp"] = base, base
-	if own := ownOutputs(ls, ".webp", mt); !own["x.webp"] || own["x.avif"] || own["y.webp"] || !own["z.webp"] {
+	// "z-jpg.webp" is how "z.jpg" is named when another "z" source took "z.webp".
+	if own := ownOutputs(ls, ".webp", mt); !own["x.webp"] || own["x.avif"] || own["y.webp"] || !own["z.webp"] || !own["z-jpg.webp"] || own["z-png.avif"] {
 		t.Fatalf("equal times, to WebP: %v", own)
 	}
 	// The AVIF clearly newer: it was made from the WebP, whatever the target now.

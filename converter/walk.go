@@ -98,6 +98,8 @@ func ownOutputs(names []string, targetExt string, modTime func(name string) (tim
 			byStem[stem(n)] = append(byStem[stem(n)], n)
 		case inputExts[ext]:
 			sources[stem(n)] = true
+			// The second of two sources sharing a stem ("a.jpg", "a.png") is written as "a-png.webp".
+			sources[stem(n)+"-"+strings.ToLower(ext[1:])] = true
 		}
 	}
 	own := map[string]bool{}

@@ -3,7 +3,7 @@
 #   make test   every test: lint, unit, integration on the emulators, fuzz (short), GUI under Xvfb, browser
 #   make lint   gofmt, go vet (both modules), svelte-check
 #   make build  the desktop app binary for the local stack (build/bin/imageconverter; learns the local API's key)
-#   make release the shippable binary (build/release/imageconverter): trusts only compiled-in keys, refuses to build without one
+#   make release the shippable binary (build/bin/imageconverter-release): trusts only compiled-in keys, refuses to build without one
 #   make bench  converter speed against cwebp/avifenc, side by side (prints ratios)
 SHELL := /bin/bash
 APP_TAGS := desktop,production,webkit2_41
@@ -24,9 +24,10 @@ build: frontend
 
 # A release trusts only licensing/keys.go: the check fails while no production
 # key is compiled in, as that build would put every paying user on Free.
-release: frontend
+release:
 	go test -count=1 -tags releasecheck -run '^TestReleaseHasBuiltinKeys$$' ./licensing/
-	go build -tags $(APP_TAGS) -o build/release/imageconverter .
+	$(MAKE) frontend
+	go build -tags $(APP_TAGS) -o build/bin/imageconverter-release .
 
 run: setup build
 	scripts/run-local.sh

@@ -70,15 +70,14 @@ func (a *App) shutdown(context.Context) {
 	a.mu.Unlock()
 	a.sched.Stop()
 	a.CancelScan()
-	if a.Cancel() {
-		done := make(chan struct{})
-		go func() { a.runs.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second): // a huge image in flight: the OS cleans O_TMPFILE up anyway
-		}
-	}
+	// A huge image in flight may outlast the wait (the OS cleans O_TMPFILE
+	// up anyway); Stop then settles the quota with the files converted so
+	// far, so quitting never charges for files that were not written.
+	a.runs.Stop(shutdownWait)
 }
+
+// shutdownWait bounds how long quitting waits for a cancelled run.
+const shutdownWait = 5 * time.Second
 
 func (a *App) runtime() platform.Runtime {
 	a.mu.Lock()
@@ -284,6 +283,10 @@ func optionsFrom(s Settings) converter.Options {
 	o.KeepMetadata = s.KeepMetadata
 	o.KeepModTime = s.KeepDates
 	o.Existing = converter.Existing(s.Existing)
+	// "Overwrite" means the user wants the outputs made again with these
+	// settings: without Reconvert an output kept at the source's date looks
+	// up to date and is skipped, so changed resize or quality did nothing.
+	o.Reconvert = o.Existing == converter.ExistingOverwrite
 	if s.Resize {
 		o.MaxWidth, o.MaxHeight = s.MaxWidth, s.MaxHeight
 	}

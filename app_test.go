@@ -623,3 +623,50 @@ func TestShutdownCancelsAndGoesQuiet(t *testing.T) {
 		t.Errorf("events were emitted to a closed window: %d done events", len(got))
 	}
 }
+
+// Changing settings and dropping the same folder again with "overwrite"
+// makes the outputs again: outputs that keep the source's date always look
+// up to date, so without Reconvert they were all skipped as already converted.
+func TestOverwriteConvertsAgainWithNewSettings(t *testing.T) {
+	app, rec := newTestApp(t, wire.PlanPro)
+	s := DefaultSettings()
+	s.KeepDates = true
+	s.Existing = "overwrite"
+	if _, err := app.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "again")
+	src := writePhotos(t, dir, 1, 96)[0]
+	dst := strings.TrimSuffix(src, ".png") + ".webp"
+	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := waitDone(t, app, rec, info.RunID); sum.Converted != 1 {
+		t.Fatalf("first run %+v, want 1 converted", sum)
+	}
+	s.Resize, s.MaxWidth, s.MaxHeight = true, 48, 48
+	if _, err := app.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	info, err = app.StartConversion(ConvertRequest{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := waitDone(t, app, rec, info.RunID); sum.Converted != 1 || sum.Skipped != 0 {
+		t.Fatalf("second run with new settings %+v, want 1 converted again, none skipped", sum)
+	}
+	f, err := os.Open(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := webp.DecodeConfig(f)
+	f.Close()
+	if err != nil || cfg.Width != 48 {
+		t.Errorf("output is %dx%d (%v), want the new size 48x48", cfg.Width, cfg.Height, err)
+	}
+	s.Existing = "skip"
+	if optionsFrom(s).Reconvert {
+		t.Error("skip must not reconvert up-to-date outputs")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"imageconverter/converter"
 	"imageconverter/functions/wire"
@@ -110,6 +111,15 @@ type Manager struct {
 	cancel  context.CancelFunc // stops the planning walk or the run; nil between them
 	done    chan struct{}      // closed when the current run has ended
 	queue   []group            // oldest drop first
+	settle  *settlement        // the current run's quota, nil when it reserved none
+}
+
+// settlement is a run's reservation and its running count of converted
+// files, so the quota can be settled by Stop before the run returns.
+type settlement struct {
+	runID     string
+	converted int
+	settled   bool // Commit was called (by the run or by Stop): never twice
 }
 
 // New returns a Manager that asks acc and reports to sink.
@@ -145,14 +155,17 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 		return Started{Refusals: refusals, Queued: m.Queued()}, nil
 	}
 
+	// The run's context derives from this one, so Cancel is heard from the
+	// walk through the quota check to the last file; launch owns cancelPlan.
 	planCtx, cancelPlan := context.WithCancel(ctx)
-	defer cancelPlan()
 	if !m.claim(cancelPlan) {
+		cancelPlan()
 		return Started{}, ErrBusy
 	}
 	// Walking a big folder takes a while; Cancel stops it too.
 	batch, err := converter.Plan(planCtx, req.Paths, opts)
 	if err != nil {
+		cancelPlan()
 		m.release()
 		if planCtx.Err() != nil && ctx.Err() == nil {
 			return Started{}, nil // cancelled by the user: nothing started, nothing to say
@@ -160,7 +173,7 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 		return Started{}, fmt.Errorf("could not read the dropped files: %w", err)
 	}
 	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir}
-	return m.launch(ctx, []group{g}, batch)
+	return m.launch(planCtx, cancelPlan, []group{g}, batch)
 }
 
 // Continue converts the next waiting files, oldest drop first.
@@ -174,11 +187,12 @@ func (m *Manager) Continue(ctx context.Context) (Started, error) {
 		m.mu.Unlock()
 		return Started{}, ErrBusy
 	}
-	m.running, m.cancel = true, nil
+	ctx, cancel := context.WithCancel(ctx)
+	m.running, m.cancel = true, cancel
 	q := m.queue
 	m.queue = nil
 	m.mu.Unlock()
-	return m.launch(ctx, q, nil)
+	return m.launch(ctx, cancel, q, nil)
 }
 
 // Cancel stops the walk or the run in progress; it reports whether there
@@ -213,8 +227,15 @@ func (m *Manager) Queued() int {
 // launch applies files-per-run and the daily quota to candidates (a new
 // drop, or the queue), queues the rest after what already waits and starts
 // the run. batch is the new drop's plan, nil when continuing the queue. The
-// caller holds the run claim; launch releases it unless a run starts.
-func (m *Manager) launch(ctx context.Context, candidates []group, batch *converter.Batch) (Started, error) {
+// caller holds the run claim; launch releases it unless a run starts. ctx is
+// the one Cancel stops (stop cancels it); the run runs under it.
+func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidates []group, batch *converter.Batch) (Started, error) {
+	started := false
+	defer func() {
+		if !started {
+			stop()
+		}
+	}()
 	continuing := batch == nil
 	ent := m.acc.Entitlement(ctx)
 	req := policy.Request{Files: count(candidates), Remaining: ent.Remaining, ContinueQueue: continuing}
@@ -236,6 +257,16 @@ func (m *Manager) launch(ctx context.Context, candidates []group, batch *convert
 			}
 			m.release()
 			return Started{}, fmt.Errorf("could not check today's conversions: %w", err)
+		}
+		if ctx.Err() != nil {
+			// Cancelled while the quota was asked (a network call): give the
+			// reservation back and start nothing; the queue stays as it was.
+			_ = m.acc.Commit(context.WithoutCancel(ctx), runID, 0)
+			if continuing {
+				m.requeue(candidates)
+			}
+			m.release()
+			return Started{Queued: m.Queued()}, nil
 		}
 		n = min(granted, n)
 	}
@@ -262,17 +293,27 @@ func (m *Manager) launch(ctx context.Context, candidates []group, batch *convert
 		}
 	}
 
-	runCtx, cancel := context.WithCancel(ctx)
+	var st *settlement
+	if n > 0 { // only a run that reserved conversions has something to settle
+		st = &settlement{runID: runID}
+	}
 	done := make(chan struct{})
 	m.mu.Lock()
-	m.cancel, m.done = cancel, done
+	m.cancel, m.done, m.settle = stop, done, st
 	m.mu.Unlock()
+	started = true
 	go func() {
 		defer close(done)
-		defer cancel()
-		res := m.convert(runCtx, runID, run, batch)
-		if n > 0 { // only a run that reserved conversions has something to settle
-			res.SettleErr = m.acc.Commit(context.WithoutCancel(ctx), runID, res.Summary.Converted)
+		defer stop()
+		res := m.convert(ctx, runID, run, batch)
+		if st != nil {
+			m.mu.Lock()
+			first := !st.settled
+			st.settled = true
+			m.mu.Unlock()
+			if first { // Stop may have settled it already
+				res.SettleErr = m.acc.Commit(context.WithoutCancel(ctx), runID, res.Summary.Converted)
+			}
 		}
 		res.Queued = m.Queued()
 		res.AutoContinue = d.AutoContinue && res.Queued > 0
@@ -293,6 +334,9 @@ func (m *Manager) convert(ctx context.Context, runID string, run []group, batch 
 		before := sum
 		s, err := converter.Run(ctx, g.tasks, g.opts, func(p converter.Progress) {
 			for _, f := range p.Files {
+				if f.Status == converter.StatusConverted {
+					m.countConverted()
+				}
 				m.sink.File(runID, f)
 			}
 			p.Done += before.Converted + before.Skipped + before.Failed + before.Cancelled
@@ -316,6 +360,49 @@ func (m *Manager) convert(ctx context.Context, runID string, run []group, batch 
 		}
 	}
 	return Result{RunID: runID, Summary: sum, Canceled: ctx.Err() != nil, RunErr: runErr}
+}
+
+// countConverted adds one to the running count Stop settles with.
+func (m *Manager) countConverted() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.settle != nil {
+		m.settle.converted++
+	}
+}
+
+// Stop is for quitting: it cancels the walk or run in progress and waits up
+// to timeout for it to end. A run still going then (a huge image in flight)
+// has its quota settled here with the files converted so far, since the
+// process is about to exit and the run's own Commit would never happen; an
+// unsettled reservation would count in full. Stop reports whether the run
+// ended in time.
+func (m *Manager) Stop(timeout time.Duration) bool {
+	m.Cancel()
+	m.mu.Lock()
+	done, st := m.done, m.settle
+	m.mu.Unlock()
+	if done == nil {
+		return true
+	}
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+	}
+	if st == nil {
+		return false
+	}
+	m.mu.Lock()
+	first, used := !st.settled, st.converted
+	st.settled = true
+	m.mu.Unlock()
+	if first {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		_ = m.acc.Commit(ctx, st.runID, used)
+	}
+	return false
 }
 
 // claim marks a run as started; false when one is already running.

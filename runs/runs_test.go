@@ -20,14 +20,15 @@ import (
 // optional cap on what Reserve grants (the server may grant less than asked
 // when another device used conversions meanwhile).
 type quota struct {
-	mu       sync.Mutex
-	plan     string
-	limits   wire.Limits
-	used     int
-	grantCap int   // > 0: Reserve grants at most this many
-	fail     error // Reserve answers this when set (the account service is unreachable)
-	reserved []int
-	commits  []int
+	mu        sync.Mutex
+	plan      string
+	limits    wire.Limits
+	used      int
+	grantCap  int    // > 0: Reserve grants at most this many
+	fail      error  // Reserve answers this when set (the account service is unreachable)
+	onReserve func() // runs inside Reserve (a slow network call the user cancels meanwhile)
+	reserved  []int
+	commits   []int
 }
 
 var _ Account = (*quota)(nil)
@@ -50,6 +51,9 @@ func (q *quota) Entitlement(context.Context) Entitlement {
 func (q *quota) Plans(context.Context) policy.Plans { return policy.DefaultPlans }
 
 func (q *quota) Reserve(_ context.Context, _ string, n int) (int, error) {
+	if q.onReserve != nil {
+		q.onReserve()
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.fail != nil {
@@ -578,4 +582,98 @@ func TestQuotaErrorKeepsTheQueue(t *testing.T) {
 		t.Fatalf("Continue once the account answers: %+v, %v", st, err)
 	}
 	s.result(t, m, st.RunID)
+}
+
+func TestCancelDuringTheQuotaCheckStartsNothing(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 3)
+	q.onReserve = func() {
+		if !m.Cancel() {
+			t.Error("Cancel during the quota check said nothing was running")
+		}
+	}
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RunID != "" || len(st.Files) != 0 {
+		t.Fatalf("Started = %+v, want nothing started after the cancel", st)
+	}
+	m.Wait()
+	for _, p := range srcs {
+		if exists(output(p, "webp")) {
+			t.Errorf("%s was converted after the cancel", p)
+		}
+	}
+	if res, com := q.settled(); fmt.Sprint(res, com) != "[3] [0]" {
+		t.Errorf("reserved %v, committed %v; want the reservation given back: [3] [0]", res, com)
+	}
+	if len(s.done) != 0 {
+		t.Errorf("Done sent for a run that never started: %+v", s.done)
+	}
+	// The manager is free again, and a later Continue-cancel keeps the queue.
+	q.onReserve = nil
+	st, err = m.Start(context.Background(), Request{Paths: srcs[:1], Options: options("webp")})
+	if err != nil || st.RunID == "" {
+		t.Fatalf("Start after the cancelled one: %+v, %v", st, err)
+	}
+	s.result(t, m, st.RunID)
+}
+
+func TestCancelDuringContinuesQuotaCheckKeepsTheQueue(t *testing.T) {
+	q, s := newQuota(wire.PlanFree), newSink() // 1 file per run
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 2)
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil || st.Queued != 1 {
+		t.Fatalf("Start: %+v, %v; want 1 queued", st, err)
+	}
+	s.result(t, m, st.RunID)
+	q.onReserve = func() { m.Cancel() }
+	st, err = m.Continue(context.Background())
+	if err != nil || st.RunID != "" || st.Queued != 1 {
+		t.Fatalf("Continue cancelled during the quota check: %+v, %v; want nothing started, 1 queued", st, err)
+	}
+	if exists(output(srcs[1], "webp")) {
+		t.Error("the queued file was converted after the cancel")
+	}
+}
+
+func TestStopSettlesWhatWasConvertedWhenTheRunOverstays(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	dir := filepath.Join(t.TempDir(), "many")
+	photos(t, dir, "p", 10)
+	// The run is stuck right after its first converted file, like a huge
+	// image in flight when the user quits.
+	gate, inside := make(chan struct{}), make(chan struct{}, 1)
+	s.onFile = func(converter.FileResult) {
+		select {
+		case inside <- struct{}{}:
+			<-gate
+		default:
+		}
+	}
+	opts := options("webp")
+	opts.Workers = 1
+	st, err := m.Start(context.Background(), Request{Paths: []string{dir}, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inside
+	if m.Stop(200 * time.Millisecond) {
+		t.Error("Stop said the run ended though it is stuck")
+	}
+	if res, com := q.settled(); fmt.Sprint(res, com) != "[10] [1]" {
+		t.Errorf("after Stop: reserved %v, committed %v; want [10] [1] (only the converted file)", res, com)
+	}
+	close(gate)
+	r := s.result(t, m, st.RunID)
+	if !r.Canceled {
+		t.Errorf("result %+v, want cancelled", r.Summary)
+	}
+	if _, com := q.settled(); len(com) != 1 {
+		t.Errorf("committed %v; the run must not settle again after Stop", com)
+	}
 }

@@ -323,8 +323,10 @@ func (s *Service) save() error {
 		empty bool
 	}{
 		{s.store, sessionKey, s.st.sessionPart, s.st.Session == nil},
-		{s.store, entitlementKey, s.st.entitlementPart, false},
+		// The ledger before its guard: stopped in between, the guard is
+		// behind the file (harmless), never ahead (runs restored twice).
 		{s.local, localKey, s.st.localPart, false},
+		{s.store, entitlementKey, s.st.entitlementPart, false},
 	} {
 		b, err := json.Marshal(part.value)
 		if err != nil {
@@ -666,7 +668,17 @@ func (s *Service) needsRefresh(now time.Time) bool {
 		return false
 	}
 	return s.st.Token == "" || s.st.NeedOnline || s.st.PlanChanged || s.st.LedgerLost || s.clockSetBack(now) ||
-		now.Sub(s.st.FetchedAt) >= refreshAfter || s.st.Info.PeriodEnd != nil && !now.Before(*s.st.Info.PeriodEnd)
+		now.Sub(s.st.FetchedAt) >= refreshAfter || s.paidPeriodOver(now)
+}
+
+// paidPeriodOver: the last refresh reported a paid period (active, past due
+// or canceled; an expired subscription keeps its old end) that is over now.
+func (s *Service) paidPeriodOver(now time.Time) bool {
+	switch s.st.Info.Status {
+	case wire.StatusActive, wire.StatusPastDue, wire.StatusCanceled:
+		return s.st.Info.PeriodEnd != nil && !now.Before(*s.st.Info.PeriodEnd)
+	}
+	return false
 }
 
 // EnsureFresh refreshes the entitlement only when NeedsRefresh. Call it at

@@ -43,11 +43,18 @@ func (l *ledger) unsentOn(day string) int {
 func (l *ledger) guard() usageGuard {
 	g := usageGuard{Day: l.Day, Server: l.ServerUsage}
 	for _, e := range l.Entries {
-		if n := l.unsentOn(e.Day); n > 0 {
+		if e.Synced || !(e.Offline || e.Local) {
+			continue
+		}
+		n := e.Granted
+		if e.Committed {
+			n = e.Used
+		}
+		if n > 0 {
 			if g.Unsent == nil {
 				g.Unsent = map[string]int{}
 			}
-			g.Unsent[e.Day] = n
+			g.Unsent[e.Day] += n
 		}
 	}
 	return g

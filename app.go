@@ -311,7 +311,7 @@ func outputDir(s Settings, paths []string) string {
 }
 
 func mapFile(runID string, f converter.FileResult) FileResult {
-	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: string(f.Code),
+	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: detailCode(f.Code, f.Reason),
 		Reason: f.Reason, BytesIn: f.BytesIn, BytesOut: f.BytesOut}
 }
 

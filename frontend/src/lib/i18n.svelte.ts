@@ -67,8 +67,10 @@ const ko = {
   "reason.not_found": "파일을 찾을 수 없습니다",
   "reason.folder_not_allowed": "현재 요금제에서는 폴더를 변환할 수 없습니다 (베이직 이상)",
   "reason.cancelled": "취소되었습니다",
-  "reason.io": "파일을 읽거나 쓸 수 없습니다",
-  "reason.encode": "변환 중 문제가 생겼습니다",
+  "reason.io_disk_full": "디스크 공간이 부족합니다. 공간을 비운 뒤 다시 변환하세요",
+  "reason.io_read_only": "읽기 전용 디스크라 쓸 수 없습니다. 다른 저장 폴더를 고르세요",
+  "reason.io_permission": "권한이 없어 읽거나 쓸 수 없습니다. 다른 저장 폴더를 고르세요",
+  "reason.webp_too_large": "WebP는 한 변이 16383픽셀을 넘는 이미지를 담을 수 없습니다. AVIF를 고르거나 크기 줄이기를 켜세요",
   "refuse.format_not_in_plan": "{format} 형식은 현재 요금제에 포함되어 있지 않습니다.",
   "refuse.folders_not_in_plan": "현재 요금제는 폴더가 아닌 사진 파일만 변환합니다. 사진을 직접 놓아 주세요.",
   "refuse.files_per_run": "현재 요금제는 한 번에 {batch}개씩 변환합니다. 나머지 {n}개는 대기 중이며 '계속 변환'을 누르면 이어서 변환합니다.",
@@ -100,7 +102,7 @@ const ko = {
   "settings.output.choose": "폴더 선택…",
   "settings.existing": "같은 이름의 파일이 있을 때",
   "settings.existing.skip": "건너뛰기",
-  "settings.existing.overwrite": "덮어쓰기",
+  "settings.existing.overwrite": "덮어쓰기 (이미 변환한 파일도 현재 설정으로 다시 변환)",
   "settings.existing.rename": "새 이름으로 저장",
   "settings.metadata": "촬영 정보(EXIF, 위치 등) 유지",
   "settings.metadata.hint": "끄면 위치 정보 등 개인 정보가 지워집니다.",
@@ -268,8 +270,10 @@ const en: Dict = {
   "reason.not_found": "The file could not be found",
   "reason.folder_not_allowed": "Your plan converts single files only (folders need Basic or higher)",
   "reason.cancelled": "Cancelled",
-  "reason.io": "The file could not be read or written",
-  "reason.encode": "Something went wrong while converting",
+  "reason.io_disk_full": "The disk is full. Free some space and convert again",
+  "reason.io_read_only": "The disk is read-only. Choose another output folder",
+  "reason.io_permission": "Permission denied. Choose another output folder",
+  "reason.webp_too_large": "WebP cannot hold images over 16383 pixels on a side. Choose AVIF or turn on resize",
   "refuse.format_not_in_plan": "Your plan does not include {format} output.",
   "refuse.folders_not_in_plan": "Your plan converts individual photos, not whole folders. Drop the photos themselves.",
   "refuse.files_per_run": "Your plan converts {batch} at a time. The other {n} are waiting; click Continue to convert them.",
@@ -301,7 +305,7 @@ const en: Dict = {
   "settings.output.choose": "Choose folder…",
   "settings.existing": "When a file with the same name exists",
   "settings.existing.skip": "Skip it",
-  "settings.existing.overwrite": "Replace it",
+  "settings.existing.overwrite": "Replace it (also converts again files already converted, with the current settings)",
   "settings.existing.rename": "Save under a new name",
   "settings.metadata": "Keep photo details (EXIF, location…)",
   "settings.metadata.hint": "When off, private details such as location are removed.",
@@ -466,8 +470,10 @@ const ja: Dict = {
   "reason.not_found": "ファイルが見つかりません",
   "reason.folder_not_allowed": "現在のプランではフォルダーを変換できません（ベーシック以上）",
   "reason.cancelled": "キャンセルされました",
-  "reason.io": "ファイルを読み書きできません",
-  "reason.encode": "変換中に問題が発生しました",
+  "reason.io_disk_full": "ディスクの空き容量が足りません。空きを作ってから再度変換してください",
+  "reason.io_read_only": "読み取り専用のディスクには書き込めません。別の保存先を選んでください",
+  "reason.io_permission": "権限がないため読み書きできません。別の保存先を選んでください",
+  "reason.webp_too_large": "WebPは一辺16383ピクセルを超える画像を保存できません。AVIFを選ぶか、リサイズをオンにしてください",
   "refuse.format_not_in_plan": "現在のプランには{format}形式が含まれていません。",
   "refuse.folders_not_in_plan": "現在のプランではフォルダーではなく写真ファイルのみ変換できます。写真を直接ドロップしてください。",
   "refuse.files_per_run": "現在のプランでは一度に{batch}件ずつ変換します。残りの{n}件は待機中です。「続けて変換」で続きを変換します。",
@@ -499,7 +505,7 @@ const ja: Dict = {
   "settings.output.choose": "フォルダーを選択…",
   "settings.existing": "同じ名前のファイルがあるとき",
   "settings.existing.skip": "スキップ",
-  "settings.existing.overwrite": "上書き",
+  "settings.existing.overwrite": "上書き（変換済みのファイルも現在の設定で再変換）",
   "settings.existing.rename": "別の名前で保存",
   "settings.metadata": "撮影情報（EXIF・位置情報など）を残す",
   "settings.metadata.hint": "オフにすると位置情報などの個人情報が削除されます。",
@@ -655,7 +661,10 @@ class I18n {
     return code && key in ko ? this.t(key) : fallback;
   };
 
-  /** Translated reason for a converter code, falling back to the engine's English sentence. */
+  /**
+   * Translated reason for a converter code. The generic codes ("io", "encode") have no translation on
+   * purpose: the engine's English sentence says more than a vague translated one would.
+   */
   reason = (code: string, fallback: string): string => {
     const key = `reason.${code}` as Key;
     return key in ko ? this.t(key) : fallback || this.t("error.generic");

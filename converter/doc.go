@@ -26,12 +26,17 @@
 //   - hidden folders (".name"; on Windows the hidden/system attribute) and system folders are not
 //     entered: $RECYCLE.BIN, RECYCLER, System Volume Information, $WINDOWS.~BT/~WS, lost+found,
 //     __MACOSX, @eaDir, #recycle, node_modules, and the home's Library (macOS) and AppData (Windows).
-//     macOS's Trash (.Trash, .Trashes) is hidden anyway. A folder named explicitly is always walked;
+//     macOS's Trash (.Trash, .Trashes) is hidden anyway; macOS's hidden flag (UF_HIDDEN) counts too.
+//     Package folders (.photoslibrary, .photolibrary, .aplibrary, .lrdata, .lrlibrary, .app, .bundle,
+//     .framework, ...) are never entered, so a photo library's insides are not written into.
+//     A folder named explicitly is always walked;
 //   - symlinks are followed; each folder is visited once (device+inode; resolved path on Windows), so
 //     symlink loops end;
 //   - our own earlier outputs are never converted again: a .webp/.avif next to a source with the same
-//     name ("IMG_1.jpg" + "IMG_1.webp") is passed over (Plan.OwnOutputs), and so is the output folder
-//     when it lies inside a walked folder.
+//     name ("IMG_1.jpg" + "IMG_1.webp") is passed over (Plan.OwnOutputs), as is "a-png.webp" (the
+//     name given to a second source with the same stem); of a .webp/.avif pair with one stem, the one
+//     not older than the other is the output. The output folder and everything under it are skipped
+//     when they lie inside a walked folder.
 //
 // # Outputs
 //
@@ -40,7 +45,8 @@
 // OutputDir). If two sources of one batch share a name ("a.jpg", "a.png"), the second becomes
 // "a-png.webp". An output that exists and is not older than its source is "already converted" and
 // skipped (unless Options.Reconvert); otherwise Options.Existing decides: skip (default), overwrite,
-// or rename to "a (1).webp" (a later run finds an up-to-date "a (n).webp" and skips). A source already in the output format is skipped unless an OutputDir is
+// or rename to "a (1).webp", numbered from the source's own name ("beach (1).jpg" → "beach (1) (1).webp";
+// a later run finds an up-to-date "a (n).webp" and skips). A source already in the output format is skipped unless an OutputDir is
 // set. Animated GIF/WebP are skipped with CodeAnimated rather than flattened.
 //
 // Writing is atomic: the output is encoded into a temporary file in the destination folder, flushed

@@ -116,7 +116,8 @@ func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if err := s.validate(); err != nil {
 		return RunInfo{}, err
 	}
-	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, paths)})
+	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, paths),
+		QueueIfBusy: true}) // a person's drop during a run waits for it, never lost
 	if err != nil {
 		return RunInfo{}, err
 	}
@@ -150,6 +151,10 @@ func (e runEvents) Progress(runID string, p converter.Progress) {
 	e.a.emit(EventProgress, Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn,
 		BytesOut: p.BytesOut, ETASeconds: eta, Current: p.Current, Active: p.Active})
 }
+
+// Started reports a run the manager began by itself (a drop queued behind
+// the last run); the convert screen follows it like its own.
+func (e runEvents) Started(s runs.Started) { e.a.emit(EventRunStarted, mapStarted(s)) }
 
 func (e runEvents) Done(r runs.Result) {
 	e.a.sched.RunDone(r) // a watched folder waits for its run's outcome
@@ -330,7 +335,8 @@ func mapSummary(runID string, s converter.Summary) Summary {
 }
 
 func mapStarted(s runs.Started) RunInfo {
-	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files}
+	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files,
+		Behind: s.Behind}
 	for _, r := range s.Refusals {
 		info.Refusals = append(info.Refusals, mapRefusal(r))
 	}

@@ -341,18 +341,39 @@ func TestNewDropKeepsTheQueue(t *testing.T) {
 	waitDone(t, app, rec, info.RunID)
 }
 
-func TestConcurrentStartIsRefused(t *testing.T) {
+// A second drop during a run is not lost: it waits behind the run and is
+// converted when it ends, announced by convert:started for the UI to follow.
+func TestDropDuringARunWaitsBehindIt(t *testing.T) {
 	app, rec := newTestApp(t, wire.PlanPro)
 	dir := filepath.Join(t.TempDir(), "set")
 	writePhotos(t, dir, 12, 400)
+	more := filepath.Join(t.TempDir(), "more")
+	writePhotos(t, more, 2, 96)
 	info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.StartConversion(ConvertRequest{Paths: []string{dir}}); err == nil || !strings.Contains(err.Error(), "already running") {
-		t.Errorf("second start: err = %v, want 'already running'", err)
+	behind, err := app.StartConversion(ConvertRequest{Paths: []string{more}})
+	if err != nil || !behind.Behind || behind.RunID != "" || behind.Queued != 2 {
+		t.Fatalf("second drop: %+v, %v; want 2 files waiting behind the run", behind, err)
 	}
-	waitDone(t, app, rec, info.RunID)
+	if sum := waitDone(t, app, rec, info.RunID); sum.Converted != 12 || sum.AutoContinue {
+		t.Fatalf("first run %+v, want 12 converted, the app continuing by itself", sum)
+	}
+	var next RunInfo
+	for range 1000 {
+		if ev := rec.Events(EventRunStarted); len(ev) > 0 {
+			next = ev[0].Payload.(RunInfo)
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if next.RunID == "" || next.Total != 2 {
+		t.Fatalf("%s = %+v, want the waiting drop's run of 2", EventRunStarted, next)
+	}
+	if sum := waitDone(t, app, rec, next.RunID); sum.Converted != 2 {
+		t.Errorf("the waiting drop's run %+v, want 2 converted", sum)
+	}
 }
 
 func TestSettingsPersistAndValidate(t *testing.T) {

@@ -26,6 +26,9 @@ type RunInfo struct {
 	Refusals []Refusal `json:"refusals"`
 	Nothing  string    `json:"nothing"` // a sentence when the drop held nothing to convert
 	Files    []string  `json:"files"`   // sources this run converts, in order (the UI lists them as waiting)
+	// Behind: the drop came during a run; its files (in Queued) convert when
+	// that run ends, announced by a convert:started event.
+	Behind bool `json:"behind"`
 }
 
 // Refusal is a plan rule that held files back: a stable code the UI

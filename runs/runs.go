@@ -52,6 +52,9 @@ type Sink interface {
 	// Done closes the run; it comes after the quota is settled and after the
 	// Manager accepts a new run, so the receiver may start one right away.
 	Done(r Result)
+	// Started reports a run the Manager started by itself: the files a drop
+	// queued during the previous run (Request.QueueIfBusy).
+	Started(s Started)
 }
 
 // Request is one drop: absolute, existing paths and the options the
@@ -62,6 +65,11 @@ type Request struct {
 	// OutputDir is where "open output folder" goes; "" picks the folder of
 	// the first output.
 	OutputDir string
+	// QueueIfBusy: a drop during a run is planned and queued, and converted
+	// when that run ends, without a Continue (a person dropped more photos).
+	// Without it such a drop is refused with ErrBusy (a watched folder tries
+	// again later).
+	QueueIfBusy bool
 }
 
 // Started answers Start and Continue. RunID is "" when nothing was
@@ -72,6 +80,9 @@ type Started struct {
 	Queued   int      // files waiting for a later run, this drop's and earlier ones
 	Refusals []policy.Refusal
 	Nothing  string // a sentence when the drop held nothing to convert
+	// Behind: the drop came during a run and waits for it; it converts when
+	// that run ends, reported through Sink.Started.
+	Behind bool
 }
 
 // Result closes a run.
@@ -112,6 +123,9 @@ type Manager struct {
 	done    chan struct{}      // closed when the current run has ended
 	queue   []group            // oldest drop first
 	settle  *settlement        // the current run's quota, nil when it reserved none
+	// follow is the context of a drop queued behind the running run; when
+	// set, the run's end continues the queue by itself.
+	follow context.Context
 }
 
 // settlement is a run's reservation and its running count of converted
@@ -160,6 +174,9 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 	planCtx, cancelPlan := context.WithCancel(ctx)
 	if !m.claim(cancelPlan) {
 		cancelPlan()
+		if req.QueueIfBusy {
+			return m.queueBehind(ctx, req, opts, dirs)
+		}
 		return Started{}, ErrBusy
 	}
 	// Walking a big folder takes a while; Cancel stops it too.
@@ -318,8 +335,18 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 		res.Queued = m.Queued()
 		res.AutoContinue = d.AutoContinue && res.Queued > 0
 		res.OutputDir = outputDir(run)
+		m.mu.Lock()
+		follow := m.follow
+		m.follow = nil
+		m.mu.Unlock()
+		if follow != nil && res.Queued > 0 {
+			res.AutoContinue = false // the Manager continues itself, just below
+		}
 		m.release()
 		m.sink.Done(res)
+		if follow != nil {
+			m.continueBehind(follow)
+		}
 	}()
 	return out, nil
 }
@@ -360,6 +387,46 @@ func (m *Manager) convert(ctx context.Context, runID string, run []group, batch 
 		}
 	}
 	return Result{RunID: runID, Summary: sum, Canceled: ctx.Err() != nil, RunErr: runErr}
+}
+
+// queueBehind plans a drop that came during a run and queues it, to be
+// converted when that run ends.
+func (m *Manager) queueBehind(ctx context.Context, req Request, opts converter.Options, dirs bool) (Started, error) {
+	batch, err := converter.Plan(ctx, req.Paths, opts)
+	if err != nil {
+		return Started{}, fmt.Errorf("could not read the dropped files: %w", err)
+	}
+	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir}
+	m.mu.Lock()
+	m.queue = append(without(m.queue, batch.Tasks), g)
+	m.queue = without(m.queue, nil) // drop an empty group (nothing to convert)
+	running := m.running
+	if running {
+		m.follow = ctx
+	}
+	queued := count(m.queue)
+	m.mu.Unlock()
+	if !running { // the run ended while this drop was walked
+		go m.continueBehind(ctx)
+	}
+	st := Started{Queued: queued, Behind: true}
+	if len(batch.Tasks) == 0 {
+		st.Nothing = batch.NothingToDo()
+	}
+	return st, nil
+}
+
+// continueBehind starts the run for drops queued behind the one that ended
+// and reports it; a drop that claimed the Manager first leaves the queue
+// waiting for Continue, as does a refusal.
+func (m *Manager) continueBehind(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	st, err := m.Continue(ctx)
+	if err == nil && (st.RunID != "" || len(st.Refusals) > 0) {
+		m.sink.Started(st)
+	}
 }
 
 // countConverted adds one to the running count Stop settles with.

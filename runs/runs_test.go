@@ -87,6 +87,7 @@ type sink struct {
 	files    map[string][]converter.FileResult // by run id
 	progress map[string][]converter.Progress
 	done     []Result
+	started  []Started
 	onFile   func(converter.FileResult)
 }
 
@@ -108,6 +109,29 @@ func (s *sink) Progress(runID string, p converter.Progress) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.progress[runID] = append(s.progress[runID], p)
+}
+
+func (s *sink) Started(st Started) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.started = append(s.started, st)
+}
+
+// startedRun waits for the Manager to start a run by itself.
+func (s *sink) startedRun(t *testing.T) Started {
+	t.Helper()
+	for range 2000 {
+		s.mu.Lock()
+		if len(s.started) > 0 {
+			st := s.started[0]
+			s.mu.Unlock()
+			return st
+		}
+		s.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("no run was started by the Manager within 20 s")
+	return Started{}
 }
 
 func (s *sink) Done(r Result) {
@@ -675,5 +699,59 @@ func TestStopSettlesWhatWasConvertedWhenTheRunOverstays(t *testing.T) {
 	}
 	if _, com := q.settled(); len(com) != 1 {
 		t.Errorf("committed %v; the run must not settle again after Stop", com)
+	}
+}
+
+// A person's drop during a run is queued behind it and converted when it
+// ends, without a Continue; the plan's files-per-run still applies.
+func TestDropDuringARunIsQueuedAndConvertedAfterIt(t *testing.T) {
+	for _, c := range []struct {
+		plan            string
+		first, wantNext int
+	}{{wire.PlanPro, 3, 2}, {wire.PlanFree, 1, 1}} {
+		t.Run(c.plan, func(t *testing.T) {
+			q, s := newQuota(c.plan), newSink()
+			m := New(q, s)
+			first := photos(t, t.TempDir(), "a", c.first)
+			later := photos(t, t.TempDir(), "b", 2)
+			gate, inside := make(chan struct{}), make(chan struct{}, 1)
+			s.onFile = func(converter.FileResult) {
+				select {
+				case inside <- struct{}{}:
+					<-gate
+				default:
+				}
+			}
+			st, err := m.Start(context.Background(), Request{Paths: first, Options: options("webp")})
+			if err != nil || st.RunID == "" {
+				t.Fatalf("first Start: %+v, %v", st, err)
+			}
+			<-inside
+			if _, err := m.Start(context.Background(), Request{Paths: later, Options: options("webp")}); !errors.Is(err, ErrBusy) {
+				t.Errorf("a drop without QueueIfBusy (a watched folder) during a run: %v, want ErrBusy", err)
+			}
+			behind, err := m.Start(context.Background(), Request{Paths: later, Options: options("webp"), QueueIfBusy: true})
+			if err != nil || behind.RunID != "" || !behind.Behind || behind.Queued != 2 {
+				t.Fatalf("drop during the run: %+v, %v; want queued behind it, 2 waiting", behind, err)
+			}
+			close(gate)
+			r := s.result(t, m, st.RunID)
+			if r.Summary.Converted != c.first || r.AutoContinue {
+				t.Errorf("first run %+v (auto %v), want %d converted and no UI continue", r.Summary, r.AutoContinue, c.first)
+			}
+			next := s.startedRun(t)
+			if next.RunID == "" || len(next.Files) != c.wantNext {
+				t.Fatalf("run started after the first: %+v, want %d files", next, c.wantNext)
+			}
+			r2 := s.result(t, m, next.RunID)
+			if r2.Summary.Converted != c.wantNext || r2.Queued != 2-c.wantNext {
+				t.Errorf("second run %+v, queued %d; want %d converted, %d waiting", r2.Summary, r2.Queued, c.wantNext, 2-c.wantNext)
+			}
+			for _, p := range later[:c.wantNext] {
+				if !exists(output(p, "webp")) {
+					t.Errorf("the later drop's %s was not converted", p)
+				}
+			}
+		})
 	}
 }

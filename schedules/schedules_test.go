@@ -79,6 +79,7 @@ func (k *sink) File(_ string, f converter.FileResult) {
 }
 func (k *sink) Progress(string, converter.Progress) {}
 func (k *sink) Done(r runs.Result)                  { k.svc.RunDone(r) }
+func (k *sink) Started(runs.Started)                {} // schedules never queue behind a run
 func (k *sink) count(src string) int {
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -339,6 +339,11 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 		follow := m.follow
 		m.follow = nil
 		m.mu.Unlock()
+		// A cancelled run (or quitting) leaves the drops behind it waiting
+		// for Continue rather than starting them.
+		if res.Canceled {
+			follow = nil
+		}
 		if follow != nil && res.Queued > 0 {
 			res.AutoContinue = false // the Manager continues itself, just below
 		}

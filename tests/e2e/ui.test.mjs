@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 
 const addr = process.env.IC_E2E_ADDR ?? "127.0.0.1:34115";
 const data = process.env.IC_E2E_DATA; // folders "small" and "many" of JPEGs
@@ -187,6 +188,60 @@ await step("a watched folder converts a photo that arrives", async () => {
   await tid("nav-convert").click();
   await tid("summary").waitFor();
   assert.match(await tid("counts").innerText(), /1/);
+  await tid("again").click();
+});
+
+await step("a drop during a run waits behind it and converts when it ends", async () => {
+  const long = path.join(data, "long");
+  const extra = path.join(data, "extra");
+  fs.mkdirSync(long, { recursive: true });
+  fs.mkdirSync(extra, { recursive: true });
+  for (let i = 1; i <= 16; i++) fs.copyFileSync(path.join(data, "base.jpg"), path.join(long, `l${i}.jpg`));
+  for (let i = 1; i <= 2; i++) fs.copyFileSync(path.join(data, "base.jpg"), path.join(extra, `e${i}.jpg`));
+  await tid("nav-convert").click();
+  await chooseFolderAnswers(long);
+  await tid("choose-folder").click();
+  await tid("progress").waitFor({ timeout: 30_000 });
+  assert.ok(await tid("drop-more").isVisible(), "the running screen does not say more can be dropped");
+  // A native drop on the progress card: Wails delivers it as this event.
+  const box = await tid("progress").boundingBox();
+  await page.evaluate(
+    ([x, y, p]) => window.runtime.EventsEmit("wails:file-drop", x, y, [p]),
+    [box.x + box.width / 2, box.y + box.height / 2, extra],
+  );
+  await tid("behind").waitFor({ timeout: 30_000 });
+  assert.match(await tid("behind").innerText(), /2개 파일은 이 변환이 끝나면/);
+  assert.ok(await tid("progress").isVisible(), "the running run left the screen");
+  await page.screenshot({ path: path.join(shots, "drop-behind-ko.png") });
+  // The first run ends, the app starts the waiting drop and the screen follows it.
+  await page.waitForFunction(
+    () => /변환 2 ·/.test(document.querySelector('[data-testid="counts"]')?.textContent ?? ""),
+    null,
+    { timeout: 120_000 },
+  );
+  assert.equal(fs.readdirSync(extra).filter((f) => f.endsWith(".webp")).length, 2);
+  assert.equal(fs.readdirSync(long).filter((f) => f.endsWith(".webp")).length, 16);
+  assert.ok(!(await tid("behind").isVisible().catch(() => false)), "the waiting notice stayed after its run");
+  await tid("again").click();
+});
+
+await step("a panorama too wide for WebP says what to do, in Korean", async () => {
+  const dir = path.join(data, "pano");
+  fs.mkdirSync(dir, { recursive: true });
+  const pano = path.join(dir, "panorama.png");
+  execFileSync("convert", ["-size", "16400x8", "gradient:", pano]);
+  await page.evaluate((p) => {
+    window.go.main.App.ChooseFiles = () => Promise.resolve([p]);
+  }, pano);
+  await tid("nav-convert").click();
+  await tid("format-webp").click();
+  await tid("choose-files").click();
+  await tid("summary").waitFor({ timeout: 60_000 });
+  const problems = await tid("problem-list").innerText();
+  assert.match(problems, /panorama\.png/);
+  assert.match(problems, /AVIF를 고르거나 크기 줄이기를 켜세요/);
+  assert.doesNotMatch(problems, /변환 중 문제가 생겼습니다/);
+  await page.screenshot({ path: path.join(shots, "too-wide-ko.png") });
   await tid("again").click();
 });
 

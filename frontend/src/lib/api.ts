@@ -26,6 +26,8 @@ export interface RunInfo {
   refusals: Refusal[] | null;
   nothing: string;
   files: string[] | null;
+  /** The drop came during a run; its files (queued) convert when that run ends. */
+  behind: boolean;
 }
 export interface Progress {
   runId: string;

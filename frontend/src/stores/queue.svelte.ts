@@ -20,6 +20,8 @@ class QueueStore {
   nothing = $state("");
   /** Files still waiting in the queue after a drop that started nothing (plan refusals). */
   waiting = $state(0);
+  /** Files dropped during the current run: they convert when it ends. */
+  behind = $state(0);
   runId = "";
   private offs: (() => void)[] = [];
 
@@ -40,9 +42,11 @@ class QueueStore {
         // Pro continues a queued batch by itself (SPEC §2).
         if (s.autoContinue && s.queued > 0 && !s.canceled) void this.continueQueue();
       }),
-      // A run the app started by itself (a watched folder): follow it unless busy with one.
+      // A run the app started by itself (a watched folder, or the drop that
+      // waited behind the last run): the screen always shows the active run.
       onEvent<RunInfo>(events.started, (run) => {
-        if (this.phase === "idle" || this.phase === "done") this.follow(run);
+        if (run.runId && run.runId !== this.runId) this.follow(run);
+        else if (!run.runId) this.notices = run.refusals ?? [];
       }),
       onFileDrop((paths) => void this.convert(paths)),
     );
@@ -61,6 +65,14 @@ class QueueStore {
 
   /** Show what the plan held back; start following the run when one began. */
   private begin(run: RunInfo) {
+    if (run.behind) {
+      // Waits behind the run in progress; the screen stays on that run.
+      this.behind = run.queued;
+      if (this.phase === "preparing") this.phase = "idle"; // a run this screen had not seen
+      if (run.nothing) this.nothing = run.nothing;
+      return;
+    }
+    this.behind = 0;
     this.notices = run.refusals ?? [];
     this.nothing = run.nothing;
     this.waiting = run.runId ? 0 : run.queued;
@@ -78,16 +90,17 @@ class QueueStore {
   }
 
   async convert(paths: string[]) {
-    // A new drop is welcome on the start screen and on a finished run's summary.
-    if (paths.length === 0 || (this.phase !== "idle" && this.phase !== "done")) return;
+    // A drop is always taken: during a run it waits behind it (the app
+    // converts it when the run ends and announces that run).
+    if (paths.length === 0 || this.phase === "preparing") return;
     this.error = "";
     const s = settings.value;
     // Walking a big folder takes a moment before the run starts.
-    this.phase = "preparing";
+    if (this.phase === "idle" || this.phase === "done") this.phase = "preparing";
     try {
       this.begin(await api.startConversion({ paths, format: s?.format ?? "webp", preset: s?.preset ?? "balanced" }));
     } catch (e) {
-      this.phase = "idle";
+      if (this.phase === "preparing") this.phase = "idle"; // a run on screen goes on
       this.error = i18n.error(e);
     }
   }

@@ -36,6 +36,7 @@ func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progre
 	if err != nil {
 		return Summary{}, err
 	}
+	mallocOnce.Do(tuneMalloc)
 	start := time.Now()
 	r := &runner{
 		opts: o,
@@ -87,6 +88,9 @@ feed:
 	s.Elapsed = time.Since(start)
 	return s, nil
 }
+
+// mallocOnce sets the C allocator up for long batches of large pictures, once per process.
+var mallocOnce sync.Once
 
 // Convert plans paths and runs every task: the whole batch in one call, for cmd/convert and scripts.
 // The summary includes the plan's pre-decided files.

@@ -263,7 +263,7 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	if r.opts.SkipIfLarger && cw.n >= fi.Size() {
 		res.Status, res.Code = StatusSkipped, CodeLarger
 		res.Reason = fmt.Sprintf("The %s would not be smaller (%s vs %s), so the original was kept.",
-			formatName(r.opts.Format), humanBytes(cw.n), humanBytes(fi.Size()))
+			formatName(r.opts.Format), HumanBytes(cw.n), HumanBytes(fi.Size()))
 		res.Dst, res.Width, res.Height = "", 0, 0
 		return res
 	}
@@ -378,8 +378,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// humanBytes formats a size the way file managers do (1000-based).
-func humanBytes(n int64) string {
+// HumanBytes formats a size the way file managers do (1000-based), for reasons and summaries.
+func HumanBytes(n int64) string {
 	switch {
 	case n >= 1e9:
 		return fmt.Sprintf("%.1f GB", float64(n)/1e9)

@@ -186,7 +186,7 @@ func writeJSON(w io.Writer, s converter.Summary) error {
 func printResult(w io.Writer, r converter.FileResult) {
 	switch r.Status {
 	case converter.StatusConverted:
-		fmt.Fprintf(w, "converted  %s -> %s (%s -> %s, %s)\n", r.Src, r.Dst, human(r.BytesIn), human(r.BytesOut), percent(r.BytesIn, r.BytesOut))
+		fmt.Fprintf(w, "converted  %s -> %s (%s -> %s, %s)\n", r.Src, r.Dst, converter.HumanBytes(r.BytesIn), converter.HumanBytes(r.BytesOut), percent(r.BytesIn, r.BytesOut))
 	default:
 		fmt.Fprintf(w, "%-10s %s: %s\n", r.Status, r.Src, r.Reason)
 	}
@@ -198,7 +198,7 @@ func printSummary(w io.Writer, s converter.Summary, format string) {
 		fmt.Fprintf(w, ", %d cancelled", s.Cancelled)
 	}
 	if s.Converted > 0 {
-		fmt.Fprintf(w, "; %s -> %s (saved %s, %s)", human(s.BytesIn), human(s.BytesOut), human(s.Saved), percent(s.BytesIn, s.BytesOut))
+		fmt.Fprintf(w, "; %s -> %s (saved %s, %s)", converter.HumanBytes(s.BytesIn), converter.HumanBytes(s.BytesOut), converter.HumanBytes(s.Saved), percent(s.BytesIn, s.BytesOut))
 	}
 	fmt.Fprintf(w, " in %.1fs [%s]\n", s.Elapsed.Seconds(), strings.TrimSpace(format+" "+s.Backend))
 }
@@ -208,16 +208,4 @@ func percent(in, out int64) string {
 		return "0%"
 	}
 	return fmt.Sprintf("%+.0f%%", (float64(out)/float64(in)-1)*100)
-}
-
-func human(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.0f KB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
 }

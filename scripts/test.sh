@@ -17,8 +17,10 @@ export IC_API_PORT=${IC_API_PORT:-8082} IC_TOSS_PORT=${IC_TOSS_PORT:-8092} IC_HO
 
 step() { printf '\n=== %s\n' "$*"; }
 failed=()
+steps=0
 run() { # NAME COMMAND...: run a step, remember a failure, go on so one run shows every failure.
   local name=$1; shift
+  steps=$((steps + 1))
   step "$name"
   if ! "$@"; then failed+=("$name"); echo "--- FAILED: $name"; fi
 }
@@ -50,8 +52,8 @@ run "checkout pages in Chromium (fake Toss windows)" node web/e2e/checkout.e2e.m
 if [[ -x tests/gui/run.sh ]]; then run "desktop window under Xvfb: native drop" tests/gui/run.sh; fi
 if [[ -x tests/e2e/run.sh ]]; then run "UI in Chromium (Playwright)" tests/e2e/run.sh; fi
 
+printf '\nsteps: %d passed, %d failed\n' $((steps - ${#failed[@]})) ${#failed[@]}
 if ((${#failed[@]})); then
-  printf '\nFAILED steps:\n'; printf '  %s\n' "${failed[@]}"
+  printf 'FAILED steps:\n'; printf '  %s\n' "${failed[@]}"
   exit 1
 fi
-printf '\nall test steps passed\n'

@@ -180,32 +180,29 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 
 // Schedules says whether watched folders are allowed; nil means yes.
 func Schedules(limits wire.Limits, plans Plans) *Refusal {
-	if limits.Has(wire.FeatureSchedules) {
-		return nil
-	}
-	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureSchedules) })
-	return &Refusal{Code: CodeSchedules, UpgradeTo: up,
-		Message: "Watched folders that convert by themselves are not in your plan." + plans.upgradeText(up)}
+	return feature(limits, plans, wire.FeatureSchedules, CodeSchedules,
+		"Watched folders that convert by themselves are not in your plan.")
 }
 
 // Scan says whether the computer scan is allowed; nil means yes.
 func Scan(limits wire.Limits, plans Plans) *Refusal {
-	if limits.Has(wire.FeatureScan) {
-		return nil
-	}
-	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureScan) })
-	return &Refusal{Code: CodeScan, UpgradeTo: up,
-		Message: "Scanning your computer for photos is not in your plan." + plans.upgradeText(up)}
+	return feature(limits, plans, wire.FeatureScan, CodeScan,
+		"Scanning your computer for photos is not in your plan.")
 }
 
 // Folders says whether dropping folders is allowed; nil means yes.
 func Folders(limits wire.Limits, plans Plans) *Refusal {
-	if limits.Has(wire.FeatureFolders) {
+	return feature(limits, plans, wire.FeatureFolders, CodeFolders,
+		"Your plan converts individual photos, not whole folders.")
+}
+
+// feature refuses a feature the plan lacks, naming the cheapest plan that has it.
+func feature(limits wire.Limits, plans Plans, f, code, message string) *Refusal {
+	if limits.Has(f) {
 		return nil
 	}
-	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureFolders) })
-	return &Refusal{Code: CodeFolders, UpgradeTo: up,
-		Message: "Your plan converts individual photos, not whole folders." + plans.upgradeText(up)}
+	up := plans.cheapest(func(l wire.Limits) bool { return l.Has(f) })
+	return &Refusal{Code: code, UpgradeTo: up, Message: message + plans.upgradeText(up)}
 }
 
 // Format says whether an output format is allowed; nil means yes.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Load benchmark (not a test) of GET /v1/entitlement and POST /v1/usage/reserve: starts the
+# Load benchmark (not a test) of GET /v1/entitlement, POST /v1/usage/reserve and the daily
+# POST /v1/entitlement (sync entry + reserve block): starts the
 # emulators if needed, a dedicated api server with the rate limits off on IC_LOADTEST_PORT
 # (default 8181), runs functions/cmd/loadtest (200 clients, 30 s per route), stops that server.
-#   scripts/loadtest.sh [-clients N] [-duration 30s] [-routes entitlement,reserve]
+#   scripts/loadtest.sh [-clients N] [-duration 30s] [-routes entitlement,reserve,daily]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL=${IC_LOCAL_DIR:-$ROOT/.local}

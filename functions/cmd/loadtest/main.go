@@ -1,5 +1,7 @@
-// Command loadtest is a load benchmark (not a test) of GET /v1/entitlement and
-// POST /v1/usage/reserve: C concurrent clients for a duration per route against
+// Command loadtest is a load benchmark (not a test) of GET /v1/entitlement,
+// POST /v1/usage/reserve and the desktop's daily call, POST /v1/entitlement
+// with a sync entry and a reserve block ("daily"): C concurrent clients for a
+// duration per route against
 // a running api server on the emulators. It prints throughput, p50, p90, p99
 // and errors by code. scripts/loadtest.sh starts a server for it with the rate
 // limits off (they would otherwise throttle one machine's 200 clients).
@@ -39,7 +41,7 @@ func main() {
 	base := flag.String("base", envOr("IC_API_BASE", "http://127.0.0.1:8081"), "api base URL")
 	clients := flag.Int("clients", 200, "concurrent clients (one user and device each)")
 	duration := flag.Duration("duration", 30*time.Second, "duration per route")
-	routes := flag.String("routes", "entitlement,reserve", "routes to load: entitlement, reserve")
+	routes := flag.String("routes", "entitlement,reserve,daily", "routes to load: entitlement, reserve, daily (POST /v1/entitlement with sync and reserve)")
 	flag.Parse()
 
 	authHost, fsHost := os.Getenv("FIREBASE_AUTH_EMULATOR_HOST"), os.Getenv("FIRESTORE_EMULATOR_HOST")
@@ -114,9 +116,17 @@ func main() {
 	}
 	reg := loadOnce(httpc, users, entitlementReq)
 	reg.print("register", *clients, 0)
+	if len(reg.errors) > 0 {
+		fail(fmt.Errorf("device registration failed: %v", reg.errors))
+	}
+	day, err := quotaDay(httpc, users[0], entitlementReq)
+	if err != nil {
+		fail(err)
+	}
 
 	for _, route := range splitComma(*routes) {
 		var mk func(i, n int) (*http.Request, error)
+		var check func(n int, body []byte) string // "" when a 200 body is right
 		switch route {
 		case "entitlement":
 			mk = entitlementReq
@@ -130,10 +140,46 @@ func main() {
 				}
 				return req, err
 			}
+		case "daily":
+			// The desktop's refresh: settle the previous block to what was
+			// used (or, on a client's first call, record offline conversions)
+			// and reserve the next block, in one POST /v1/entitlement.
+			mk = func(i, n int) (*http.Request, error) {
+				entry := wire.SyncEntry{ID: fmt.Sprintf("daily-off-%d-%d", run, i), Day: day, Count: 3}
+				if n > 0 {
+					entry = wire.SyncEntry{ID: dailyRunID(run, i, n-1), Day: day, Count: dailyCount(n-1) / 2}
+				}
+				b, _ := json.Marshal(wire.EntitlementRequest{
+					Sync:    []wire.SyncEntry{entry},
+					Reserve: &wire.ReserveRequest{RunID: dailyRunID(run, i, n), Count: dailyCount(n)},
+				})
+				req, err := http.NewRequest("POST", *base+"/v1/entitlement", bytes.NewReader(b))
+				if err == nil {
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set(wire.HeaderDeviceID, fmt.Sprintf("load-device-%d", i))
+					req.Header.Set(wire.HeaderDeviceName, "load test")
+				}
+				return req, err
+			}
+			// A 200 without both parts, or a short grant for a pro user, is a failure too.
+			check = func(n int, body []byte) string {
+				var e wire.EntitlementResponse
+				switch {
+				case json.Unmarshal(body, &e) != nil:
+					return "200 bad body"
+				case e.Entitlement == "":
+					return "200 no entitlement"
+				case e.Sync == nil:
+					return "200 no sync"
+				case e.Grant == nil || e.Grant.Granted != dailyCount(n):
+					return "200 short grant"
+				}
+				return ""
+			}
 		default:
 			fail(fmt.Errorf("unknown route %q", route))
 		}
-		res := load(httpc, users, *duration, mk)
+		res := load(httpc, users, *duration, mk, check)
 		res.print(route, *clients, *duration)
 	}
 }
@@ -148,7 +194,7 @@ func loadOnce(httpc *http.Client, tokens []string, mk func(i, n int) (*http.Requ
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d, code := do(httpc, tok, i, 0, mk)
+			d, code := do(httpc, tok, i, 0, mk, nil)
 			mu.Lock()
 			defer mu.Unlock()
 			if code != "" {
@@ -163,8 +209,9 @@ func loadOnce(httpc *http.Client, tokens []string, mk func(i, n int) (*http.Requ
 	return res
 }
 
-// do sends one request; code is "" on success, else the error code or "transport".
-func do(httpc *http.Client, tok string, i, n int, mk func(i, n int) (*http.Request, error)) (time.Duration, string) {
+// do sends one request; code is "" on success, else the error code, "transport",
+// or what check (if any) finds wrong in a 200 body.
+func do(httpc *http.Client, tok string, i, n int, mk func(i, n int) (*http.Request, error), check func(n int, body []byte) string) (time.Duration, string) {
 	req, err := mk(i, n)
 	if err != nil {
 		return 0, "request"
@@ -182,8 +229,39 @@ func do(httpc *http.Client, tok string, i, n int, mk func(i, n int) (*http.Reque
 		_ = json.Unmarshal(body, &e)
 		return 0, fmt.Sprintf("%d %s", resp.StatusCode, e.Error.Code)
 	}
-	return time.Since(t0), ""
+	d := time.Since(t0)
+	if check != nil {
+		if code := check(n, body); code != "" {
+			return 0, code
+		}
+	}
+	return d, ""
 }
+
+// quotaDay asks the server for today's quota day (its time zone, not ours),
+// which sync entries must name.
+func quotaDay(httpc *http.Client, tok string, mk func(i, n int) (*http.Request, error)) (string, error) {
+	req, err := mk(0, 0)
+	if err != nil {
+		return "", fmt.Errorf("quota day: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := httpc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("quota day: %w", err)
+	}
+	defer resp.Body.Close()
+	var e wire.EntitlementResponse
+	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || resp.StatusCode != 200 || e.Day == "" {
+		return "", fmt.Errorf("quota day: GET /v1/entitlement answered %d (%v)", resp.StatusCode, err)
+	}
+	return e.Day, nil
+}
+
+func dailyRunID(run int64, i, n int) string { return fmt.Sprintf("daily-%d-%d-%d", run, i, n) }
+
+// dailyCount is the n-th block a daily client reserves (2..20, even, so half is a real settle).
+func dailyCount(n int) int { return 2 * (1 + n%10) }
 
 type result struct {
 	latencies []time.Duration // successful requests
@@ -191,7 +269,9 @@ type result struct {
 	elapsed   time.Duration
 }
 
-func load(httpc *http.Client, tokens []string, d time.Duration, mk func(i, n int) (*http.Request, error)) result {
+// load runs every client in a closed loop until d has passed; each loop is
+// bounded by the deadline (and each request by the client's timeout).
+func load(httpc *http.Client, tokens []string, d time.Duration, mk func(i, n int) (*http.Request, error), check func(n int, body []byte) string) result {
 	var mu sync.Mutex
 	res := result{errors: map[string]int{}}
 	deadline := time.Now().Add(d)
@@ -204,7 +284,7 @@ func load(httpc *http.Client, tokens []string, d time.Duration, mk func(i, n int
 			var lat []time.Duration
 			errs := map[string]int{}
 			for n := 0; time.Now().Before(deadline); n++ {
-				d, code := do(httpc, tok, i, n, mk)
+				d, code := do(httpc, tok, i, n, mk, check)
 				if code != "" {
 					errs[code]++
 					continue

@@ -29,7 +29,8 @@ const readWholeLimit = 256 << 20
 // Run converts tasks (usually a Plan's Tasks, or a prefix of them) with opts.Workers workers and a pixel
 // budget, calling onProgress (may be nil) at most every ProgressInterval and once at the end. It
 // returns when every task has a result. After ctx is cancelled no new file is started, files in flight
-// are discarded (no output, no temporary file) and the rest are reported as cancelled. The error is
+// are discarded (no output, no temporary file; a native WebP encode is stopped mid-file, an AVIF one
+// is waited for) and the rest are reported as cancelled. The error is
 // only for invalid options.
 func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progress)) (Summary, error) {
 	o, err := opts.normalized()
@@ -230,6 +231,8 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	eo := encode.Options{
 		Format: encode.Format(r.opts.Format), Quality: r.opts.Quality, Lossless: r.opts.Lossless,
 		Effort: r.opts.Effort, Threads: r.threads,
+		// A cancelled run stops a native WebP encode mid-file (AVIF runs to the end of the file).
+		Cancel: ctx.Done(),
 	}
 	if r.opts.KeepMetadata {
 		eo.Meta = md
@@ -250,6 +253,9 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		}
 	}
 	if err := encode.Encode(bw, pix, eo); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return cancelled(t) // the deferred abort removes the partial temporary file
+		}
 		if errors.Is(err, encode.ErrInvalidOptions) {
 			return fail(CodeEncode, sentence(err.Error()))
 		}

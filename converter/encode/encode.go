@@ -5,6 +5,7 @@
 package encode
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -44,6 +45,29 @@ type Options struct {
 	// returns. The caller may then free or reuse img's pixel buffer, which takes peak memory per
 	// file from "RGBA + YUV + encoder state" down to "YUV + encoder state" during compression.
 	PixelsRead func()
+
+	// Cancel, if non-nil, stops the encode when it is closed (pass ctx.Done()). Encode then returns
+	// an error wrapping context.Canceled and the bytes already written to w are incomplete and must
+	// be discarded. The native WebP encoder checks it while compressing (libwebp's progress hook,
+	// about once per macroblock row), so a large file stops within milliseconds. The AVIF encoder
+	// (libavif 0.11.1 has no abort hook) and the WASM fallbacks only check it before they start.
+	Cancel <-chan struct{}
+}
+
+// errCanceled is returned, wrapping context.Canceled, when Options.Cancel stopped an encode.
+var errCanceled = fmt.Errorf("encoding stopped: %w", context.Canceled)
+
+// cancelled reports whether o.Cancel is closed.
+func (o Options) cancelled() bool {
+	if o.Cancel == nil {
+		return false
+	}
+	select {
+	case <-o.Cancel:
+		return true
+	default:
+		return false
+	}
 }
 
 // ErrInvalidOptions is wrapped by errors about settings out of range.
@@ -54,7 +78,8 @@ var ErrEncode = errors.New("encoding failed")
 
 // Encode writes img to w in opts.Format. Straight-alpha (*image.NRGBA) and premultiplied
 // (*image.RGBA) pixels are encoded without a copy; any other image type is converted to NRGBA first.
-// Metadata blocks in opts.Meta are written when non-empty.
+// Metadata blocks in opts.Meta are written when non-empty. A closed opts.Cancel makes it return an
+// error for which errors.Is(err, context.Canceled) holds.
 func Encode(w io.Writer, img image.Image, opts Options) error {
 	if opts.PixelsRead != nil {
 		once := onceFunc(opts.PixelsRead)
@@ -67,6 +92,9 @@ func Encode(w io.Writer, img image.Image, opts Options) error {
 	b := img.Bounds()
 	if b.Dx() <= 0 || b.Dy() <= 0 {
 		return fmt.Errorf("%w: the image is empty (%dx%d)", ErrInvalidOptions, b.Dx(), b.Dy())
+	}
+	if opts.cancelled() {
+		return errCanceled
 	}
 	switch opts.Format {
 	case WebP:

@@ -32,6 +32,8 @@ func TestWebPStructLayout(t *testing.T) {
 		{"offsetof(custom_ptr)", unsafe.Offsetof(p.CustomPtr), 104},
 		{"offsetof(stats)", unsafe.Offsetof(p.Stats), 128},
 		{"offsetof(error_code)", unsafe.Offsetof(p.ErrorCode), 136},
+		{"offsetof(progress_hook)", unsafe.Offsetof(p.ProgressHook), 144},
+		{"offsetof(user_data)", unsafe.Offsetof(p.UserData), 152},
 		{"offsetof(memory_)", unsafe.Offsetof(p.Memory), 224},
 	}
 	for _, c := range checks {

@@ -147,8 +147,34 @@ var (
 )
 
 type webpSink struct {
-	w   io.Writer
-	err error
+	w      io.Writer
+	err    error
+	cancel <-chan struct{} // Options.Cancel; polled by the progress hook
+}
+
+// The progress hook is how a caller interrupts libwebp mid-file: WebPEncode calls it as it goes
+// (every macroblock row for lossy, between the lossless stages), and a 0 return makes it stop with
+// VP8_ENC_ERROR_USER_ABORT. purego callbacks are a small fixed pool that is never freed, so there is
+// one hook for the process; it finds the encode's cancel channel through picture.custom_ptr, the
+// same key the writer uses. Installed only when Options.Cancel is set: without it the encode is
+// byte-for-byte what cwebp does, with no calls back into Go.
+var (
+	webpProgressCB    = sync.OnceValue(func() uintptr { return purego.NewCallback(webpProgress) })
+	webpProgressCalls atomic.Int64 // how often the hook ran; tests check that cancellation went through it
+)
+
+func webpProgress(percent int32, pic *webpPicture) int32 {
+	webpProgressCalls.Add(1)
+	v, ok := webpWriters.Load(pic.CustomPtr)
+	if !ok {
+		return 0
+	}
+	select {
+	case <-v.(*webpSink).cancel:
+		return 0
+	default:
+		return 1
+	}
 }
 
 func webpWrite(data *uint8, size uintptr, pic *webpPicture) int32 {
@@ -209,14 +235,20 @@ func encodeWebPNative(w io.Writer, img image.Image, o Options) error {
 	}
 	o.pixelsRead()
 
-	sink := &webpSink{w: w}
+	sink := &webpSink{w: w, cancel: o.Cancel}
 	key := webpWriterSeq.Add(1)
 	webpWriters.Store(key, sink)
 	defer webpWriters.Delete(key)
 	pic.Writer = webpWriteCB()
 	pic.CustomPtr = key
+	if o.Cancel != nil {
+		pic.ProgressHook = webpProgressCB()
+	}
 
 	if lib.encode(&cfg, pic) == 0 {
+		if pic.ErrorCode == webpErrUserAbort {
+			return errCanceled
+		}
 		if sink.err != nil {
 			return fmt.Errorf("writing WebP output: %w", sink.err)
 		}
@@ -235,6 +267,9 @@ func importWebP(lib *webpLib, pic *webpPicture, img image.Image) bool {
 	px := toNRGBA(img)
 	return lib.pictureImport(pic, unsafe.SliceData(px.Pix), int32(px.Stride)) != 0
 }
+
+// webpErrUserAbort is VP8_ENC_ERROR_USER_ABORT: the progress hook returned 0.
+const webpErrUserAbort = 10
 
 func webpErrorText(code uint32) string {
 	texts := []string{

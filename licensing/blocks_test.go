@@ -17,20 +17,8 @@ import (
 func TestBlocksAndLocalCounting(t *testing.T) {
 	st := requireStack(t)
 	ctx := ctxT(t)
-	addr := email(t)
-	a := st.newClient(t, "dev-block-a")
-	s, err := a.SignUp(ctx, addr, "password-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.grant(t, s.Email, wire.PlanBasic)
-	if err := a.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b := st.newClient(t, "dev-block-b")
-	if _, err := b.SignIn(ctx, addr, "password-1"); err != nil {
-		t.Fatal(err)
-	}
+	a, addr := st.basicAccount(t, ctx, "dev-block-a")
+	b := st.secondComputer(t, ctx, "dev-block-b", addr)
 	before := a.calls.get(routeReserve)
 
 	g, err := a.Reserve(ctx, "blk-1", 1)

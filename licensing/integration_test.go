@@ -1,6 +1,7 @@
 package licensing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,6 +23,33 @@ func email(t *testing.T) string {
 func (st *stack) grant(t *testing.T, email, plan string) {
 	t.Helper()
 	st.admin(t, "grant", "-email", email, "-plan", plan)
+}
+
+// basicAccount signs up a new user on a computer named device, grants Basic
+// and refreshes, so the client holds a verified Basic entitlement.
+func (st *stack) basicAccount(t *testing.T, ctx context.Context, device string) (c *client, addr string) {
+	t.Helper()
+	addr = email(t)
+	c = st.newClient(t, device)
+	s, err := c.SignUp(ctx, addr, "password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.grant(t, s.Email, wire.PlanBasic)
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return c, addr
+}
+
+// secondComputer signs the same account in on another computer.
+func (st *stack) secondComputer(t *testing.T, ctx context.Context, device, addr string) *client {
+	t.Helper()
+	c := st.newClient(t, device)
+	if _, err := c.SignIn(ctx, addr, "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
@@ -146,16 +174,7 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 func TestTamperedAndCopiedEntitlement(t *testing.T) {
 	st := requireStack(t)
 	ctx := ctxT(t)
-	a := st.newClient(t, "dev-tamper-a")
-	addr := email(t)
-	s, err := a.SignUp(ctx, addr, "password-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.grant(t, s.Email, wire.PlanBasic)
-	if err := a.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	a, _ := st.basicAccount(t, ctx, "dev-tamper-a")
 	if a.Status().Plan != wire.PlanBasic {
 		t.Fatalf("grant not seen: %+v", a.Status())
 	}
@@ -233,20 +252,8 @@ func TestClockMovedBackRequiresOnlineCheck(t *testing.T) {
 func TestDevicesRaceAndDeviceLimit(t *testing.T) {
 	st := requireStack(t)
 	ctx := ctxT(t)
-	addr := email(t)
-	a := st.newClient(t, "dev-race-a")
-	s, err := a.SignUp(ctx, addr, "password-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.grant(t, s.Email, wire.PlanBasic)
-	if err := a.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b := st.newClient(t, "dev-race-b")
-	if _, err := b.SignIn(ctx, addr, "password-1"); err != nil {
-		t.Fatal(err)
-	}
+	a, addr := st.basicAccount(t, ctx, "dev-race-a")
+	b := st.secondComputer(t, ctx, "dev-race-b", addr)
 	if b.Status().Plan != wire.PlanBasic {
 		t.Fatalf("second device: %+v", b.Status())
 	}

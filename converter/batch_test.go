@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -16,10 +17,10 @@ import (
 func TestBadInputsFailPerFileAndBatchGoesOn(t *testing.T) {
 	bad := map[string]Code{
 		"bad_corrupt_header.png": CodeCorrupt,
-		"bad_empty.jpg":          CodeCorrupt,
+		"bad_empty.jpg":          CodeEmpty,
 		"bad_huge_declared.jpg":  CodeTooLarge,
 		"bad_huge_declared.png":  CodeTooLarge,
-		"bad_not_image.jpg":      CodeCorrupt, // text named .jpg: "damaged or not an image"
+		"bad_not_image.jpg":      CodeNotImage, // text named .jpg
 		"bad_truncated.jpg":      CodeCorrupt,
 		"bad_truncated.png":      CodeCorrupt,
 	}
@@ -394,7 +395,7 @@ func TestFailedWriteLeavesNoTemp(t *testing.T) {
 			dir := corpus(t, "jpeg_photo.jpg", "jpeg_gps_exif.jpg")
 			beforeCommit = func(dst string) error {
 				if strings.Contains(dst, "gps") {
-					return fmt.Errorf("write %s: %w", dst, errors.New("no space left on device"))
+					return fmt.Errorf("write %s: %w", dst, syscall.ENOSPC)
 				}
 				return nil
 			}
@@ -402,7 +403,7 @@ func TestFailedWriteLeavesNoTemp(t *testing.T) {
 			s := convertAll(t, testOptions(), dir)
 			r := result(t, s, "jpeg_gps_exif.jpg")
 			// No Dst: nothing was written there (a failed file used to name its planned output).
-			if r.Status != StatusFailed || r.Code != CodeIO || r.Reason == "" || r.Dst != "" {
+			if r.Status != StatusFailed || r.Code != CodeDiskFull || r.Reason == "" || r.Dst != "" {
 				t.Fatalf("%+v", r)
 			}
 			if result(t, s, "jpeg_photo.jpg").Status != StatusConverted {
@@ -503,6 +504,63 @@ func TestCommitRace(t *testing.T) {
 				}
 				assertNoTemp(t, dir)
 			})
+		}
+	}
+}
+
+// A failed write says why in a way a person can act on: the errno decides
+// the code (disk full, read-only disk, no permission), not the wording.
+func TestWriteFailureCodesFromErrno(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want Code
+	}{
+		{syscall.ENOSPC, CodeDiskFull},
+		{syscall.EDQUOT, CodeDiskFull},
+		{syscall.EROFS, CodeReadOnly},
+		{syscall.EACCES, CodePermission},
+		{syscall.EPERM, CodePermission},
+		{syscall.EIO, CodeIO},
+	} {
+		t.Run(c.err.Error(), func(t *testing.T) {
+			dir := corpus(t, "jpeg_photo.jpg")
+			beforeCommit = func(dst string) error { return &os.PathError{Op: "write", Path: dst, Err: c.err} }
+			defer func() { beforeCommit = nil }()
+			r := result(t, convertAll(t, testOptions(), dir), "jpeg_photo.jpg")
+			if r.Status != StatusFailed || r.Code != c.want || r.Reason == "" {
+				t.Fatalf("%v gave %+v, want failed with code %s", c.err, r, c.want)
+			}
+			assertNoTemp(t, dir)
+		})
+	}
+}
+
+// What is not a picture, an empty file and a damaged picture are three
+// different things to a person; each has its own code.
+func TestNotAPictureEmptyAndDamagedDiffer(t *testing.T) {
+	dir := t.TempDir()
+	photo, err := os.ReadFile(filepath.Join("testdata", "jpeg_photo.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("notes.txt", []byte("shopping list\n"))
+	write("renamed.jpg", []byte("not really a photo, just text\n"))
+	write("empty.jpg", nil)
+	write("cut.jpg", photo[:len(photo)/3])
+	opts := testOptions()
+	paths := []string{}
+	for _, n := range []string{"notes.txt", "renamed.jpg", "empty.jpg", "cut.jpg"} {
+		paths = append(paths, filepath.Join(dir, n))
+	}
+	s := convertAll(t, opts, paths...)
+	for name, want := range map[string]Code{"notes.txt": CodeNotImage, "renamed.jpg": CodeNotImage, "empty.jpg": CodeEmpty, "cut.jpg": CodeCorrupt} {
+		if r := result(t, s, name); r.Status != StatusFailed || r.Code != want {
+			t.Errorf("%s: %+v, want failed with %s", name, r, want)
 		}
 	}
 }

@@ -24,14 +24,38 @@ func classify(err error) (Code, string) {
 		return CodeTooLarge, msg
 	case errors.Is(err, decode.ErrUnsupported):
 		return CodeUnsupported, msg
+	case errors.Is(err, decode.ErrNotImage):
+		return CodeNotImage, msg
+	case errors.Is(err, decode.ErrEmpty):
+		return CodeEmpty, msg
 	case errors.Is(err, decode.ErrCorrupt):
 		return CodeCorrupt, msg
 	case errors.Is(err, fs.ErrNotExist):
 		return CodeNotFound, "The file no longer exists."
 	case errors.Is(err, fs.ErrPermission):
-		return CodeIO, "Permission denied: the file can't be read."
+		return CodePermission, "Permission denied: the file can't be read."
 	}
-	return CodeIO, "Could not read the file: " + ioReason(err)
+	return ioCode(err), "Could not read the file: " + ioReason(err)
+}
+
+// writeFailure is the code and sentence for an output that could not be
+// written: the errno says whether the disk is full, read-only or closed to
+// this user, which is what a person needs to know to fix it.
+func writeFailure(what string, err error) (Code, string) {
+	return ioCode(err), what + ": " + ioReason(err)
+}
+
+// ioCode maps a file-system error to the most specific code.
+func ioCode(err error) Code {
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, errQuota):
+		return CodeDiskFull
+	case errors.Is(err, syscall.EROFS):
+		return CodeReadOnly
+	case errors.Is(err, fs.ErrPermission):
+		return CodePermission
+	}
+	return CodeIO
 }
 
 // ioReason is a short human wording of a file-system error, without Go's "open /long/path:" prefix.
@@ -41,7 +65,7 @@ func ioReason(err error) string {
 		return "permission denied."
 	case errors.Is(err, fs.ErrNotExist):
 		return "not found."
-	case errors.Is(err, syscall.ENOSPC):
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, errQuota):
 		return "the disk is full."
 	case errors.Is(err, syscall.EROFS):
 		return "the disk is read-only."

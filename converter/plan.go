@@ -173,7 +173,7 @@ func (p *planner) root(path string) {
 		if errors.Is(err, fs.ErrNotExist) {
 			p.fail(abs, CodeNotFound, "File or folder not found.", 0)
 		} else {
-			p.fail(abs, CodeIO, "Could not open: "+ioReason(err), 0)
+			p.fail(abs, ioCode(err), "Could not open: "+ioReason(err), 0)
 		}
 		return
 	}
@@ -277,7 +277,7 @@ func (p *planner) walk(dir string, fi fs.FileInfo, outDir string) {
 	}
 	entries, err := os.ReadDir(dir) // sorted by name: plans are deterministic
 	if err != nil {
-		p.fail(dir, CodeIO, "Could not open this folder: "+ioReason(err), 0)
+		p.fail(dir, ioCode(err), "Could not open this folder: "+ioReason(err), 0)
 		return
 	}
 	names := make([]string, len(entries))

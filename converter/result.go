@@ -26,13 +26,19 @@ const (
 	CodeSameFormat       Code = "same_format"        // the source already is in the output format
 	CodeAnimated         Code = "animated"           // animated GIF/WebP: not flattened
 	CodeTooLarge         Code = "too_large"          // declared dimensions above MaxPixels
-	CodeUnsupported      Code = "unsupported"        // not an image format we can read
-	CodeCorrupt          Code = "corrupt"            // truncated, empty or damaged file
+	CodeUnsupported      Code = "unsupported"        // a picture of a kind or with a feature we cannot read (SVG, PSD…)
+	CodeNotImage         Code = "not_image"          // not a picture at all (a text file, a PDF…)
+	CodeEmpty            Code = "empty"              // 0 bytes
+	CodeCorrupt          Code = "corrupt"            // a picture that is truncated or damaged
 	CodeNotFound         Code = "not_found"          // the path does not exist (any more)
 	CodeFolderNotAllowed Code = "folder_not_allowed" // a folder was given with Options.Folders false
 	CodeCancelled        Code = "cancelled"          // the run was cancelled
-	CodeIO               Code = "io"                 // reading or writing failed (permissions, disk full…)
+	CodeIO               Code = "io"                 // reading or writing failed for another reason
+	CodeDiskFull         Code = "io_disk_full"       // the output's disk is full (ENOSPC, EDQUOT)
+	CodeReadOnly         Code = "io_read_only"       // the output's disk is read-only (EROFS)
+	CodePermission       Code = "io_permission"      // no permission to read the source or write the output
 	CodeEncode           Code = "encode"             // the encoder failed
+	CodeWebPTooLarge     Code = "webp_too_large"     // wider or higher than WebP's 16383 pixels
 )
 
 // FileResult is the outcome for one source path. Every skip and failure has a Reason a person understands.

@@ -213,12 +213,12 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 
 	dir := filepath.Dir(t.Dst)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fail(CodeIO, "Could not create the output folder: "+ioReason(err))
+		return fail(writeFailure("Could not create the output folder", err))
 	}
 	r.sweepOnce(dir)
 	tmp, err := createTemp(dir, r.opts.ext())
 	if err != nil {
-		return fail(CodeIO, "Could not write the output: "+ioReason(err))
+		return fail(writeFailure("Could not write the output", err))
 	}
 	committed := false
 	defer func() {
@@ -256,13 +256,16 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		if errors.Is(err, context.Canceled) {
 			return cancelled(t) // the deferred abort removes the partial temporary file
 		}
+		if errors.Is(err, encode.ErrTooLargeForWebP) {
+			return fail(CodeWebPTooLarge, sentence(err.Error()))
+		}
 		if errors.Is(err, encode.ErrInvalidOptions) {
 			return fail(CodeEncode, sentence(err.Error()))
 		}
 		return fail(CodeEncode, "The encoder failed: "+sentence(err.Error()))
 	}
 	if err := bw.Flush(); err != nil {
-		return fail(CodeIO, "Could not write the output: "+ioReason(err))
+		return fail(writeFailure("Could not write the output", err))
 	}
 	release() // pixels are no longer needed; let the next image start while we publish
 
@@ -278,7 +281,7 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	}
 	if beforeCommit != nil {
 		if err := beforeCommit(t.Dst); err != nil {
-			return fail(CodeIO, "Could not write the output: "+ioReason(err))
+			return fail(writeFailure("Could not write the output", err))
 		}
 	}
 	var mtime time.Time
@@ -293,7 +296,7 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		return res
 	}
 	if err != nil {
-		return fail(CodeIO, "Could not write the output: "+ioReason(err))
+		return fail(writeFailure("Could not write the output", err))
 	}
 	res.Dst, res.Status, res.BytesOut = dst, StatusConverted, cw.n
 	return res

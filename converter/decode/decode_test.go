@@ -204,11 +204,11 @@ func TestDecodeErrors(t *testing.T) {
 		kind    error
 		message string // part of what a person reads
 	}{
-		{file: "bad_empty.jpg", kind: ErrCorrupt, message: "empty"},
+		{file: "bad_empty.jpg", kind: ErrEmpty, message: "empty"},
 		{file: "bad_truncated.jpg", kind: ErrCorrupt, message: "cut short"},
 		{file: "bad_truncated.png", kind: ErrCorrupt, message: "cut short"},
 		{file: "bad_corrupt_header.png", kind: ErrCorrupt, message: "damaged header"},
-		{file: "bad_not_image.jpg", kind: ErrCorrupt, message: "not a picture"},
+		{file: "bad_not_image.jpg", kind: ErrNotImage, message: "not a picture"},
 		{file: "bad_huge_declared.png", kind: ErrTooLarge, message: "3600 megapixels"},
 		{file: "bad_huge_declared.jpg", kind: ErrTooLarge, message: "60000 × 60000"},
 		{file: "gif_animated.gif", kind: ErrAnimated, message: "GIF is animated"},

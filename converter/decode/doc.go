@@ -48,7 +48,7 @@
 //
 // # Errors
 //
-// Every error wraps one of ErrCorrupt, ErrUnsupported, ErrAnimated, ErrTooLarge (errors.Is) and reads as
+// Every error wraps one of ErrCorrupt, ErrNotImage, ErrEmpty, ErrUnsupported, ErrAnimated, ErrTooLarge (errors.Is) and reads as
 // a sentence, e.g. "This JPEG file is cut short (incomplete download or copy?)". A file whose name lies
 // about its format is decoded by content; ExtensionMismatch gives the engine a note to show if it wants.
 //

@@ -11,8 +11,12 @@ var (
 	ErrAnimated = errors.New("animated images are not supported yet")
 	// ErrTooLarge: the dimensions declared in the header exceed Options.MaxPixels (checked before decoding).
 	ErrTooLarge = errors.New("the image is too large")
-	// ErrCorrupt: empty, cut short, or damaged; also "not a picture at all".
-	ErrCorrupt = errors.New("the file is damaged or not an image")
+	// ErrCorrupt: a picture of a known kind that is cut short or damaged.
+	ErrCorrupt = errors.New("the picture is damaged")
+	// ErrNotImage: the bytes are not a picture at all (a text file, a PDF, a video…).
+	ErrNotImage = errors.New("the file is not a picture")
+	// ErrEmpty: the file has no bytes (an interrupted copy or download).
+	ErrEmpty = errors.New("the file is empty")
 )
 
 // Error is the concrete error: Msg is for a person, Kind for errors.Is, Cause (if any) for the log.

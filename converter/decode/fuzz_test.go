@@ -55,5 +55,5 @@ func FuzzDecode(f *testing.F) {
 }
 
 func isKind(err error) bool {
-	return errors.Is(err, ErrCorrupt) || errors.Is(err, ErrUnsupported) || errors.Is(err, ErrAnimated) || errors.Is(err, ErrTooLarge)
+	return errors.Is(err, ErrCorrupt) || errors.Is(err, ErrNotImage) || errors.Is(err, ErrEmpty) || errors.Is(err, ErrUnsupported) || errors.Is(err, ErrAnimated) || errors.Is(err, ErrTooLarge)
 }

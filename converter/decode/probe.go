@@ -101,7 +101,7 @@ func Probe(r io.ReadSeeker) (Config, error) {
 	}
 	head = head[:n]
 	if n == 0 {
-		return Config{}, newErr(ErrCorrupt, "The file is empty (0 bytes)", nil)
+		return Config{}, newErr(ErrEmpty, "The file is empty (0 bytes)", nil)
 	}
 	format := Sniff(head)
 	if format == "" {
@@ -169,7 +169,7 @@ func unknownFormat(head []byte) error {
 	case bytes.HasPrefix(head, []byte("8BPS")):
 		return newErr(ErrUnsupported, "Photoshop (PSD) files are not supported", nil)
 	}
-	return newErr(ErrCorrupt, msg, nil)
+	return newErr(ErrNotImage, msg, nil)
 }
 
 func headerErr(format string, err error) error {

@@ -73,6 +73,10 @@ func (o Options) cancelled() bool {
 // ErrInvalidOptions is wrapped by errors about settings out of range.
 var ErrInvalidOptions = errors.New("invalid encoder settings")
 
+// ErrTooLargeForWebP is wrapped (with ErrInvalidOptions) when an image is
+// wider or higher than WebP can store.
+var ErrTooLargeForWebP = errors.New("too large for WebP")
+
 // ErrEncode is wrapped by errors from the encoders themselves.
 var ErrEncode = errors.New("encoding failed")
 
@@ -99,8 +103,8 @@ func Encode(w io.Writer, img image.Image, opts Options) error {
 	switch opts.Format {
 	case WebP:
 		if b.Dx() > maxWebPDimension || b.Dy() > maxWebPDimension {
-			return fmt.Errorf("%w: WebP cannot hold images larger than %d pixels on a side (this one is %dx%d); choose AVIF or resize",
-				ErrInvalidOptions, maxWebPDimension, b.Dx(), b.Dy())
+			return fmt.Errorf("%w: %w: WebP cannot hold images larger than %d pixels on a side (this one is %dx%d); choose AVIF or resize",
+				ErrInvalidOptions, ErrTooLargeForWebP, maxWebPDimension, b.Dx(), b.Dy())
 		}
 		return encodeWebP(w, img, opts)
 	default:

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
 	"imageconverter/functions/wire"
 	"imageconverter/licensing/policy"
 	"imageconverter/runs"
+	"imageconverter/uierr"
 )
 
 // Account is what App needs from licensing: who is signed in, what the plan
@@ -32,7 +32,10 @@ type Account interface {
 	Refresh(ctx context.Context) error
 	Devices(ctx context.Context) ([]wire.Device, error)
 	RemoveDevice(ctx context.Context, id string) error
-	CheckoutURL(ctx context.Context, planID string) (string, error)
+	// Checkout creates an order for planID; Order reads its status while
+	// the user pays in the browser.
+	Checkout(ctx context.Context, planID string) (wire.CheckoutResponse, error)
+	Order(ctx context.Context, orderID string) (wire.CheckoutResponse, error)
 	SetAutoRenew(ctx context.Context, on bool) error
 }
 
@@ -54,8 +57,13 @@ type AccountStatus struct {
 	Available bool   // false when no account service is configured
 }
 
+var (
+	codeAccountsUnavailable = uierr.Declare("accounts_unavailable")
+	codeCheckoutUnavailable = uierr.Declare("checkout_unavailable")
+)
+
 // errNoAccounts is returned by localAccount for every account action.
-var errNoAccounts = errors.New("accounts are not available in this version yet; you can keep using the Free plan")
+var errNoAccounts = uierr.New(codeAccountsUnavailable, "Accounts are not available right now; you can keep using the Free plan.")
 
 var _ Account = (*localAccount)(nil)
 
@@ -134,13 +142,15 @@ func (a *localAccount) Devices(context.Context) ([]wire.Device, error) {
 	return nil, nil
 }
 func (a *localAccount) RemoveDevice(context.Context, string) error { return errNoAccounts }
-func (a *localAccount) CheckoutURL(context.Context, string) (string, error) {
-	return "", errNoAccounts
+func (a *localAccount) Checkout(context.Context, string) (wire.CheckoutResponse, error) {
+	return wire.CheckoutResponse{}, errNoAccounts
+}
+func (a *localAccount) Order(context.Context, string) (wire.CheckoutResponse, error) {
+	return wire.CheckoutResponse{}, errNoAccounts
 }
 func (a *localAccount) SetAutoRenew(context.Context, bool) error { return errNoAccounts }
 
-// runAccount adapts Account to what a conversion run needs; licensing's
-// errors become sentences the UI shows (userError).
+// runAccount adapts Account to what a conversion run needs.
 type runAccount struct{ Account }
 
 var _ runs.Account = runAccount{}
@@ -148,13 +158,4 @@ var _ runs.Account = runAccount{}
 func (a runAccount) Entitlement(ctx context.Context) runs.Entitlement {
 	st := a.Status(ctx)
 	return runs.Entitlement{PlanID: st.PlanID, Limits: st.Limits, Remaining: st.Remaining}
-}
-
-func (a runAccount) Reserve(ctx context.Context, runID string, n int) (int, error) {
-	granted, err := a.Account.Reserve(ctx, runID, n)
-	return granted, userError(err)
-}
-
-func (a runAccount) Commit(ctx context.Context, runID string, used int) error {
-	return userError(a.Account.Commit(ctx, runID, used))
 }

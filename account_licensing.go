@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"imageconverter/functions/wire"
 	"imageconverter/licensing"
 	"imageconverter/licensing/policy"
+	"imageconverter/uierr"
 )
 
 var _ Account = (*licensedAccount)(nil)
@@ -84,32 +84,25 @@ func (a *licensedAccount) RemoveDevice(ctx context.Context, id string) error {
 	return a.lic.RemoveDevice(ctx, id)
 }
 
-// CheckoutURL creates a monthly auto-renewing order (POST /v1/checkout) and
-// returns the page that takes the payment. The plan will change once paid,
-// so the entitlement is marked stale.
-func (a *licensedAccount) CheckoutURL(ctx context.Context, planID string) (string, error) {
-	var out wire.CheckoutResponse
-	body := wire.CheckoutRequest{Plan: planID, Mode: wire.CheckoutModeSubscription}
-	if err := a.lic.Call(ctx, "POST", "/v1/checkout", body, &out); err != nil {
-		return "", err
+// Checkout creates a monthly auto-renewing order (POST /v1/checkout).
+func (a *licensedAccount) Checkout(ctx context.Context, planID string) (wire.CheckoutResponse, error) {
+	out, err := a.lic.Checkout(ctx, wire.CheckoutRequest{Plan: planID, Mode: wire.CheckoutModeSubscription})
+	if err != nil {
+		return out, err
 	}
 	if out.CheckoutURL == "" {
-		return "", errors.New("the checkout page is not available right now; please try again later")
+		return out, uierr.New(codeCheckoutUnavailable, "The checkout page is not available right now; please try again later.")
 	}
-	a.lic.PlanChanged()
-	return out.CheckoutURL, nil
+	return out, nil
+}
+
+// Order reads the status of an order being paid.
+func (a *licensedAccount) Order(ctx context.Context, orderID string) (wire.CheckoutResponse, error) {
+	return a.lic.Order(ctx, orderID)
 }
 
 func (a *licensedAccount) SetAutoRenew(ctx context.Context, on bool) error {
-	path := "/v1/subscription/cancel"
-	if on {
-		path = "/v1/subscription/resume"
-	}
-	if err := a.lic.Call(ctx, "POST", path, nil, nil); err != nil {
-		return err
-	}
-	a.lic.PlanChanged()
-	return a.lic.Refresh(ctx)
+	return a.lic.SetAutoRenew(ctx, on)
 }
 
 // newLicensedAccount builds the licensing service from its configuration
@@ -124,21 +117,4 @@ func newLicensedAccount() (*licensedAccount, error) {
 		return nil, fmt.Errorf("licensing: %w", err)
 	}
 	return &licensedAccount{lic: lic}, nil
-}
-
-// userError turns what licensing returns into what the UI shows: its *Error
-// becomes "[code] English sentence", and the UI translates the code (see
-// frontend/src/lib/api.ts); anything else keeps its text.
-func userError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var le *licensing.Error
-	if errors.As(err, &le) && le.Message != "" {
-		if le.Code != "" {
-			return fmt.Errorf("[%s] %s", le.Code, le.Message)
-		}
-		return errors.New(le.Message)
-	}
-	return err
 }

@@ -91,19 +91,29 @@ func TestLicensedAccountSignUpConvertAndSignOut(t *testing.T) {
 		t.Errorf("after one conversion: used %d, remaining %d; want 1 and 4", st.UsedToday, st.RemainingToday)
 	}
 
-	// A refusal by the server is a sentence, not a code or an HTTP status.
+	// A refusal by the server reaches the UI as a code it translates and a
+	// plain sentence, not an HTTP status.
 	if _, err := app.SignIn(email, "wrong-password"); err == nil {
 		t.Error("signing in with a wrong password succeeded")
-	} else if !strings.HasPrefix(err.Error(), "[wrong_credentials] ") || strings.Contains(err.Error(), "licensing:") || strings.Contains(err.Error(), "400") {
-		t.Errorf("error for the user is not a code and a plain sentence: %q", err)
+	} else if ue := bridgeError(err).(UIError); ue.Code != "wrong_credentials" || ue.Message == "" ||
+		strings.Contains(ue.Message, "licensing:") || strings.Contains(ue.Message, "400") {
+		t.Errorf("error for the user is %+v, want code wrong_credentials and a plain sentence", ue)
 	}
 
-	// Upgrade creates an order on the server and opens its checkout page.
-	if err := app.Upgrade(wire.PlanBasic); err != nil {
+	// Upgrade creates an order on the server and opens its checkout page in
+	// the UI's language; the app then watches that order.
+	co, err := app.Upgrade(wire.PlanBasic, "en")
+	if err != nil {
 		t.Fatalf("Upgrade: %v", err)
 	}
-	if urls := rec.URLs(); len(urls) != 1 || !strings.Contains(urls[0], "orderId=") {
-		t.Errorf("opened %v, want one checkout page with an order id", urls)
+	if urls := rec.URLs(); len(urls) != 1 || !strings.Contains(urls[0], "orderId="+co.OrderID) || !strings.Contains(urls[0], "lang=en") {
+		t.Errorf("opened %v, want the checkout page of order %s in English", urls, co.OrderID)
+	}
+	if co.Status != "waiting" || !co.Opened || app.Checkout().OrderID != co.OrderID {
+		t.Errorf("checkout %+v, want the order watched and the page opened", co)
+	}
+	if closed := app.CloseCheckout(); closed.Status != "closed" {
+		t.Errorf("after closing the checkout: %+v", closed)
 	}
 
 	st, err = app.SignOut()

@@ -10,12 +10,15 @@ import (
 	"sync"
 	"time"
 
+	"imageconverter/checkout"
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
+	"imageconverter/licensing"
 	"imageconverter/licensing/policy"
 	"imageconverter/platform"
 	"imageconverter/runs"
 	"imageconverter/schedules"
+	"imageconverter/uierr"
 )
 
 // App is bound to the UI. Its exported methods adapt: they check arguments,
@@ -27,6 +30,9 @@ type App struct {
 	account  Account
 	runs     *runs.Manager
 	sched    *schedules.Service // watched folders (app_schedules.go)
+	orders   *checkout.Watcher  // the order being paid in the browser (app_account.go)
+	// onConvert hears every StartConversion call (test builds' journal).
+	onConvert func(ConvertRequest)
 
 	mu   sync.Mutex
 	rt   platform.Runtime // nil until startup and after shutdown
@@ -39,11 +45,14 @@ func NewApp(settings *settingsFile, account Account) *App {
 	a := &App{settings: settings, account: account, ctx: context.Background()}
 	a.runs = runs.New(runAccount{account}, runEvents{a})
 	a.sched = a.newSchedules()
+	a.orders = checkout.New(checkoutSource{a}, func(st checkout.State) { a.emit(EventCheckout, mapCheckout(st)) })
 	return a
 }
 
 // startup is the Wails OnStartup hook.
 func (a *App) startup(ctx context.Context) {
+	// The window shows only the app, whatever is dropped on it and when.
+	platform.GuardNavigation(nil)
 	a.attach(ctx, platform.NewWails(ctx))
 	if err := a.sched.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "imageconverter: watched folders:", err) // a damaged file: start with none
@@ -102,6 +111,9 @@ func (a *App) emit(event string, payload any) {
 // that already wait. Progress, per-file results and the summary arrive as
 // events; plan refusals come back in RunInfo.
 func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
+	if a.onConvert != nil {
+		a.onConvert(req)
+	}
 	paths, err := cleanPaths(req.Paths)
 	if err != nil {
 		return RunInfo{}, err
@@ -162,43 +174,58 @@ func (e runEvents) Done(r runs.Result) {
 	e.a.emit(EventAccount, e.a.Account()) // today's remaining conversions changed
 }
 
-// ChooseFiles shows the file dialog; no choice gives an empty list.
-func (a *App) ChooseFiles() ([]string, error) {
+// ChooseFiles shows the file dialog with the UI's title and filter name
+// (in the user's language); no choice gives an empty list.
+func (a *App) ChooseFiles(title, imagesLabel string) ([]string, error) {
 	rt := a.runtime()
 	if rt == nil {
 		return nil, errNotReady
 	}
-	paths, err := rt.ChooseFiles("Choose photos", []platform.FileFilter{{
-		DisplayName: "Images",
+	paths, err := rt.ChooseFiles(orDefault(title, "Choose photos"), []platform.FileFilter{{
+		DisplayName: orDefault(imagesLabel, "Images"),
 		Pattern:     "*.jpg;*.jpeg;*.png;*.gif;*.bmp;*.tif;*.tiff;*.webp;*.avif;*.heic;*.heif",
 	}})
 	if err != nil {
-		return nil, fmt.Errorf("the file chooser could not open: %w", err)
+		return nil, uierr.With(codeDialogFailed, "The file chooser could not open.", "", err)
 	}
 	return paths, nil
 }
 
-// ChooseFolder shows the folder dialog for a folder to convert.
-func (a *App) ChooseFolder() (string, error) { return a.chooseFolder("Choose a folder of photos") }
-
-// ChooseOutputFolder shows the folder dialog for the output location.
-func (a *App) ChooseOutputFolder() (string, error) {
-	return a.chooseFolder("Choose where converted photos go")
-}
-
-func (a *App) chooseFolder(title string) (string, error) {
+// ChooseFolder shows the folder dialog with the UI's title (a folder to
+// convert, to watch, or for the outputs).
+func (a *App) ChooseFolder(title string) (string, error) {
 	rt := a.runtime()
 	if rt == nil {
 		return "", errNotReady
 	}
-	dir, err := rt.ChooseFolder(title)
+	dir, err := rt.ChooseFolder(orDefault(title, "Choose a folder"))
 	if err != nil {
-		return "", fmt.Errorf("the folder chooser could not open: %w", err)
+		return "", uierr.With(codeDialogFailed, "The folder chooser could not open.", "", err)
 	}
 	return dir, nil
 }
 
-var errNotReady = errors.New("the app is still starting; please try again in a moment")
+// Codes of the errors App sends to the UI (translated there as err.<code>).
+var (
+	codeNotReady         = uierr.Declare("not_ready")
+	codeNothingDropped   = uierr.Declare("nothing_dropped")
+	codeBadPath          = uierr.Declare("bad_path")
+	codePathNotFound     = uierr.Declare("path_not_found")
+	codeDialogFailed     = uierr.Declare("dialog_failed")
+	codeOpenFolderFailed = uierr.Declare("open_folder_failed")
+	codeSettingsNotSaved = uierr.Declare("settings_not_saved")
+	codeStoppedEarly     = uierr.Declare("stopped_early")
+	codeSettleFailed     = uierr.Declare("settle_failed")
+)
+
+func orDefault(s, def string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return s
+	}
+	return def
+}
+
+var errNotReady = uierr.New(codeNotReady, "The app is still starting; please try again in a moment.")
 
 // OpenFolder shows a folder (the output of a run) in the file manager.
 func (a *App) OpenFolder(path string) error {
@@ -207,14 +234,15 @@ func (a *App) OpenFolder(path string) error {
 		return errNotReady
 	}
 	if !filepath.IsAbs(path) {
-		return errors.New("the folder to open must be a full path")
+		return uierr.With(codeBadPath, "The folder to open must be a full path.", path, nil)
 	}
 	fi, err := os.Stat(path)
 	if err != nil || !fi.IsDir() {
-		return fmt.Errorf("the folder %s does not exist any more", path)
+		return uierr.With(codePathNotFound, "The folder does not exist any more.", path, err)
 	}
 	if err := rt.OpenFolder(path); err != nil {
-		return fmt.Errorf("could not open the folder: %w", err)
+		// No file manager (or it failed): the UI shows the path to copy.
+		return uierr.With(codeOpenFolderFailed, "No program could open the folder.", path, err)
 	}
 	return nil
 }
@@ -225,7 +253,10 @@ func (a *App) GetSettings() Settings { return a.settings.Load() }
 // SaveSettings validates and saves s, returning what was saved.
 func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if err := a.settings.Save(s); err != nil {
-		return Settings{}, fmt.Errorf("settings not saved: %w", err)
+		if uierr.CodeOf(err) != "" {
+			return Settings{}, err // a setting out of range, with its own sentence
+		}
+		return Settings{}, uierr.With(codeSettingsNotSaved, "The settings could not be saved.", "", err)
 	}
 	return a.settings.Load(), nil
 }
@@ -250,10 +281,12 @@ func (a *App) EngineInfo() EngineInfo {
 // has ("ko", "en", "ja"), else "" and the UI asks the webview.
 func (a *App) SystemLanguage() string { return platform.Language() }
 
+var errNothingDropped = uierr.New(codeNothingDropped, "Drop photos or folders, or choose them, to start.")
+
 // cleanPaths refuses an empty drop, relative paths and paths that do not exist.
 func cleanPaths(in []string) ([]string, error) {
 	if len(in) == 0 {
-		return nil, errors.New("drop photos or folders, or choose them, to start")
+		return nil, errNothingDropped
 	}
 	out := make([]string, 0, len(in))
 	seen := map[string]bool{}
@@ -263,11 +296,11 @@ func cleanPaths(in []string) ([]string, error) {
 			continue
 		}
 		if !filepath.IsAbs(p) {
-			return nil, fmt.Errorf("%q is not a full path to a file or folder", p)
+			return nil, uierr.With(codeBadPath, "This is not a full path to a file or folder.", p, nil)
 		}
 		p = filepath.Clean(p)
 		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("%s could not be found", p)
+			return nil, uierr.With(codePathNotFound, "This file or folder could not be found.", p, err)
 		}
 		if !seen[p] {
 			seen[p] = true
@@ -275,7 +308,7 @@ func cleanPaths(in []string) ([]string, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, errors.New("drop photos or folders, or choose them, to start")
+		return nil, errNothingDropped
 	}
 	return out, nil
 }
@@ -316,7 +349,7 @@ func outputDir(s Settings, paths []string) string {
 }
 
 func mapFile(runID string, f converter.FileResult) FileResult {
-	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: detailCode(f.Code, f.Reason),
+	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: string(f.Code),
 		Reason: f.Reason, BytesIn: f.BytesIn, BytesOut: f.BytesOut}
 }
 
@@ -336,7 +369,7 @@ func mapSummary(runID string, s converter.Summary) Summary {
 
 func mapStarted(s runs.Started) RunInfo {
 	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files,
-		Behind: s.Behind}
+		Behind: s.Behind, Origin: s.Origin.Kind, Folder: s.Origin.Folder}
 	for _, r := range s.Refusals {
 		info.Refusals = append(info.Refusals, mapRefusal(r))
 	}
@@ -347,16 +380,32 @@ func mapStarted(s runs.Started) RunInfo {
 func mapResult(r runs.Result) Summary {
 	out := mapSummary(r.RunID, r.Summary)
 	out.Canceled, out.Queued, out.AutoContinue, out.OutputDir = r.Canceled, r.Queued, r.AutoContinue, r.OutputDir
+	out.Origin, out.Folder = r.Origin.Kind, r.Origin.Folder
 	switch {
 	case r.RunErr != nil:
-		out.Error = "The conversion stopped early: " + r.RunErr.Error()
+		out.ErrorCode, out.Error = string(codeStoppedEarly), r.RunErr.Error()
 	case r.SettleErr != nil:
 		// The conversions happened; the count is settled on the next refresh.
-		out.Error = r.SettleErr.Error()
+		out.ErrorCode, out.Error = string(codeSettleFailed), r.SettleErr.Error()
 	}
 	return out
 }
 
 func mapRefusal(r policy.Refusal) Refusal {
 	return Refusal{Code: r.Code, Message: r.Message, UpgradeTo: r.UpgradeTo, Files: r.Files}
+}
+
+// bridgeError is main.go's ErrorFormatter: every error of a bound method
+// reaches the UI as a UIError, with the code the UI translates.
+func bridgeError(err error) any {
+	out := UIError{Code: string(uierr.CodeOf(err)), Message: err.Error()}
+	var ue *uierr.Error
+	var le *licensing.Error
+	switch {
+	case errors.As(err, &ue):
+		out.Message, out.Detail = ue.Message, ue.Detail
+	case errors.As(err, &le):
+		out.Message = le.Message
+	}
+	return out
 }

@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 
+	"imageconverter/checkout"
 	"imageconverter/functions/wire"
+	"imageconverter/uierr"
 )
 
 // The account side of App: sign-in, plan and devices. Each method checks its
@@ -61,13 +62,20 @@ func (a *App) Plans() []PlanInfo {
 	return out
 }
 
+var (
+	codeInvalidEmail    = uierr.Declare("invalid_email")
+	codeWeakPassword    = uierr.Declare("weak_password")
+	codeInvalidArgument = uierr.Declare("invalid_argument")
+	codeNotForSale      = uierr.Declare("not_for_sale")
+)
+
 func checkCredentials(email, password string, needPassword bool) (string, error) {
 	email = strings.TrimSpace(email)
 	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
-		return "", errors.New("enter a valid email address")
+		return "", uierr.New(codeInvalidEmail, "Enter a valid email address.")
 	}
 	if needPassword && len(password) < 6 {
-		return "", errors.New("the password must have at least 6 characters")
+		return "", uierr.New(codeWeakPassword, "The password must have at least 6 characters.")
 	}
 	return email, nil
 }
@@ -86,7 +94,7 @@ func (a *App) SignIn(email, password string) (AccountState, error) {
 		return AccountState{}, err
 	}
 	if err := a.account.SignIn(a.lifetime(), email, password); err != nil {
-		return AccountState{}, userError(err)
+		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
 }
@@ -98,7 +106,7 @@ func (a *App) SignUp(email, password string) (AccountState, error) {
 		return AccountState{}, err
 	}
 	if err := a.account.SignUp(a.lifetime(), email, password); err != nil {
-		return AccountState{}, userError(err)
+		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
 }
@@ -109,13 +117,13 @@ func (a *App) ResetPassword(email string) error {
 	if err != nil {
 		return err
 	}
-	return userError(a.account.ResetPassword(a.lifetime(), email))
+	return a.account.ResetPassword(a.lifetime(), email)
 }
 
 // SignOut signs out; the app goes back to the free plan.
 func (a *App) SignOut() (AccountState, error) {
 	if err := a.account.SignOut(a.lifetime()); err != nil {
-		return AccountState{}, userError(err)
+		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
 }
@@ -123,7 +131,7 @@ func (a *App) SignOut() (AccountState, error) {
 // RefreshAccount asks the server for the plan and usage now.
 func (a *App) RefreshAccount() (AccountState, error) {
 	if err := a.account.Refresh(a.lifetime()); err != nil {
-		return a.Account(), userError(err)
+		return a.Account(), err
 	}
 	return a.accountChanged(), nil
 }
@@ -132,6 +140,7 @@ func (a *App) RefreshAccount() (AccountState, error) {
 // or after a checkout or a change of auto-renew), e.g. when the window gets
 // focus after paying in the browser; otherwise it answers from memory.
 func (a *App) CheckAccount() AccountState {
+	a.orders.Poke() // back from the browser: is the order paid?
 	a.account.Warm(a.lifetime())
 	return a.Account()
 }
@@ -140,7 +149,7 @@ func (a *App) CheckAccount() AccountState {
 func (a *App) Devices() ([]Device, error) {
 	ds, err := a.account.Devices(a.lifetime())
 	if err != nil {
-		return nil, userError(err)
+		return nil, err
 	}
 	out := make([]Device, 0, len(ds))
 	for _, d := range ds {
@@ -152,38 +161,100 @@ func (a *App) Devices() ([]Device, error) {
 // RemoveDevice removes a device and returns the remaining ones.
 func (a *App) RemoveDevice(id string) ([]Device, error) {
 	if strings.TrimSpace(id) == "" {
-		return nil, errors.New("choose a device to remove")
+		return nil, uierr.New(codeInvalidArgument, "Choose a device to remove.")
 	}
 	if err := a.account.RemoveDevice(a.lifetime(), id); err != nil {
-		return nil, userError(err)
+		return nil, err
 	}
 	return a.Devices()
 }
 
-// Upgrade opens the checkout page for planID in the browser.
-func (a *App) Upgrade(planID string) error {
-	p := a.account.Plans(a.lifetime()).Lookup(planID)
+// Upgrade creates an order for planID and opens its checkout page in the
+// browser, in the UI's language (lang). The app then watches the order and
+// switches to the new plan once it is paid (EventCheckout, EventAccount).
+// When no browser starts, Opened is false and the UI shows the link.
+func (a *App) Upgrade(planID, lang string) (CheckoutInfo, error) {
+	ctx := a.lifetime()
+	p := a.account.Plans(ctx).Lookup(planID)
 	if p.ID != planID || p.PriceKRW <= 0 {
-		return fmt.Errorf("%q is not a plan you can buy", planID)
-	}
-	url, err := a.account.CheckoutURL(a.lifetime(), planID)
-	if err != nil {
-		return userError(err)
+		return CheckoutInfo{}, uierr.With(codeNotForSale, "This is not a plan you can buy.", planID, nil)
 	}
 	rt := a.runtime()
 	if rt == nil {
-		return errNotReady
+		return CheckoutInfo{}, errNotReady
 	}
-	if err := rt.OpenURL(url); err != nil {
-		return fmt.Errorf("could not open the checkout page: %w", err)
+	order, err := a.account.Checkout(ctx, planID)
+	if err != nil {
+		return CheckoutInfo{}, err
 	}
+	st := checkout.State{OrderID: order.OrderID, Plan: planID, URL: withLanguage(order.CheckoutURL, lang)}
+	st.Opened = rt.OpenURL(st.URL) == nil
+	a.orders.Start(ctx, st)
+	return mapCheckout(a.orders.Current()), nil
+}
+
+// ReopenCheckout opens the checkout page of the watched order again.
+func (a *App) ReopenCheckout() (CheckoutInfo, error) {
+	rt := a.runtime()
+	if rt == nil {
+		return CheckoutInfo{}, errNotReady
+	}
+	st := a.orders.Current()
+	if st.Status != checkout.Waiting && st.Status != checkout.Failed {
+		return mapCheckout(st), nil
+	}
+	opened := rt.OpenURL(st.URL) == nil
+	out := mapCheckout(st)
+	out.Opened = opened
+	a.orders.Poke()
+	return out, nil
+}
+
+// CloseCheckout stops watching the order (the user went back without paying).
+func (a *App) CloseCheckout() CheckoutInfo { return mapCheckout(a.orders.Close()) }
+
+// Checkout is the checkout being watched, if any.
+func (a *App) Checkout() CheckoutInfo { return mapCheckout(a.orders.Current()) }
+
+// withLanguage adds the UI's language to the checkout page's address.
+func withLanguage(raw, lang string) string {
+	if lang != "ko" && lang != "en" && lang != "ja" {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	q.Set("lang", lang)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func mapCheckout(st checkout.State) CheckoutInfo {
+	return CheckoutInfo{OrderID: st.OrderID, Plan: st.Plan, URL: st.URL, Opened: st.Opened, Status: string(st.Status),
+		FailureCode: st.FailureCode}
+}
+
+// checkoutSource lets the watcher read orders and refresh the account.
+type checkoutSource struct{ a *App }
+
+func (s checkoutSource) Order(ctx context.Context, id string) (wire.CheckoutResponse, error) {
+	return s.a.account.Order(ctx, id)
+}
+
+func (s checkoutSource) Refresh(ctx context.Context) error {
+	if err := s.a.account.Refresh(ctx); err != nil {
+		return err
+	}
+	s.a.accountChanged()
 	return nil
 }
 
 // SetAutoRenew turns monthly renewal off (access continues to the period end) or back on.
 func (a *App) SetAutoRenew(on bool) (AccountState, error) {
 	if err := a.account.SetAutoRenew(a.lifetime(), on); err != nil {
-		return AccountState{}, userError(err)
+		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 
 	"imageconverter/licensing/policy"
 	"imageconverter/runs"
 	"imageconverter/scan"
+	"imageconverter/uierr"
 )
 
 // The computer scan side of App (Pro): where to look, the scan in the
@@ -21,12 +21,18 @@ type scanner struct {
 	last   *scan.Result
 }
 
+var (
+	codeScanBusy     = uierr.Declare("scan_busy")
+	codeScanFirst    = uierr.Declare("scan_first")
+	codePlanRequired = uierr.Declare("plan_required")
+)
+
 // scanAllowed refuses with the policy's sentence when the plan has no scan.
 func (a *App) scanAllowed() error {
 	ctx := a.lifetime()
 	st := a.account.Status(ctx)
 	if r := policy.Scan(st.Limits, a.account.Plans(ctx)); r != nil {
-		return errors.New(r.Message)
+		return uierr.New(codePlanRequired, r.Message)
 	}
 	return nil
 }
@@ -53,7 +59,7 @@ func (a *App) StartScan(roots []string) error {
 	if a.scan.cancel != nil {
 		a.mu.Unlock()
 		cancel()
-		return errors.New("a scan is already running; wait for it or cancel it")
+		return uierr.New(codeScanBusy, "A scan is already running; wait for it or cancel it.")
 	}
 	a.scan.cancel = cancel
 	a.mu.Unlock()
@@ -101,7 +107,7 @@ func (a *App) ConvertScanned(folders []string) (RunInfo, error) {
 	last := a.scan.last
 	a.mu.Unlock()
 	if last == nil {
-		return RunInfo{}, errors.New("scan first, then choose the folders to convert")
+		return RunInfo{}, uierr.New(codeScanFirst, "Scan first, then choose the folders to convert.")
 	}
 	paths, err := last.ConvertPaths(folders)
 	if err != nil {
@@ -109,7 +115,8 @@ func (a *App) ConvertScanned(folders []string) (RunInfo, error) {
 	}
 	s := a.settings.Load()
 	s.Format = last.Format // the estimate was for this format
-	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, nil)})
+	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, nil),
+		Origin: runs.Origin{Kind: originScan}})
 	if err != nil {
 		return RunInfo{}, err
 	}

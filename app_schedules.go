@@ -33,7 +33,8 @@ func (a *App) newSchedules() *schedules.Service {
 // format and preset, and the outputs beside the photos it watches (an
 // output folder elsewhere would flatten the watched tree).
 func (a *App) startScheduled(ctx context.Context, sc schedules.Schedule, paths []string) (runs.Started, error) {
-	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: a.scheduleOptions(sc), OutputDir: sc.Folder})
+	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: a.scheduleOptions(sc), OutputDir: sc.Folder,
+		Origin: runs.Origin{Kind: originSchedule, Folder: sc.Folder}})
 	if err == nil && st.RunID != "" {
 		// The convert screen follows it like its own (progress, summary, Pro's
 		// automatic continuation of what the run left queued).

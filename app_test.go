@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -18,6 +19,7 @@ import (
 
 	"imageconverter/functions/wire"
 	"imageconverter/platform"
+	"imageconverter/uierr"
 )
 
 // newTestApp gives an App with settings in a temp dir, the stand-in account
@@ -206,20 +208,20 @@ func TestStartConversionRefusesBadArguments(t *testing.T) {
 	cases := []struct {
 		name string
 		req  ConvertRequest
-		want string
+		want uierr.Code
 	}{
-		{"no paths", ConvertRequest{}, "drop photos"},
-		{"blank path", ConvertRequest{Paths: []string{"  "}}, "drop photos"},
-		{"relative path", ConvertRequest{Paths: []string{"photo.png"}}, "not a full path"},
-		{"missing file", ConvertRequest{Paths: []string{filepath.Join(t.TempDir(), "gone.jpg")}}, "could not be found"},
-		{"unknown format", ConvertRequest{Paths: []string{photo}, Format: "gif"}, "unknown output format"},
-		{"unknown preset", ConvertRequest{Paths: []string{photo}, Preset: "ultra"}, "unknown quality preset"},
+		{"no paths", ConvertRequest{}, codeNothingDropped},
+		{"blank path", ConvertRequest{Paths: []string{"  "}}, codeNothingDropped},
+		{"relative path", ConvertRequest{Paths: []string{"photo.png"}}, codeBadPath},
+		{"missing file", ConvertRequest{Paths: []string{filepath.Join(t.TempDir(), "gone.jpg")}}, codePathNotFound},
+		{"unknown format", ConvertRequest{Paths: []string{photo}, Format: "gif"}, codeSettingInvalid},
+		{"unknown preset", ConvertRequest{Paths: []string{photo}, Preset: "ultra"}, codeSettingInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			info, err := app.StartConversion(c.req)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want one containing %q", err, c.want)
+			if uierr.CodeOf(err) != c.want {
+				t.Fatalf("err = %v, want code %s", err, c.want)
 			}
 			if info.RunID != "" {
 				t.Error("a run started despite the error")
@@ -418,10 +420,10 @@ func TestDialogsAndOpenFolderGoThroughTheRuntime(t *testing.T) {
 	dir := t.TempDir()
 	rec.Files = []string{"/a.jpg"}
 	rec.Folder = dir
-	if got, err := app.ChooseFiles(); err != nil || len(got) != 1 || got[0] != "/a.jpg" {
+	if got, err := app.ChooseFiles("사진 선택", "사진"); err != nil || len(got) != 1 || got[0] != "/a.jpg" {
 		t.Errorf("ChooseFiles = %v, %v", got, err)
 	}
-	if got, err := app.ChooseFolder(); err != nil || got != dir {
+	if got, err := app.ChooseFolder("폴더 선택"); err != nil || got != dir {
 		t.Errorf("ChooseFolder = %q, %v", got, err)
 	}
 	if err := app.OpenFolder(dir); err != nil {
@@ -430,15 +432,21 @@ func TestDialogsAndOpenFolderGoThroughTheRuntime(t *testing.T) {
 	if got := rec.Opened(); len(got) != 1 || got[0] != dir {
 		t.Errorf("opened %v, want [%s]", got, dir)
 	}
-	if err := app.OpenFolder(filepath.Join(dir, "missing")); err == nil {
-		t.Error("opening a missing folder did not fail")
+	if err := app.OpenFolder(filepath.Join(dir, "missing")); uierr.CodeOf(err) != codePathNotFound {
+		t.Errorf("opening a missing folder: %v, want %s", err, codePathNotFound)
 	}
+	// No file manager: the UI gets the path to copy.
+	rec.OpenErr = errors.New("xdg-open: no method available")
+	if ue, ok := bridgeError(app.OpenFolder(dir)).(UIError); !ok || ue.Code != string(codeOpenFolderFailed) || ue.Detail != dir {
+		t.Errorf("a failed file manager gave %+v, want code %s with the path", ue, codeOpenFolderFailed)
+	}
+	rec.OpenErr = nil
 	if err := app.OpenFolder("relative"); err == nil {
 		t.Error("opening a relative path did not fail")
 	}
 	// Without a runtime (before startup) bound methods answer with a sentence, not a crash.
 	bare := NewApp(app.settings, newLocalAccount(""))
-	if _, err := bare.ChooseFiles(); err == nil {
+	if _, err := bare.ChooseFiles("", ""); uierr.CodeOf(err) != codeNotReady {
 		t.Error("ChooseFiles before startup did not fail")
 	}
 }
@@ -452,10 +460,10 @@ func TestAccountStandInIsTheFreePlan(t *testing.T) {
 	if _, err := app.SignIn("someone@example.com", "secret1"); err == nil {
 		t.Error("sign-in on the stand-in did not say accounts are unavailable")
 	}
-	if _, err := app.SignIn("not-an-email", "secret1"); err == nil || !strings.Contains(err.Error(), "valid email") {
+	if _, err := app.SignIn("not-an-email", "secret1"); uierr.CodeOf(err) != codeInvalidEmail {
 		t.Errorf("bad email: %v", err)
 	}
-	if err := app.Upgrade("free"); err == nil {
+	if _, err := app.Upgrade("free", "ko"); uierr.CodeOf(err) != codeNotForSale {
 		t.Error("upgrading to the free plan was accepted")
 	}
 	if got := app.Plans(); len(got) != 3 || got[2].DailyLimit != -1 || got[1].PriceKRW != 4900 {
@@ -489,7 +497,7 @@ func TestBridgeNamesMatchApp(t *testing.T) {
 			t.Errorf("App.%s is bound but api.ts never calls it", name)
 		}
 	}
-	for _, ev := range []string{EventProgress, EventFile, EventDone, EventAccount} {
+	for _, ev := range []string{EventProgress, EventFile, EventDone, EventAccount, EventCheckout, EventRunStarted} {
 		if !strings.Contains(string(src), `"`+ev+`"`) {
 			t.Errorf("api.ts does not know event %q", ev)
 		}

@@ -5,6 +5,7 @@ package main
 import (
 	"embed"
 	"fmt"
+	"imageconverter/platform"
 	"os"
 
 	"github.com/wailsapp/wails/v2"
@@ -28,7 +29,7 @@ func main() {
 	app := NewApp(settings, newAccount())
 
 	err = wails.Run(&options.App{
-		Title:            "ImageConverter",
+		Title:            windowTitle(),
 		Width:            1080,
 		Height:           720,
 		MinWidth:         860,
@@ -37,7 +38,8 @@ func main() {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
-		Bind:             []any{app},
+		Bind:             append([]any{app}, testHooks(app)...),
+		ErrorFormatter:   bridgeError,
 		// Native drops give absolute paths of files and folders (runtime.OnFileDrop
 		// in the UI). The webview's own drop stays on: on Linux, turning it off
 		// also stops the native drop events.
@@ -48,4 +50,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "imageconverter:", err)
 		os.Exit(1)
 	}
+}
+
+// windowTitle is the app's name in the system's language; the UI sets it
+// again when the user picks another language.
+func windowTitle() string {
+	switch platform.Language() {
+	case "en":
+		return "ImageConverter"
+	case "ja":
+		return "画像コンバーター"
+	}
+	return "이미지 변환기"
 }

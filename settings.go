@@ -2,9 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
+	"imageconverter/uierr"
 	"os"
 	"path/filepath"
 	"sync"
@@ -41,23 +40,33 @@ var (
 	oneOfLanguage = map[string]bool{"": true, "ko": true, "en": true, "ja": true}
 )
 
+// Codes of settings a person can get wrong in the UI.
+var (
+	codeOutputFolderMissing = uierr.Declare("output_folder_missing")
+	codeResizeOutOfRange    = uierr.Declare("resize_out_of_range")
+	codeSettingInvalid      = uierr.Declare("setting_invalid") // a value the UI never offers
+)
+
 // validate says, as a sentence, what is wrong with s.
 func (s Settings) validate() error {
+	invalid := func(what, v string) error {
+		return uierr.With(codeSettingInvalid, "Unknown "+what+".", v, nil)
+	}
 	switch {
 	case !oneOfFormat[s.Format]:
-		return fmt.Errorf("unknown output format %q", s.Format)
+		return invalid("output format", s.Format)
 	case !oneOfPreset[s.Preset]:
-		return fmt.Errorf("unknown quality preset %q", s.Preset)
+		return invalid("quality preset", s.Preset)
 	case !oneOfOutput[s.OutputMode]:
-		return fmt.Errorf("unknown output location %q", s.OutputMode)
+		return invalid("output location", s.OutputMode)
 	case s.OutputMode == "folder" && !filepath.IsAbs(s.OutputDir):
-		return errors.New("choose a folder for the converted files")
+		return uierr.New(codeOutputFolderMissing, "Choose a folder for the converted files.")
 	case !oneOfExisting[s.Existing]:
-		return fmt.Errorf("unknown choice for existing files %q", s.Existing)
+		return invalid("choice for existing files", s.Existing)
 	case s.Resize && (s.MaxWidth < 16 || s.MaxHeight < 16 || s.MaxWidth > 65535 || s.MaxHeight > 65535):
-		return errors.New("the maximum width and height must be between 16 and 65535 pixels")
+		return uierr.New(codeResizeOutOfRange, "The maximum width and height must be between 16 and 65535 pixels.")
 	case !oneOfLanguage[s.Language]:
-		return fmt.Errorf("unknown language %q", s.Language)
+		return invalid("language", s.Language)
 	}
 	return nil
 }
@@ -123,7 +132,8 @@ func (f *settingsFile) Save(s Settings) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	// Every rename error counts: a missing temporary file means nothing was saved.
+	if err := os.Rename(tmp.Name(), f.path); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil

@@ -29,7 +29,17 @@ type RunInfo struct {
 	// Behind: the drop came during a run; its files (in Queued) convert when
 	// that run ends, announced by a convert:started event.
 	Behind bool `json:"behind"`
+	// Origin: "" for a person's drop or click, "schedule" for a watched
+	// folder (Folder names it), "scan" for the computer scan.
+	Origin string `json:"origin"`
+	Folder string `json:"folder"`
 }
+
+// Origins of a run (RunInfo.Origin, Summary.Origin).
+const (
+	originSchedule = "schedule"
+	originScan     = "scan"
+)
 
 // Refusal is a plan rule that held files back: a stable code the UI
 // translates, an English sentence, and the plan that allows it.
@@ -78,8 +88,11 @@ type Summary struct {
 	Canceled     bool         `json:"canceled"`
 	Queued       int          `json:"queued"`       // files still waiting (continue with ContinueQueue)
 	AutoContinue bool         `json:"autoContinue"` // the plan continues the queue by itself (Pro)
-	Error        string       `json:"error"`        // a sentence when the whole run could not start or finish
+	Error        string       `json:"error"`        // English detail when the whole run could not finish
+	ErrorCode    string       `json:"errorCode"`    // "stopped_early" or "settle_failed", translated by the UI
 	Problems     []FileResult `json:"problems"`
+	Origin       string       `json:"origin"` // as RunInfo.Origin
+	Folder       string       `json:"folder"`
 }
 
 // EngineInfo tells the UI which encoder backends run.
@@ -129,6 +142,29 @@ type AccountState struct {
 
 // EventAccount carries an AccountState whenever the account changes.
 const EventAccount = "account:changed"
+
+// EventCheckout carries a CheckoutInfo whenever the watched order changes.
+const EventCheckout = "checkout:changed"
+
+// CheckoutInfo is the order the user pays in the browser, as the app
+// watches it.
+type CheckoutInfo struct {
+	OrderID     string `json:"orderId"`
+	Plan        string `json:"plan"`
+	URL         string `json:"url"`         // the checkout page, to copy when no browser opened
+	Opened      bool   `json:"opened"`      // the browser was started
+	Status      string `json:"status"`      // "", "waiting", "paid", "failed", "expired", "closed"
+	FailureCode string `json:"failureCode"` // Toss's code when declined
+}
+
+// UIError is how an error of a bound method reaches the UI (main.go's
+// ErrorFormatter): a code the UI translates, the English sentence as a
+// fallback, and a detail shown as it is (a path, an address).
+type UIError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  string `json:"detail"`
+}
 
 // Events of the computer scan and the watched folders.
 const (

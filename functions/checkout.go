@@ -125,7 +125,7 @@ func (p *payments) checkout(w http.ResponseWriter, r *http.Request, c Caller) er
 
 func (p *payments) checkoutResponse(id string, o *orderDoc, planName string) wire.CheckoutResponse {
 	return wire.CheckoutResponse{OrderID: id, Plan: o.Plan, PlanName: planName, Mode: o.Mode, Kind: o.Kind, Amount: o.Amount,
-		OrderName: o.OrderName, CustomerKey: o.CustomerKey, Status: o.Status, ExpiresAt: o.ExpiresAt,
+		OrderName: o.OrderName, CustomerKey: o.CustomerKey, Status: o.Status, FailureCode: o.FailureCode, ExpiresAt: o.ExpiresAt,
 		CheckoutURL: p.webBase + "/checkout.html?orderId=" + url.QueryEscape(id), ClientKey: p.clientKey, SDKURL: p.sdkURL}
 }
 

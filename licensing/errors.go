@@ -29,6 +29,9 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrorCode gives the app's bridge the code the UI translates.
+func (e *Error) ErrorCode() string { return e.Code }
+
 // Codes of the Service's own errors. Sign-in failures use the codes of
 // licensing/firebaseauth (email_exists, wrong_credentials, ...) and server
 // refusals the closed list of functions/wire (device_limit, quota_exceeded,

@@ -986,13 +986,38 @@ func (s *Service) CanUseSchedules() *policy.Refusal {
 }
 func (s *Service) CanScan() *policy.Refusal { return policy.Scan(s.Status().Limits, s.Plans()) }
 
-// Call sends an authenticated request to another route of the functions API
-// (checkout, subscription cancel/resume) with the same token refresh, retry
-// and error mapping as the rest. body and out are JSON-encoded/decoded; either
-// may be nil. After a route that changes the plan, call PlanChanged.
-func (s *Service) Call(ctx context.Context, method, path string, body, out any) error {
-	if _, err := s.api.Do(ctx, method, path, body, out, true); err != nil {
+// Checkout creates an order for a plan (POST /v1/checkout); the plan will
+// change once it is paid, so the entitlement is marked stale.
+func (s *Service) Checkout(ctx context.Context, req wire.CheckoutRequest) (wire.CheckoutResponse, error) {
+	out, err := s.api.Checkout(ctx, req)
+	if err != nil {
+		return out, s.failed(err)
+	}
+	s.PlanChanged()
+	return out, nil
+}
+
+// Order reads an order's status (GET /v1/checkout/{orderId}).
+func (s *Service) Order(ctx context.Context, orderID string) (wire.CheckoutResponse, error) {
+	out, err := s.api.Order(ctx, orderID)
+	if err != nil {
+		return out, s.failed(err)
+	}
+	return out, nil
+}
+
+// SetAutoRenew stops (off) or restarts (on) the monthly renewal, then
+// fetches the entitlement that reflects it.
+func (s *Service) SetAutoRenew(ctx context.Context, on bool) error {
+	var err error
+	if on {
+		_, err = s.api.ResumeRenewal(ctx)
+	} else {
+		_, err = s.api.CancelRenewal(ctx)
+	}
+	if err != nil {
 		return s.failed(err)
 	}
-	return nil
+	s.PlanChanged()
+	return s.Refresh(ctx)
 }

@@ -3,8 +3,6 @@ package platform
 import (
 	"context"
 	"fmt"
-	"os/exec"
-	goruntime "runtime"
 
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -45,28 +43,10 @@ func (w *Wails) ChooseFolder(title string) (string, error) {
 	return dir, nil
 }
 
-// OpenFolder implements Runtime. Wails has no "reveal folder" call, so this
-// starts the platform's own file manager opener.
-func (w *Wails) OpenFolder(path string) error {
-	var cmd *exec.Cmd
-	switch goruntime.GOOS {
-	case "windows":
-		cmd = exec.Command("explorer", path)
-	case "darwin":
-		cmd = exec.Command("open", path)
-	default:
-		cmd = exec.Command("xdg-open", path)
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("open folder %s: %w", path, err)
-	}
-	// Reap the opener in the background so it does not linger as a zombie.
-	go func() { _ = cmd.Wait() }()
-	return nil
-}
+// OpenFolder implements Runtime: the system's file manager shows path.
+func (w *Wails) OpenFolder(path string) error { return openWithSystem(path) }
 
-// OpenURL implements Runtime.
-func (w *Wails) OpenURL(url string) error {
-	wruntime.BrowserOpenURL(w.ctx, url)
-	return nil
-}
+// OpenURL implements Runtime: the user's browser opens url. Unlike Wails'
+// BrowserOpenURL it reports a browser that could not start, so the app can
+// show the address to copy instead of doing nothing.
+func (w *Wails) OpenURL(url string) error { return openWithSystem(url) }

@@ -12,7 +12,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"imageconverter/converter"
 	"imageconverter/functions/wire"
 	"imageconverter/licensing/policy"
+	"imageconverter/uierr"
 )
 
 // Account is what a run needs from the account: the plan in force, the plan
@@ -70,6 +70,15 @@ type Request struct {
 	// Without it such a drop is refused with ErrBusy (a watched folder tries
 	// again later).
 	QueueIfBusy bool
+	// Origin says who started the run, for the UI's label.
+	Origin Origin
+}
+
+// Origin is who asked for a run: a person's drop or click (Kind ""), a
+// watched folder (Kind "schedule", Folder set) or the computer scan.
+type Origin struct {
+	Kind   string
+	Folder string
 }
 
 // Started answers Start and Continue. RunID is "" when nothing was
@@ -83,6 +92,7 @@ type Started struct {
 	// Behind: the drop came during a run and waits for it; it converts when
 	// that run ends, reported through Sink.Started.
 	Behind bool
+	Origin Origin
 }
 
 // Result closes a run.
@@ -93,15 +103,24 @@ type Result struct {
 	Queued       int  // files still waiting
 	AutoContinue bool // the plan continues the queue by itself (Pro) and files wait
 	OutputDir    string
+	Origin       Origin
 	RunErr       error // the run stopped early (the converter refused its options)
 	SettleErr    error // the quota could not be settled now; the conversions happened
 }
 
+// Codes of the errors a run sends to the UI.
+var (
+	CodeBusy           = uierr.Declare("busy")
+	CodeNothingQueued  = uierr.Declare("nothing_queued")
+	CodeReadDropFailed = uierr.Declare("read_drop_failed")
+	CodeQuotaCheck     = uierr.Declare("quota_check_failed")
+)
+
 var (
 	// ErrBusy: one run at a time (the converter already uses every core).
-	ErrBusy = errors.New("a conversion is already running; wait for it to finish or cancel it")
+	ErrBusy = uierr.New(CodeBusy, "A conversion is already running; wait for it to finish or cancel it.")
 	// ErrNothingQueued: Continue with an empty queue.
-	ErrNothingQueued = errors.New("there are no waiting files")
+	ErrNothingQueued = uierr.New(CodeNothingQueued, "There are no waiting files.")
 )
 
 // group is planned files that share options: one drop's remainder.
@@ -110,6 +129,7 @@ type group struct {
 	opts      converter.Options
 	dirs      bool
 	outputDir string
+	origin    Origin
 }
 
 // Manager runs one conversion at a time and keeps the queue between runs.
@@ -187,9 +207,9 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 		if planCtx.Err() != nil && ctx.Err() == nil {
 			return Started{}, nil // cancelled by the user: nothing started, nothing to say
 		}
-		return Started{}, fmt.Errorf("could not read the dropped files: %w", err)
+		return Started{}, uierr.With(CodeReadDropFailed, "Could not read the dropped files.", "", err)
 	}
-	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir}
+	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir, origin: req.Origin}
 	return m.launch(planCtx, cancelPlan, []group{g}, batch)
 }
 
@@ -273,7 +293,10 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 				m.requeue(candidates)
 			}
 			m.release()
-			return Started{}, fmt.Errorf("could not check today's conversions: %w", err)
+			if uierr.CodeOf(err) != "" {
+				return Started{}, err // the account's own sentence (offline, signed out…)
+			}
+			return Started{}, uierr.With(CodeQuotaCheck, "Could not check today's conversions.", "", err)
 		}
 		if ctx.Err() != nil {
 			// Cancelled while the quota was asked (a network call): give the
@@ -304,6 +327,7 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 		return out, nil
 	}
 	out.RunID = runID
+	out.Origin = originOf(candidates)
 	for _, g := range run {
 		for _, t := range g.tasks {
 			out.Files = append(out.Files, t.Src)
@@ -334,7 +358,7 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 		}
 		res.Queued = m.Queued()
 		res.AutoContinue = d.AutoContinue && res.Queued > 0
-		res.OutputDir = outputDir(run)
+		res.OutputDir, res.Origin = outputDir(run), originOf(candidates)
 		m.mu.Lock()
 		follow := m.follow
 		m.follow = nil
@@ -399,9 +423,9 @@ func (m *Manager) convert(ctx context.Context, runID string, run []group, batch 
 func (m *Manager) queueBehind(ctx context.Context, req Request, opts converter.Options, dirs bool) (Started, error) {
 	batch, err := converter.Plan(ctx, req.Paths, opts)
 	if err != nil {
-		return Started{}, fmt.Errorf("could not read the dropped files: %w", err)
+		return Started{}, uierr.With(CodeReadDropFailed, "Could not read the dropped files.", "", err)
 	}
-	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir}
+	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir, origin: req.Origin}
 	m.mu.Lock()
 	m.queue = append(without(m.queue, batch.Tasks), g)
 	m.queue = without(m.queue, nil) // drop an empty group (nothing to convert)
@@ -553,6 +577,14 @@ func count(gs []group) int {
 		n += len(g.tasks)
 	}
 	return n
+}
+
+// originOf is who started the first of gs.
+func originOf(gs []group) Origin {
+	if len(gs) == 0 {
+		return Origin{}
+	}
+	return gs[0].origin
 }
 
 // outputDir is the run's first group's folder, or the folder of its first output.

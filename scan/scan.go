@@ -12,8 +12,6 @@ package scan
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,6 +19,16 @@ import (
 	"strings"
 
 	"imageconverter/converter"
+	"imageconverter/uierr"
+)
+
+// Codes of the errors the scan sends to the UI.
+var (
+	codeScanFailed   = uierr.Declare("scan_failed")
+	codeScanFirst    = uierr.Declare("scan_first")
+	codeChooseFolder = uierr.Declare("choose_folder")
+	codeBadPath      = uierr.Declare("bad_path")
+	codePathNotFound = uierr.Declare("path_not_found")
 )
 
 // Folder is one folder holding convertible images directly (not in its
@@ -128,7 +136,7 @@ func Scan(ctx context.Context, roots []string, format string, onProgress func(Pr
 			if ctx.Err() != nil {
 				return Result{}, ctx.Err()
 			}
-			return Result{}, fmt.Errorf("could not scan %s: %w", root, err)
+			return Result{}, uierr.With(codeScanFailed, "Could not scan this place.", root, err)
 		}
 		for _, f := range batch.Decided {
 			if f.Status == converter.StatusSkipped {
@@ -181,7 +189,7 @@ func (r Result) ConvertPaths(folders []string) ([]string, error) {
 		want[filepath.Clean(f)] = true
 	}
 	if len(want) == 0 {
-		return nil, errors.New("choose at least one folder to convert")
+		return nil, uierr.New(codeChooseFolder, "Choose at least one folder to convert.")
 	}
 	var out []string
 	for _, f := range r.Folders {
@@ -191,7 +199,7 @@ func (r Result) ConvertPaths(folders []string) ([]string, error) {
 		}
 	}
 	for f := range want {
-		return nil, fmt.Errorf("%s was not in the last scan; scan again", f)
+		return nil, uierr.With(codeScanFirst, "This folder was not in the last scan; scan again.", f, nil)
 	}
 	return out, nil
 }
@@ -206,17 +214,17 @@ func cleanRoots(in []string) ([]string, error) {
 			continue
 		}
 		if !filepath.IsAbs(r) {
-			return nil, fmt.Errorf("%q is not a full path to a folder", r)
+			return nil, uierr.With(codeBadPath, "This is not a full path to a folder.", r, nil)
 		}
 		r = filepath.Clean(r)
 		fi, err := os.Stat(r)
 		if err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("the folder %s could not be found", r)
+			return nil, uierr.With(codePathNotFound, "The folder could not be found.", r, err)
 		}
 		abs = append(abs, r)
 	}
 	if len(abs) == 0 {
-		return nil, errors.New("choose at least one folder or drive to scan")
+		return nil, uierr.New(codeChooseFolder, "Choose at least one folder or drive to scan.")
 	}
 	sort.Strings(abs)
 	var out []string

@@ -28,6 +28,7 @@ import (
 	"imageconverter/converter"
 	"imageconverter/licensing/policy"
 	"imageconverter/runs"
+	"imageconverter/uierr"
 )
 
 // Mode is when a schedule converts.
@@ -211,7 +212,7 @@ func (s *Service) Add(sc Schedule) (Schedule, error) {
 	for _, o := range s.list {
 		if o.Folder == sc.Folder {
 			s.mu.Unlock()
-			return Schedule{}, fmt.Errorf("%s is already watched; change or remove that schedule instead", sc.Folder)
+			return Schedule{}, uierr.With(codeAlreadyWatched, "This folder is already watched; change or remove that schedule instead.", sc.Folder, nil)
 		}
 	}
 	sc.ID = fmt.Sprintf("s%d", s.cfg.Clock.Now().UnixNano())
@@ -283,14 +284,26 @@ func (s *Service) RunDone(r runs.Result) {
 	}
 }
 
-var errNotFound = errors.New("that schedule does not exist any more")
+// Codes of the errors the watched folders send to the UI.
+var (
+	codeAlreadyWatched = uierr.Declare("already_watched")
+	codeScheduleGone   = uierr.Declare("schedule_gone")
+	codeChooseFolder   = uierr.Declare("choose_folder")
+	codePathNotFound   = uierr.Declare("path_not_found")
+	codeSettingInvalid = uierr.Declare("setting_invalid")
+	codeBadTime        = uierr.Declare("bad_time")
+	codeNotSaved       = uierr.Declare("schedules_not_saved")
+	codePlanRequired   = uierr.Declare("plan_required")
+)
+
+var errNotFound = uierr.New(codeScheduleGone, "That schedule does not exist any more.")
 
 func (s *Service) allowed() error {
 	if s.cfg.Allowed == nil {
 		return nil
 	}
 	if r := s.cfg.Allowed(context.Background()); r != nil {
-		return errors.New(r.Message)
+		return uierr.New(codePlanRequired, r.Message)
 	}
 	return nil
 }
@@ -597,11 +610,11 @@ func (s *Service) options(sc Schedule) converter.Options {
 func check(sc Schedule) (Schedule, error) {
 	sc.Folder = strings.TrimSpace(sc.Folder)
 	if !filepath.IsAbs(sc.Folder) {
-		return sc, errors.New("choose a folder to watch")
+		return sc, uierr.New(codeChooseFolder, "Choose a folder to watch.")
 	}
 	sc.Folder = filepath.Clean(sc.Folder)
 	if fi, err := os.Stat(sc.Folder); err != nil || !fi.IsDir() {
-		return sc, fmt.Errorf("the folder %s could not be found", sc.Folder)
+		return sc, uierr.With(codePathNotFound, "The folder could not be found.", sc.Folder, err)
 	}
 	if sc.Format == "" {
 		sc.Format = "webp"
@@ -610,20 +623,20 @@ func check(sc Schedule) (Schedule, error) {
 		sc.Preset = "balanced"
 	}
 	if sc.Format != "webp" && sc.Format != "avif" {
-		return sc, fmt.Errorf("unknown output format %q", sc.Format)
+		return sc, uierr.With(codeSettingInvalid, "Unknown output format.", sc.Format, nil)
 	}
 	if sc.Preset != "smallest" && sc.Preset != "balanced" && sc.Preset != "best" {
-		return sc, fmt.Errorf("unknown quality preset %q", sc.Preset)
+		return sc, uierr.With(codeSettingInvalid, "Unknown quality preset.", sc.Preset, nil)
 	}
 	switch sc.Mode {
 	case OnArrival:
 		sc.At = ""
 	case Daily:
 		if _, err := time.Parse("15:04", sc.At); err != nil {
-			return sc, errors.New("enter the daily time as hours and minutes, for example 21:30")
+			return sc, uierr.New(codeBadTime, "Enter the daily time as hours and minutes, for example 21:30.")
 		}
 	default:
-		return sc, fmt.Errorf("unknown schedule mode %q", sc.Mode)
+		return sc, uierr.With(codeSettingInvalid, "Unknown schedule mode.", string(sc.Mode), nil)
 	}
 	sc.LastRun, sc.LastCode, sc.LastResult, sc.Converted, sc.Saved = time.Time{}, "", "", 0, 0
 	return sc, nil
@@ -657,14 +670,14 @@ func (s *Service) saveLocked() error {
 		return fmt.Errorf("encode the watched folders: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(s.cfg.Path), 0o700); err != nil {
-		return fmt.Errorf("save the watched folders: %w", err)
+		return uierr.With(codeNotSaved, "The watched folders could not be saved.", "", err)
 	}
 	tmp := s.cfg.Path + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return fmt.Errorf("save the watched folders: %w", err)
+		return uierr.With(codeNotSaved, "The watched folders could not be saved.", "", err)
 	}
 	if err := os.Rename(tmp, s.cfg.Path); err != nil {
-		return fmt.Errorf("save the watched folders: %w", err)
+		return uierr.With(codeNotSaved, "The watched folders could not be saved.", "", err)
 	}
 	return nil
 }

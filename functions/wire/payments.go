@@ -37,6 +37,7 @@ type CheckoutResponse struct {
 	CustomerKey string    `json:"customerKey"`
 	CheckoutURL string    `json:"checkoutUrl"`
 	Status      string    `json:"status"`
+	FailureCode string    `json:"failureCode,omitempty"` // Toss's code of the last declined attempt (status "failed")
 	ExpiresAt   time.Time `json:"expiresAt"`
 	// For the checkout page: the Toss client key and SDK script to load.
 	ClientKey string `json:"clientKey"`

@@ -294,3 +294,31 @@ func (c *Client) Keys(ctx context.Context) (wire.JWKS, error) {
 	_, err := c.Do(ctx, http.MethodGet, "/v1/keys", nil, &out, false)
 	return out, err
 }
+
+// Checkout is POST /v1/checkout: an order for a plan, and the page that takes its payment.
+func (c *Client) Checkout(ctx context.Context, req wire.CheckoutRequest) (wire.CheckoutResponse, error) {
+	var out wire.CheckoutResponse
+	_, err := c.Do(ctx, http.MethodPost, "/v1/checkout", req, &out, true)
+	return out, err
+}
+
+// Order is GET /v1/checkout/{orderId}: the order's status while the user pays in the browser.
+func (c *Client) Order(ctx context.Context, orderID string) (wire.CheckoutResponse, error) {
+	var out wire.CheckoutResponse
+	_, err := c.Do(ctx, http.MethodGet, "/v1/checkout/"+url.PathEscape(orderID), nil, &out, false)
+	return out, err
+}
+
+// CancelRenewal is POST /v1/subscription/cancel: no renewal at the period end.
+func (c *Client) CancelRenewal(ctx context.Context) (wire.SubscriptionResponse, error) {
+	var out wire.SubscriptionResponse
+	_, err := c.Do(ctx, http.MethodPost, "/v1/subscription/cancel", nil, &out, true)
+	return out, err
+}
+
+// ResumeRenewal is POST /v1/subscription/resume: renew again at the period end.
+func (c *Client) ResumeRenewal(ctx context.Context) (wire.SubscriptionResponse, error) {
+	var out wire.SubscriptionResponse
+	_, err := c.Do(ctx, http.MethodPost, "/v1/subscription/resume", nil, &out, true)
+	return out, err
+}

@@ -28,6 +28,9 @@ export interface RunInfo {
   files: string[] | null;
   /** The drop came during a run; its files (queued) convert when that run ends. */
   behind: boolean;
+  /** "" for a person's drop or click, "schedule" for a watched folder (folder names it), "scan". */
+  origin: "" | "schedule" | "scan";
+  folder: string;
 }
 export interface Progress {
   runId: string;
@@ -64,7 +67,10 @@ export interface Summary {
   queued: number;
   autoContinue: boolean;
   error: string;
+  errorCode: string;
   problems: FileResult[] | null;
+  origin: "" | "schedule" | "scan";
+  folder: string;
 }
 export interface EngineInfo {
   webp: string;
@@ -115,6 +121,16 @@ export interface AccountState {
   notice: string;
   noticeKey: string;
   available: boolean; // false while the account service is not configured
+}
+
+export type CheckoutStatus = "" | "waiting" | "paid" | "failed" | "expired" | "closed";
+export interface CheckoutInfo {
+  orderId: string;
+  plan: string;
+  url: string;
+  opened: boolean;
+  status: CheckoutStatus;
+  failureCode: string;
 }
 
 export interface ScanPlace {
@@ -181,6 +197,8 @@ declare global {
       OnFileDrop(cb: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean): void;
       OnFileDropOff(): void;
       BrowserOpenURL(url: string): void;
+      WindowSetTitle(title: string): void;
+      ClipboardSetText(text: string): Promise<boolean>;
     };
   }
 }
@@ -200,41 +218,38 @@ function bound(): Promise<Bound> {
   });
 }
 
-/** Errors from Go arrive as plain strings; make them Error objects with that sentence. */
+/** Errors of bound methods arrive as UIError objects (main.go's ErrorFormatter): code, sentence, detail. */
 async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   const app = await bound();
-  if (typeof app[method] !== "function") throw new Error("This version of the app cannot do that yet.");
+  if (typeof app[method] !== "function") throw new ApiError("This version of the app cannot do that yet.", "internal");
   try {
     return (await app[method](...args)) as T;
   } catch (e: unknown) {
-    throw toApiError(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
+    if (e && typeof e === "object" && "code" in e) {
+      const f = e as { code: string; message: string; detail: string };
+      throw new ApiError(f.message, f.code, f.detail);
+    }
+    throw new ApiError(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
   }
 }
 
-/** An error from Go: an English sentence, and a stable code when the account service gave one. */
+/** An error from Go: a code the UI translates (err.<code>), the English sentence, and a detail (a path…). */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string = "",
+    readonly detail: string = "",
   ) {
     super(message);
   }
-}
-
-/** Go sends "[code] Sentence." for account errors (userError in account_licensing.go). */
-function toApiError(text: string): ApiError {
-  const m = /^\[([a-z_]+)\] ([\s\S]*)$/.exec(text);
-  const [code, message] = m ? [m[1], m[2]] : ["", text];
-  return new ApiError(message.charAt(0).toUpperCase() + message.slice(1), code);
 }
 
 export const api = {
   startConversion: (req: ConvertRequest) => call<RunInfo>("StartConversion", req),
   continueQueue: () => call<RunInfo>("ContinueQueue"),
   cancel: () => call<boolean>("Cancel"),
-  chooseFiles: () => call<string[] | null>("ChooseFiles"),
-  chooseFolder: () => call<string>("ChooseFolder"),
-  chooseOutputFolder: () => call<string>("ChooseOutputFolder"),
+  chooseFiles: (title: string, imagesLabel: string) => call<string[] | null>("ChooseFiles", title, imagesLabel),
+  chooseFolder: (title: string) => call<string>("ChooseFolder", title),
   openFolder: (path: string) => call<void>("OpenFolder", path),
   getSettings: () => call<Settings>("GetSettings"),
   saveSettings: (s: Settings) => call<Settings>("SaveSettings", s),
@@ -250,7 +265,10 @@ export const api = {
   plans: () => call<PlanInfo[]>("Plans"),
   devices: () => call<Device[]>("Devices"),
   removeDevice: (id: string) => call<Device[]>("RemoveDevice", id),
-  upgrade: (planId: string) => call<void>("Upgrade", planId),
+  upgrade: (planId: string, lang: string) => call<CheckoutInfo>("Upgrade", planId, lang),
+  reopenCheckout: () => call<CheckoutInfo>("ReopenCheckout"),
+  closeCheckout: () => call<CheckoutInfo>("CloseCheckout"),
+  checkout: () => call<CheckoutInfo>("Checkout"),
   setAutoRenew: (on: boolean) => call<AccountState>("SetAutoRenew", on),
   scanPlaces: () => call<ScanPlace[]>("ScanPlaces"),
   startScan: (roots: string[]) => call<void>("StartScan", roots),
@@ -268,11 +286,32 @@ export function onEvent<T>(name: string, cb: (data: T) => void): () => void {
   return window.runtime.EventsOnMultiple(name, (...data: unknown[]) => cb(data[0] as T), -1);
 }
 
-/** Native file drop (Wails OnFileDrop): paths of files and folders dropped on a drop target. */
+/** Native file drop (Wails OnFileDrop) anywhere on the window: the paths of the dropped files and folders. */
 export function onFileDrop(cb: (paths: string[]) => void): () => void {
   if (!window.runtime) return () => {};
-  window.runtime.OnFileDrop((_x, _y, paths) => cb(paths ?? []), true);
+  window.runtime.OnFileDrop((_x, _y, paths) => cb(paths ?? []), false);
   return () => window.runtime?.OnFileDropOff();
+}
+
+/** The window's title (the app's name in the UI's language). */
+export function setWindowTitle(title: string) {
+  window.runtime?.WindowSetTitle(title);
+  document.title = title;
+}
+
+/** Put text on the clipboard; false when neither the app nor the page could. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (window.runtime?.ClipboardSetText && (await window.runtime.ClipboardSetText(text))) return true;
+  } catch {
+    /* fall back to the page's clipboard */
+  }
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const events = {
@@ -284,4 +323,5 @@ export const events = {
   scanDone: "scan:done",
   schedules: "schedules:changed",
   started: "convert:started",
+  checkout: "checkout:changed",
 } as const;

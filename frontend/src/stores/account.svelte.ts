@@ -1,29 +1,67 @@
 // Account store: the only caller of the sign-in, plan and device bindings.
 import { i18n } from "../lib/i18n.svelte";
-import { api, events, onEvent, type AccountState, type Device, type PlanInfo } from "../lib/api";
+import { api, events, onEvent, type AccountState, type CheckoutInfo, type Device, type PlanInfo } from "../lib/api";
 
 class AccountStore {
-  state = $state<AccountState | null>(null);
+  private current = $state<AccountState | null>(null);
+  /** The order being paid in the browser, as the app watches it (null: none). */
+  checkout = $state<CheckoutInfo | null>(null);
+  /** The plan a finished checkout switched to, until the user dismisses the note. */
+  upgraded = $state("");
+  checking = $state(false);
   plans = $state<PlanInfo[]>([]);
   devices = $state<Device[]>([]);
   busy = $state(false);
   error = $state("");
   private offs: (() => void)[] = [];
   private lastCheck = 0;
+  private planListeners = new Set<() => void>();
+
+  get state(): AccountState | null {
+    return this.current;
+  }
+  /** Every new account state goes through here, so those who keep something that belongs to the
+   * plan (refusal notices) hear when the plan changes. */
+  set state(s: AccountState | null) {
+    const before = this.current;
+    this.current = s;
+    if (before && s && (before.plan.id !== s.plan.id || before.signedIn !== s.signedIn || before.email !== s.email)) {
+      for (const l of this.planListeners) l();
+    }
+  }
+
+  /** Hear when the effective plan or the account changes; returns the unsubscribe function. */
+  onPlanChange(cb: () => void): () => void {
+    this.planListeners.add(cb);
+    return () => this.planListeners.delete(cb);
+  }
 
   async start() {
     this.stop();
     this.offs.push(onEvent<AccountState>(events.account, (s) => (this.state = s)));
+    this.offs.push(
+      onEvent<CheckoutInfo>(events.checkout, (c) => {
+        if (c.status === "paid") this.upgraded = c.plan;
+        this.checkout = c.status === "" || c.status === "paid" ? null : c;
+      }),
+    );
     // Back from the browser after paying: pick up the new plan (the app
     // only goes to the server when its entitlement is stale).
     const onFocus = () => {
-      if (Date.now() - this.lastCheck < 30_000) return;
+      // A checkout is watched: look at the order now (the user may be back from paying).
+      if (Date.now() - this.lastCheck < 30_000 && !this.checkout) return;
       this.lastCheck = Date.now();
       api.checkAccount().then((s) => (this.state = s), () => {});
     };
     window.addEventListener("focus", onFocus);
     this.offs.push(() => window.removeEventListener("focus", onFocus));
     await this.refreshQuiet();
+    try {
+      const c = await api.checkout();
+      this.checkout = c.status === "waiting" || c.status === "failed" ? c : null;
+    } catch {
+      /* no checkout */
+    }
   }
 
   stop() {
@@ -90,8 +128,34 @@ class AccountStore {
     const d = await this.run(() => api.removeDevice(id));
     if (d) this.devices = d;
   }
+  /** Open the checkout of planId in the browser (in the UI's language); the app then watches it. */
   async upgrade(planId: string) {
-    await this.run(() => api.upgrade(planId));
+    this.upgraded = "";
+    const c = await this.run(() => api.upgrade(planId, i18n.lang));
+    if (c) this.checkout = c;
+  }
+  async reopenCheckout() {
+    const c = await this.run(() => api.reopenCheckout());
+    if (c) this.checkout = c;
+  }
+  async closeCheckout() {
+    const c = await this.run(() => api.closeCheckout());
+    if (c) this.checkout = c;
+  }
+  dismissCheckout() {
+    this.checkout = null;
+    this.upgraded = "";
+  }
+  /** Offline: try to reach the service now. */
+  async retryOnline() {
+    this.checking = true;
+    try {
+      this.state = await api.refreshAccount();
+    } catch {
+      await this.refreshQuiet();
+    } finally {
+      this.checking = false;
+    }
   }
   async setAutoRenew(on: boolean) {
     const s = await this.run(() => api.setAutoRenew(on));

@@ -1,8 +1,8 @@
 // Queue store: the only caller of the conversion bindings and listener of
 // their events. The event subscriptions live as long as the store is
 // started and are removed by stop().
-import { i18n } from "../lib/i18n.svelte";
-import { api, events, onEvent, onFileDrop, type FileResult, type Progress, type Refusal, type RunInfo, type Summary } from "../lib/api";
+import { i18n, t } from "../lib/i18n.svelte";
+import { api, events, onEvent, type FileResult, type Progress, type Refusal, type RunInfo, type Summary } from "../lib/api";
 import { settings } from "./settings.svelte";
 import { account } from "./account.svelte";
 
@@ -22,8 +22,14 @@ class QueueStore {
   waiting = $state(0);
   /** Files dropped during the current run: they convert when it ends. */
   behind = $state(0);
+  /** Who started the run on screen: "" a person, "schedule" a watched folder (origin.folder), "scan". */
+  origin = $state<{ kind: RunInfo["origin"]; folder: string }>({ kind: "", folder: "" });
+  /** The output folder could not be opened: its path, to copy. */
+  openFailed = $state("");
   runId = "";
   private offs: (() => void)[] = [];
+  /** Drops and clicks are started one after the other, never lost. */
+  private chain: Promise<void> = Promise.resolve();
 
   start() {
     this.stop();
@@ -42,13 +48,17 @@ class QueueStore {
         // Pro continues a queued batch by itself (SPEC §2).
         if (s.autoContinue && s.queued > 0 && !s.canceled) void this.continueQueue();
       }),
+      // Refusals belong to the plan that made them: a new plan (signed in,
+      // upgraded, expired) clears them.
+      account.onPlanChange(() => {
+        this.notices = [];
+      }),
       // A run the app started by itself (a watched folder, or the drop that
       // waited behind the last run): the screen always shows the active run.
       onEvent<RunInfo>(events.started, (run) => {
         if (run.runId && run.runId !== this.runId) this.follow(run);
         else if (!run.runId) this.notices = run.refusals ?? [];
       }),
-      onFileDrop((paths) => void this.convert(paths)),
     );
   }
 
@@ -73,6 +83,7 @@ class QueueStore {
       return;
     }
     this.behind = 0;
+    this.openFailed = "";
     this.notices = run.refusals ?? [];
     this.nothing = run.nothing;
     this.waiting = run.runId ? 0 : run.queued;
@@ -82,6 +93,7 @@ class QueueStore {
     }
     const { runId, total } = run;
     this.runId = runId;
+    this.origin = { kind: run.origin ?? "", folder: run.folder ?? "" };
     this.planned = run.files ?? [];
     this.files = [];
     this.summary = null;
@@ -89,10 +101,16 @@ class QueueStore {
     this.phase = "running";
   }
 
-  async convert(paths: string[]) {
-    // A drop is always taken: during a run it waits behind it (the app
-    // converts it when the run ends and announces that run).
-    if (paths.length === 0 || this.phase === "preparing") return;
+  /** Convert dropped or chosen paths. A drop is always taken: one that comes while another is being
+   * prepared starts right after it, and during a run it waits behind it (the app converts it when the
+   * run ends and announces that run). */
+  convert(paths: string[]): Promise<void> {
+    if (paths.length === 0) return this.chain;
+    this.chain = this.chain.then(() => this.convertNow(paths));
+    return this.chain;
+  }
+
+  private async convertNow(paths: string[]) {
     this.error = "";
     const s = settings.value;
     // Walking a big folder takes a moment before the run starts.
@@ -108,7 +126,12 @@ class QueueStore {
   async continueQueue() {
     this.error = "";
     try {
-      this.begin(await api.continueQueue());
+      const run = await api.continueQueue();
+      if (!run.runId && run.queued > 0 && !(run.refusals ?? []).length) {
+        // Nothing started and no rule said why: there are no conversions left today.
+        this.error = t("queue.limitLeft");
+      }
+      this.begin(run);
     } catch (e) {
       this.error = i18n.error(e);
     }
@@ -116,7 +139,7 @@ class QueueStore {
 
   async chooseFiles() {
     try {
-      const paths = await api.chooseFiles();
+      const paths = await api.chooseFiles(t("dialog.chooseFiles"), t("dialog.images"));
       if (paths && paths.length) await this.convert(paths);
     } catch (e) {
       this.error = i18n.error(e);
@@ -125,7 +148,7 @@ class QueueStore {
 
   async chooseFolder() {
     try {
-      const dir = await api.chooseFolder();
+      const dir = await api.chooseFolder(t("dialog.chooseFolder"));
       if (dir) await this.convert([dir]);
     } catch (e) {
       this.error = i18n.error(e);
@@ -149,10 +172,12 @@ class QueueStore {
 
   async openOutput() {
     if (!this.summary?.outputDir) return;
+    this.openFailed = "";
     try {
       await api.openFolder(this.summary.outputDir);
     } catch (e) {
-      this.error = i18n.error(e);
+      if ((e as { code?: string }).code === "open_folder_failed") this.openFailed = this.summary.outputDir;
+      else this.error = i18n.error(e);
     }
   }
 
@@ -168,6 +193,7 @@ class QueueStore {
 
   reset() {
     this.phase = "idle";
+    this.openFailed = "";
     this.notices = [];
     this.nothing = "";
     // Files the last run left in the queue still wait: keep offering Continue.

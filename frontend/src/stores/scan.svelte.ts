@@ -1,7 +1,7 @@
 // Scan store: the only caller of the computer-scan bindings and listener of
 // their events. Converting the chosen folders hands the run to the queue
 // store, which follows it on the convert screen.
-import { i18n } from "../lib/i18n.svelte";
+import { i18n, t } from "../lib/i18n.svelte";
 import { api, events, onEvent, type ScanPlace, type ScanProgress, type ScanResult } from "../lib/api";
 import { queue } from "./queue.svelte";
 
@@ -59,7 +59,7 @@ class ScanStore {
 
   async addFolder() {
     try {
-      const dir = await api.chooseFolder();
+      const dir = await api.chooseFolder(t("dialog.chooseScan"));
       if (!dir) return;
       if (!this.places.some((p) => p.path === dir)) this.places = [...this.places, { path: dir, kind: "folder", default: false }];
       if (!this.roots.includes(dir)) this.roots = [...this.roots, dir];

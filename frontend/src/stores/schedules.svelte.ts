@@ -1,6 +1,6 @@
 // Schedules store: the only caller of the watched-folder bindings and
 // listener of their change events (a scheduled run reports here).
-import { i18n } from "../lib/i18n.svelte";
+import { i18n, t } from "../lib/i18n.svelte";
 import { api, events, onEvent, type ScheduleInfo, type ScheduleRequest } from "../lib/api";
 
 class SchedulesStore {
@@ -29,7 +29,7 @@ class SchedulesStore {
 
   async chooseFolder(): Promise<string> {
     try {
-      return await api.chooseFolder();
+      return await api.chooseFolder(t("dialog.chooseWatch"));
     } catch (e) {
       this.error = i18n.error(e);
       return "";

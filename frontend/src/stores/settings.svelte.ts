@@ -1,6 +1,6 @@
 // Settings store: the only caller of the settings bindings.
-import { api, type EngineInfo, type Settings } from "../lib/api";
-import { i18n } from "../lib/i18n.svelte";
+import { api, setWindowTitle, type EngineInfo, type Settings } from "../lib/api";
+import { i18n, t } from "../lib/i18n.svelte";
 
 class SettingsStore {
   value = $state<Settings | null>(null);
@@ -13,6 +13,7 @@ class SettingsStore {
       i18n.setSystem(await api.systemLanguage());
       this.value = await api.getSettings();
       i18n.use(this.value.language);
+      setWindowTitle(t("app.title"));
       this.engine = await api.engineInfo();
     } catch (e) {
       this.error = i18n.error(e);
@@ -24,6 +25,7 @@ class SettingsStore {
     try {
       this.value = await api.saveSettings(next);
       i18n.use(this.value.language);
+      setWindowTitle(t("app.title"));
       this.savedAt = Date.now();
       return true;
     } catch (e) {
@@ -39,7 +41,7 @@ class SettingsStore {
 
   async chooseOutputFolder(): Promise<string> {
     try {
-      return await api.chooseOutputFolder();
+      return await api.chooseFolder(t("dialog.chooseOutput"));
     } catch (e) {
       this.error = i18n.error(e);
       return "";

@@ -18,6 +18,9 @@ import (
 type Account interface {
 	// Warm brings the account up to date in the background at start-up.
 	Warm(ctx context.Context)
+	// CheckConnection tells whether the service can be reached now (a TCP
+	// connection, no API call), keeping Status().Offline up to date.
+	CheckConnection(ctx context.Context) bool
 	Status(ctx context.Context) AccountStatus
 	Plans(ctx context.Context) policy.Plans
 	// Reserve asks for n conversions for runID and returns how many were
@@ -111,6 +114,8 @@ func (a *localAccount) Status(context.Context) AccountStatus {
 }
 
 func (a *localAccount) Warm(context.Context) {}
+
+func (a *localAccount) CheckConnection(context.Context) bool { return true }
 
 func (a *localAccount) Plans(context.Context) policy.Plans { return a.plans }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"imageconverter/functions/wire"
 	"imageconverter/licensing"
@@ -18,6 +19,10 @@ type licensedAccount struct {
 }
 
 func (a *licensedAccount) Warm(ctx context.Context) { _ = a.lic.EnsureFresh(ctx) }
+
+func (a *licensedAccount) CheckConnection(ctx context.Context) bool {
+	return a.lic.CheckConnection(ctx)
+}
 
 func (a *licensedAccount) Status(context.Context) AccountStatus {
 	st := a.lic.Status()
@@ -106,13 +111,14 @@ func (a *licensedAccount) SetAutoRenew(ctx context.Context, on bool) error {
 }
 
 // newLicensedAccount builds the licensing service from its configuration
-// (file + environment; the local stack by default).
-func newLicensedAccount() (*licensedAccount, error) {
+// (file + environment; the local stack by default); clock, if not nil,
+// replaces the system clock (test builds only).
+func newLicensedAccount(clock func() time.Time) (*licensedAccount, error) {
 	cfg, err := licensing.LoadConfig("")
 	if err != nil {
 		return nil, fmt.Errorf("licensing config: %w", err)
 	}
-	lic, err := licensing.New(licensing.Options{Config: cfg})
+	lic, err := licensing.New(licensing.Options{Config: cfg, Clock: clock})
 	if err != nil {
 		return nil, fmt.Errorf("licensing: %w", err)
 	}

@@ -60,6 +60,7 @@ func (a *App) startup(ctx context.Context) {
 	go func() {
 		a.account.Warm(ctx) // may use the network: never on the UI's path
 		a.emit(EventAccount, a.Account())
+		a.watchConnection(ctx)
 	}()
 }
 
@@ -83,6 +84,34 @@ func (a *App) shutdown(context.Context) {
 	// up anyway); Stop then settles the quota with the files converted so
 	// far, so quitting never charges for files that were not written.
 	a.runs.Stop(shutdownWait)
+}
+
+// connectionEvery is how often the app checks that the service can be
+// reached, so the offline banner comes and goes by itself.
+const connectionEvery = 30 * time.Second
+
+// watchConnection checks the connection until ctx ends and tells the UI
+// when it went offline or came back.
+func (a *App) watchConnection(ctx context.Context) {
+	t := time.NewTicker(connectionEvery)
+	defer t.Stop()
+	for {
+		a.checkConnection(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// checkConnection checks once; a change of the offline state reaches the UI.
+func (a *App) checkConnection(ctx context.Context) {
+	before := a.account.Status(ctx).Offline
+	a.account.CheckConnection(ctx)
+	if a.account.Status(ctx).Offline != before {
+		a.emit(EventAccount, a.Account())
+	}
 }
 
 // shutdownWait bounds how long quitting waits for a cancelled run.

@@ -141,6 +141,7 @@ func (a *App) RefreshAccount() (AccountState, error) {
 // focus after paying in the browser; otherwise it answers from memory.
 func (a *App) CheckAccount() AccountState {
 	a.orders.Poke() // back from the browser: is the order paid?
+	a.checkConnection(a.lifetime())
 	a.account.Warm(a.lifetime())
 	return a.Account()
 }

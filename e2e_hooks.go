@@ -20,6 +20,7 @@ import (
 //	              (the page's address, screen, run phase) proves the window
 //	              still shows the app and its bindings work
 //	GET /journal  every StartConversion call so far: each drop handled once
+//	POST /clock?advance=192h  moves the licensing clock forward
 //
 // The page answers pings through the bound object E2E (window.go.main.E2E).
 type E2E struct {
@@ -72,6 +73,16 @@ func testHooks(a *App) []any {
 		case <-time.After(5 * time.Second):
 			http.Error(w, "the page did not answer", http.StatusGatewayTimeout)
 		}
+	})
+	mux.HandleFunc("POST /clock", func(w http.ResponseWriter, r *http.Request) {
+		d, err := time.ParseDuration(r.URL.Query().Get("advance"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		e2eClockOffset.Add(int64(d))
+		a.emit(EventAccount, a.Account())
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()

@@ -372,3 +372,67 @@ func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
 		t.Errorf("device calls = %d, want 2 (401, then success)", got)
 	}
 }
+
+// One computer's conversions of a day count once: signing in as a Free user
+// after converting signed out does not give the day's conversions again, and
+// neither does signing out after converting signed in.
+func TestSignedOutAndAccountUseAddUp(t *testing.T) {
+	st := requireStack(t)
+	ctx := ctxT(t)
+	c := st.newClient(t, "dev-anon-"+t.Name())
+	use := func(run string, n int) {
+		t.Helper()
+		g, err := c.Reserve(ctx, run, n)
+		if err != nil || g.Granted != n {
+			t.Fatalf("reserve %s: %+v %v", run, g, err)
+		}
+		if err := c.Commit(run, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	use("anon-run-1", 3)
+	if r := c.Status().Remaining; r == nil || *r != 2 {
+		t.Fatalf("signed out after 3: remaining %v, want 2", r)
+	}
+	addr := email(t)
+	if _, err := c.SignUp(ctx, addr, "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	s := c.Status()
+	if s.Plan != wire.PlanFree || s.Remaining == nil || *s.Remaining != 2 {
+		t.Fatalf("signed in as Free after 3 signed-out conversions: %+v, want 2 left", s)
+	}
+	// The server counted them too: a refresh says the same.
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Status(); s.UsageToday != 3 || *s.Remaining != 2 {
+		t.Fatalf("after refresh: used %d, remaining %d; want 3 and 2", s.UsageToday, *s.Remaining)
+	}
+	// Signing out and in again does not count them twice.
+	if err := c.SignOut(); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Status().Remaining; *r != 2 {
+		t.Errorf("signed out again: remaining %d, want 2", *r)
+	}
+	if _, err := c.SignIn(ctx, addr, "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Status(); s.UsageToday != 3 {
+		t.Fatalf("signed in again: used %d, want 3", s.UsageToday)
+	}
+	use("account-run-1", 2)
+	if r := c.Status().Remaining; *r != 0 {
+		t.Fatalf("signed in after 5: remaining %d, want 0", *r)
+	}
+	if err := c.SignOut(); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Status().Remaining; *r != 0 {
+		t.Errorf("signed out after the account used the day's 5: remaining %d, want 0", *r)
+	}
+}

@@ -405,6 +405,7 @@ func (s *Service) startSession(ctx context.Context, sess *firebaseauth.Session) 
 	s.st.Session = sess
 	s.idToken, s.idExpires = sess.IDToken, sess.ExpiresAt
 	s.lastCode = ""
+	s.carryAnonUse()
 	err := s.save()
 	s.mu.Unlock()
 	if err != nil {
@@ -420,7 +421,10 @@ func (s *Service) SignOut() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.st
+	today := DayOf(s.quotaNow(s.now()))
+	accountUsed := old.Ledger.usedOn(today)
 	s.st = old.keptAcrossAccounts()
+	s.st.AnonLedger.carryAccountUse(today, accountUsed)
 	// Blocks serve only the signed-in account; their rest goes back with
 	// the same account's next sync.
 	old.Ledger.closeBlocks("")

@@ -11,7 +11,7 @@ const T = {
     title: "ImageConverter 결제", home: "결제는 ImageConverter 앱의 \"요금제 및 결제\"에서 시작하세요.",
     loading: "주문 정보를 불러오는 중…", plan: "요금제", kindUpgrade: "업그레이드 (남은 기간 차액)",
     includes: "포함", perDay: (n) => (n == null ? "변환 무제한" : `하루 ${n}회 변환`), devices: (n) => `기기 ${n}대`,
-    perRun: (n) => `한 번에 ${n}개 파일`, feat: { folders: "폴더 변환", schedules: "예약 변환", scan: "컴퓨터 스캔" },
+    perRun: (n) => `한 번에 ${n}개 파일`, feat: { folders: "폴더 변환", schedules: "예약 변환", scan: "컴퓨터 검사" },
     once: "1개월 이용권 (자동 갱신 없음)", subscription: "매월 자동 결제", billing: "결제 방식", amount: "결제 금액",
     won: (n) => `${n.toLocaleString("ko-KR")}원`, payOnce: "결제하기", paySub: "카드 등록하고 구독하기",
     subNote: "첫 달 요금이 지금 결제되고, 이후 매월 같은 날 자동으로 결제됩니다. 앱에서 언제든 해지할 수 있습니다.",
@@ -45,7 +45,7 @@ const T = {
     title: "ImageConverter お支払い", home: "お支払いは ImageConverter アプリの「プランとお支払い」から開始してください。",
     loading: "ご注文を読み込んでいます…", plan: "プラン", kindUpgrade: "アップグレード(残り期間の差額)",
     includes: "内容", perDay: (n) => (n == null ? "変換無制限" : `1日${n}回の変換`), devices: (n) => `${n}台のパソコン`,
-    perRun: (n) => `1回${n}ファイル`, feat: { folders: "フォルダ変換", schedules: "予約変換", scan: "パソコンスキャン" },
+    perRun: (n) => `1回${n}ファイル`, feat: { folders: "フォルダ変換", schedules: "予約変換", scan: "PCスキャン" },
     once: "1か月利用券(自動更新なし)", subscription: "毎月自動決済", billing: "お支払い方法", amount: "金額",
     won: (n) => `${n.toLocaleString("ja-JP")}ウォン`, payOnce: "支払う", paySub: "カードを登録して購読する",
     subNote: "初月分を今お支払いいただき、以後毎月同じ日に自動で決済されます。アプリからいつでも解約できます。",
@@ -105,14 +105,18 @@ async function api(method, path, body) {
 const $ = (sel) => document.querySelector(sel);
 function show(html) { $("#content").innerHTML = html; }
 function esc(s) { return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`); }
+// The API's sentences are English: the page says it in its own language.
 function errorText(e) {
-  const base = t.errors[e.code] || t.errors.other;
-  // The API's message adds the card company's reason for a decline.
-  return e.code === "payment_failed" && e.message ? `${base} (${e.message})` : base;
+  return t.errors[e.code] || t.errors.other;
 }
+// The period end as the app and the e-mails show it: the day and the time in Korea.
 function date(iso) {
-  return new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", timeZone: "Asia/Seoul" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang, {
+    year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Asia/Seoul",
+  }).format(new Date(iso));
 }
+const planNames = { ko: { basic: "베이직", pro: "프로" }, en: { basic: "Basic", pro: "Pro" }, ja: { basic: "ベーシック", pro: "プロ" } };
+function planName(id) { return planNames[lang][id] || id; }
 
 function translateStatic() {
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t[el.dataset.t]; });
@@ -139,7 +143,7 @@ async function checkoutPage() {
   const includes = plan ? [t.perDay(plan.dailyLimit), plan.formats.map((f) => f.toUpperCase()).join(", "), t.perRun(plan.batchSize),
     t.devices(plan.maxDevices), ...plan.features.filter((f) => t.feat[f]).map((f) => t.feat[f])].join(" · ") : "";
   const billing = o.kind === "upgrade" ? t.kindUpgrade : o.mode === "subscription" ? t.subscription : t.once;
-  show(`<dl><dt>${t.plan}</dt><dd>${esc(o.planName)}</dd>
+  show(`<dl><dt>${t.plan}</dt><dd>${esc(planName(o.plan))}</dd>
     ${includes ? `<dt>${t.includes}</dt><dd id="includes">${esc(includes)}</dd>` : ""}<dt>${t.billing}</dt><dd>${billing}</dd>
     <dt>${t.amount}</dt><dd class="price">${t.won(o.amount)}</dd></dl>
     ${o.mode === "subscription" ? `<p class="note">${t.subNote}</p>` : ""}
@@ -171,7 +175,7 @@ async function successPage() {
     const s = params.get("authKey")
       ? await api("POST", "/v1/billing/issue", { authKey: params.get("authKey"), customerKey: params.get("customerKey"), orderId })
       : await api("POST", "/v1/payments/confirm", { paymentKey: params.get("paymentKey"), orderId, amount: Number(params.get("amount")) });
-    show(`<h2>${t.done}</h2><p>${esc(s.plan.charAt(0).toUpperCase() + s.plan.slice(1))} — ${t.until(date(s.currentPeriodEnd))}
+    show(`<h2>${t.done}</h2><p>${esc(planName(s.plan))} — ${t.until(date(s.currentPeriodEnd))}
       ${s.autoRenew ? t.renews : ""}</p><p><strong>${t.back}</strong></p>`);
   } catch (e) {
     const retry = params.get("orderId") ? `<p><a href="${keep("/checkout.html", { orderId: params.get("orderId") })}">${t.retry}</a></p>` : "";
@@ -182,7 +186,8 @@ async function successPage() {
 function failPage() {
   // Toss sends code and message (e.g. PAY_PROCESS_CANCELED) to the failUrl.
   const code = params.get("code") || "";
-  const msg = code === "PAY_PROCESS_CANCELED" ? t.canceled : `${t.failed} ${params.get("message") || ""}`;
+  // Toss's own message is shown by its window already; here, a sentence in the page's language.
+  const msg = code === "PAY_PROCESS_CANCELED" ? t.canceled : code.startsWith("REJECT_") ? `${t.failed} ${t.errors.payment_failed}` : t.failed;
   const retry = params.get("orderId") ? `<p><a href="${keep("/checkout.html", { orderId: params.get("orderId") })}">${t.retry}</a></p>` : "";
   show(`<p class="error" id="err" data-code="${esc(code)}">${esc(msg)}</p>${retry}`);
 }

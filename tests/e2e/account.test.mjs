@@ -8,6 +8,16 @@ import fs from "node:fs";
 import path from "node:path";
 
 const addr = process.env.IC_E2E_ACCOUNT_ADDR ?? "127.0.0.1:34116";
+const proxy = process.env.IC_E2E_PROXY; // the unpluggable way to the API (tests/e2e/netproxy.mjs)
+const control = process.env.IC_E2E_CONTROL; // the app's test hooks (e2e_hooks.go)
+const apiBase = process.env.IC_API_BASE; // the stack's API, for the checkout page
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const post = async (base, p) => {
+  const r = await fetch(`http://${base}${p}`, { method: "POST" });
+  assert.ok(r.ok, `${p}: ${r.status}`);
+};
+/** The window gets focus, as when the user comes back to the app. */
+const focus = () => page.evaluate(() => window.dispatchEvent(new Event("focus")));
 const data = process.env.IC_E2E_DATA;
 const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
 assert.ok(data, "run through tests/e2e/run.sh");
@@ -81,10 +91,19 @@ await step("a wrong password is a sentence", async () => {
   assert.doesNotMatch(text, /licensing:|\b[45]\d\d\b|INVALID_|goroutine/);
 });
 
+await step("a refusal of the Free plan is shown, then goes when the plan changes", async () => {
+  await tid("nav-convert").click();
+  await tid("choose-folder").click();
+  await tid("refusal").waitFor();
+  await tid("nav-account").click();
+});
+
 await step("sign in as Basic: badge, quota, AVIF, folders", async () => {
+  await page.locator('input[type="email"]').fill("basic@example.com");
   await page.locator('input[type="password"]').fill("password");
   await page.locator('button[type="submit"]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("베이직"));
+  assert.equal(await tid("refusal").count(), 0, "the Free plan's refusal is still shown on Basic");
   assert.match(await tid("remaining").innerText(), /오늘 남은 변환 \d+회/);
   assert.doesNotMatch(await tid("format-avif").innerText(), /\+/, "AVIF still marked as a higher plan");
   await tid("choose-folder").click();
@@ -108,16 +127,115 @@ await step("plan screen: current plan, prices, this device", async () => {
   assert.match(await tid("plans").innerText(), /월 9,900원/);
   await page.getByText("이 기기").waitFor({ timeout: 15_000 });
   assert.ok(await tid("upgrade-pro").isVisible(), "no upgrade button for Pro");
+  assert.ok(await tid("included-free").isVisible(), "the Free plan is not shown as included");
+  assert.equal(await tid("upgrade-free").count(), 0);
   await tid("refresh-account").click();
   await page.waitForFunction(() => !document.querySelector('[data-testid="refresh-account"]')?.hasAttribute("disabled"));
   assert.equal(await page.locator('section > [role="alert"]').count(), 0, "refreshing the plan showed an error");
   await page.screenshot({ path: path.join(shots, "account-plans.png") });
 });
 
+await step("offline: a banner on every screen with the days of grace left", async () => {
+  await post(proxy, "/down");
+  await tid("nav-convert").click();
+  await focus();
+  const banner = tid("offline-banner");
+  await banner.waitFor({ timeout: 20_000 });
+  assert.equal(await banner.getAttribute("data-days"), "7");
+  assert.match(await banner.innerText(), /오프라인 상태입니다.*7일 더/);
+  await tid("nav-settings").click();
+  await banner.waitFor();
+  await page.screenshot({ path: path.join(shots, "account-offline.png") });
+});
+
+await step("offline: a warning from two days before the grace ends", async () => {
+  await post(control, "/clock?advance=121h"); // five days and an hour later
+  await focus();
+  await page.waitForFunction(() => document.querySelector('[data-testid="offline-banner"]')?.getAttribute("data-days") === "2");
+  assert.match(await tid("offline-banner").getAttribute("class"), /warn/);
+  assert.match(await tid("offline-banner").innerText(), /2일 남았습니다/);
+});
+
+await step("offline past the grace: the Free plan, saying why and what to do", async () => {
+  await post(control, "/clock?advance=72h");
+  await focus();
+  await page.locator('[data-testid="account-notice"][data-key="expired"]').waitFor({ timeout: 15_000 });
+  assert.match(await tid("account-notice").innerText(), /무료 요금제로 전환되었습니다.*연결되면/);
+  await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("무료"));
+  assert.equal(await tid("offline-banner").count(), 0);
+  await page.screenshot({ path: path.join(shots, "account-offline-expired.png") });
+});
+
+await step("back online: the banner goes and the plan comes back", async () => {
+  await post(proxy, "/up");
+  await tid("offline-retry").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("베이직"), null, { timeout: 20_000 });
+  assert.equal(await tid("offline-banner").count(), 0);
+  assert.equal(await page.locator('[data-testid="account-notice"][data-key="expired"]').count(), 0);
+});
+
 await step("sign out goes back to Free", async () => {
   await tid("nav-account").click();
   await tid("sign-out").click();
   await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("무료"));
+});
+
+// Paying in the browser: the app sees the order and changes plan by itself.
+let checkoutPage;
+async function openCheckoutFromApp() {
+  const url = new URL(await tid("checkout-url").inputValue());
+  assert.equal(url.searchParams.get("lang"), "ko", "the checkout page does not open in the app's language");
+  url.searchParams.set("api", apiBase);
+  checkoutPage = checkoutPage ?? (await page.context().newPage());
+  await checkoutPage.goto(url.toString());
+}
+
+await step("upgrade: the app says the checkout opened, with the link", async () => {
+  await tid("nav-account").click();
+  await page.getByText("계정이 없으신가요?").waitFor();
+  await page.locator(".links button", { hasText: "회원가입" }).click();
+  await page.locator('input[type="email"]').fill(`buyer-${Date.now()}@example.com`);
+  await page.locator('input[type="password"]').fill("password-1");
+  await page.locator('button[type="submit"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="nav-account"]')?.textContent?.includes("buyer-"));
+  await tid("nav-plan").click();
+  await tid("upgrade-basic").click();
+  await tid("checkout").waitFor();
+  assert.match(await tid("checkout").innerText(), /결제 창을 브라우저에서 열었습니다|브라우저를 열지 못했습니다/);
+  assert.match(await tid("checkout-url").inputValue(), /checkout\.html\?.*orderId=ic_/);
+  await page.screenshot({ path: path.join(shots, "account-checkout-open.png") });
+});
+
+await step("a declined card leaves Free, with a sentence in the app", async () => {
+  await openCheckoutFromApp();
+  await checkoutPage.click("#pay");
+  await checkoutPage.waitForURL(/\/billing-auth\?/);
+  await checkoutPage.check("input[value='4000000000000002']");
+  await checkoutPage.click("#pay");
+  await checkoutPage.locator("#err").waitFor();
+  await tid("checkout-declined").waitFor({ timeout: 30_000 });
+  assert.match(await tid("checkout-declined").innerText(), /카드사에서 결제를 거절했습니다.*요금제는 바뀌지 않았습니다/);
+  assert.match(await tid("plan-badge").innerText(), /무료/);
+  await page.screenshot({ path: path.join(shots, "account-checkout-declined.png") });
+});
+
+await step("paying with the approved card switches the app to Basic without a click in it", async () => {
+  await openCheckoutFromApp();
+  await checkoutPage.click("#pay");
+  await checkoutPage.waitForURL(/\/billing-auth\?/);
+  await checkoutPage.click("#pay");
+  await checkoutPage.waitForURL(/\/success\.html\?/);
+  await checkoutPage.getByText("결제가 완료되었습니다!").waitFor();
+  const periodOnPage = await checkoutPage.locator("#content").innerText();
+  await tid("checkout-paid").waitFor({ timeout: 30_000 });
+  assert.match(await tid("checkout-paid").innerText(), /베이직 요금제가 적용되었습니다/);
+  await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("베이직"));
+  // One period end, shown the same (Asia/Seoul) on the page and in the app.
+  const inApp = await page.locator(".card p", { hasText: "다음 결제일" }).innerText();
+  const day = /(\d{4})\. (\d{1,2})\. (\d{1,2})\./.exec(inApp) ?? /(\d{4})년 (\d{1,2})월 (\d{1,2})일/.exec(inApp);
+  assert.ok(day, `no date in "${inApp}"`);
+  assert.ok(periodOnPage.includes(`${day[1]}년 ${day[2]}월 ${day[3]}일`), `the page says "${periodOnPage}", the app "${inApp}"`);
+  await page.screenshot({ path: path.join(shots, "account-checkout-paid.png") });
 });
 
 await step("no uncaught errors in the page", async () => assert.deepEqual(pageErrors, []));

@@ -61,11 +61,17 @@ IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" IC_E2E_CONFIG="$work/config" node tes
 
 if [ -n "${IC_API_BASE:-}" ] && [ -n "${FIREBASE_AUTH_EMULATOR_HOST:-}" ]; then
   addr2=${IC_E2E_ACCOUNT_ADDR:-127.0.0.1:34116}
-  DISPLAY=$display XDG_CONFIG_HOME="$work/config2" \
+  # The app reaches the API through a proxy the test can unplug (offline).
+  api_port=${IC_API_BASE##*:}
+  proxy_port=$((35000 + RANDOM % 500)) proxy_ctl=$((35500 + RANDOM % 500)) control2=127.0.0.1:$((36000 + RANDOM % 500))
+  node tests/e2e/netproxy.mjs "$proxy_port" "127.0.0.1:$api_port" "$proxy_ctl" &
+  pids+=($!)
+  DISPLAY=$display XDG_CONFIG_HOME="$work/config2" IC_API_BASE="http://127.0.0.1:$proxy_port" IC_E2E_CONTROL="$control2" \
     "$work/imageconverter-dev" -devserver "$addr2" -assetdir frontend/dist -loglevel Warning >"$work/app2.log" 2>&1 &
   pids+=($!)
   wait_up "$addr2" "$work/app2.log"
-  IC_E2E_ACCOUNT_ADDR=$addr2 IC_E2E_DATA="$work/data" node tests/e2e/account.test.mjs || status=1
+  IC_E2E_ACCOUNT_ADDR=$addr2 IC_E2E_DATA="$work/data" IC_E2E_PROXY="127.0.0.1:$proxy_ctl" IC_E2E_CONTROL="$control2" \
+    node tests/e2e/account.test.mjs || status=1
 elif [ "${IC_REQUIRE_SERVICES:-}" = 1 ]; then
   echo "FAIL the account suite needs the local backend: eval \"\$(scripts/stack.sh env)\""
   status=1

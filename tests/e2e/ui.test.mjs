@@ -101,7 +101,7 @@ await step("a bad path is refused with a sentence", async () => {
   await tid("choose-folder").click();
   await tid("queue-error").waitFor();
   const text = await tid("queue-error").innerText();
-  assert.match(text, /not a full path/);
+  assert.match(text, /파일이나 폴더의 전체 경로가 아닙니다: relative\/folder/); // in the UI's language, with the path
   assert.doesNotMatch(text, /panic|goroutine|\b[45]\d\d\b/);
 });
 

@@ -117,12 +117,20 @@ class I18n {
     return fmt(Math.round(s / 360) / 10, "hour");
   };
 
-  /** A date as people in Korea see it (the plan's days are Seoul days, on the checkout page and in e-mails too). */
+  /** A period end as the checkout page and the e-mails show it: the day and the time in Korea. */
   date = (iso: string): string => {
     const d = new Date(iso);
     return isNaN(d.getTime())
       ? ""
-      : d.toLocaleDateString(this.lang, { year: "numeric", month: "long", day: "numeric", timeZone: "Asia/Seoul" });
+      : new Intl.DateTimeFormat(this.lang, {
+          year: "numeric",
+          month: "long",
+          day: "numeric",
+          hour: "2-digit",
+          minute: "2-digit",
+          hourCycle: "h23",
+          timeZone: "Asia/Seoul",
+        }).format(d);
   };
 
   /** A plan refusal as a sentence in the UI language, naming the plan that allows it. */

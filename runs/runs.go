@@ -308,6 +308,13 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 			m.release()
 			return Started{Queued: m.Queued()}, nil
 		}
+		if granted < n {
+			// The server knows of conversions this computer did not (another
+			// computer's, or its clock's day): say so as the rule would have.
+			req.Remaining = &granted
+			d = policy.Decide(ent.PlanID, ent.Limits, m.acc.Plans(ctx), req)
+			out.Refusals = d.Refusals
+		}
 		n = min(granted, n)
 	}
 	run, rest := split(candidates, n)

@@ -25,6 +25,7 @@ type quota struct {
 	limits    wire.Limits
 	used      int
 	grantCap  int    // > 0: Reserve grants at most this many
+	noneLeft  bool   // Reserve grants nothing (the server's count is ahead of this computer's)
 	fail      error  // Reserve answers this when set (the account service is unreachable)
 	onReserve func() // runs inside Reserve (a slow network call the user cancels meanwhile)
 	reserved  []int
@@ -60,6 +61,9 @@ func (q *quota) Reserve(_ context.Context, _ string, n int) (int, error) {
 		return 0, q.fail
 	}
 	q.reserved = append(q.reserved, n)
+	if q.noneLeft {
+		n = 0
+	}
 	if q.grantCap > 0 {
 		n = min(n, q.grantCap)
 	}
@@ -379,6 +383,28 @@ func TestProContinuesByItself(t *testing.T) {
 		if !exists(output(p, "webp")) {
 			t.Errorf("no output for %s", p)
 		}
+	}
+}
+
+// When the server grants nothing though this computer thought some were
+// left, the person is told why nothing started (daily limit, and the plan
+// that has more), never silence.
+func TestServerGrantsNothingSaysWhy(t *testing.T) {
+	q, s := newQuota(wire.PlanFree), newSink()
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 1)
+	q.noneLeft = true // used up on another computer since the last refresh
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RunID != "" || st.Queued != 1 || len(st.Refusals) != 1 || st.Refusals[0].Code != policy.CodeDailyLimit ||
+		st.Refusals[0].UpgradeTo != wire.PlanBasic {
+		t.Fatalf("Started = %+v, want nothing started, 1 queued and the daily-limit refusal naming Basic", st)
+	}
+	st, err = m.Continue(context.Background())
+	if err != nil || st.RunID != "" || len(st.Refusals) != 1 || st.Refusals[0].Code != policy.CodeDailyLimit {
+		t.Fatalf("Continue = %+v, %v; want the daily-limit refusal again", st, err)
 	}
 }
 

@@ -38,6 +38,7 @@ run "lint: gofmt, go vet, svelte-check" make --no-print-directory lint
 run "converter and runs (race detector)" go test -race -count=1 ./converter/... ./runs/...
 run "fuzz: decode (short)" go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=20s ./converter/decode
 run "cmd/convert" go test -count=1 ./cmd/...
+run "window guard (WebKitGTK)" go test -count=1 -tags webkit2_41 ./platform
 
 step "local stack: emulators, functions server, fake Toss"
 stack_up=1

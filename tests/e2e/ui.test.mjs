@@ -188,6 +188,9 @@ await step("a watched folder converts a photo that arrives", async () => {
   await tid("nav-convert").click();
   await tid("summary").waitFor();
   assert.match(await tid("counts").innerText(), /1/);
+  // ...and says it was the watched folder's, not a drop of the user's.
+  assert.equal(await tid("summary").getAttribute("data-origin"), "schedule");
+  assert.match(await tid("run-origin").innerText(), /감시 폴더 watch에 들어온 사진/);
   await tid("again").click();
 });
 

@@ -294,7 +294,18 @@ var (
 	codeBadTime        = uierr.Declare("bad_time")
 	codeNotSaved       = uierr.Declare("schedules_not_saved")
 	codePlanRequired   = uierr.Declare("plan_required")
+	codeWatchFailed    = uierr.Declare("watch_failed")
+	codeStoppedEarly   = uierr.Declare("stopped_early")
 )
+
+// lastErrorCode is the code a schedule's last run shows for err: its own
+// when it has one (busy, offline…), else "error".
+func lastErrorCode(err error) string {
+	if c := uierr.CodeOf(err); c != "" {
+		return string(c)
+	}
+	return "error"
+}
 
 var errNotFound = uierr.New(codeScheduleGone, "That schedule does not exist any more.")
 
@@ -341,7 +352,7 @@ func (s *Service) startLocked(sc Schedule) {
 			s.daily(ctx, sc)
 		case werr != nil:
 			s.record(sc.ID, func(x *Schedule) {
-				x.LastCode, x.LastResult = "error", "Could not watch the folder: "+werr.Error()
+				x.LastCode, x.LastResult = string(codeWatchFailed), "Could not watch the folder: "+werr.Error()
 			})
 		default:
 			s.watch(ctx, sc, w)
@@ -449,7 +460,7 @@ func (s *Service) do(j job) {
 	}
 	if err != nil {
 		s.record(sc.ID, func(x *Schedule) {
-			x.LastRun, x.LastCode, x.LastResult, x.Converted, x.Saved = now, "error", err.Error(), 0, 0
+			x.LastRun, x.LastCode, x.LastResult, x.Converted, x.Saved = now, lastErrorCode(err), err.Error(), 0, 0
 		})
 		return
 	}
@@ -477,7 +488,7 @@ func (s *Service) do(j job) {
 		case refusal != nil:
 			x.LastCode, x.LastResult = refusal.Code, refusal.Message
 		case res.RunErr != nil:
-			x.LastCode, x.LastResult = "error", "The conversion stopped early: "+res.RunErr.Error()
+			x.LastCode, x.LastResult = string(codeStoppedEarly), "The conversion stopped early: "+res.RunErr.Error()
 		case res.Summary.Converted > 0:
 			x.LastCode = "converted"
 			x.LastResult = fmt.Sprintf("Converted %d %s.", res.Summary.Converted, plural(res.Summary.Converted, "photo", "photos"))

@@ -38,10 +38,12 @@ func newLicensedTestApp(t *testing.T) (*App, *platform.Recorder) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir := t.TempDir() // the test's own computer: secrets and usage state apart from other tests
 	lic, err := licensing.New(licensing.Options{
-		Config:   cfg,
-		Store:    &secrets.File{Path: filepath.Join(t.TempDir(), "secrets.json")},
-		DeviceID: "app-test-" + randomID(),
+		Config:    cfg,
+		Store:     &secrets.File{Path: filepath.Join(dir, "secrets.json")},
+		StatePath: filepath.Join(dir, "state.json"),
+		DeviceID:  "app-test-" + randomID(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,13 @@ class AccountStore {
     this.offs.push(onEvent<AccountState>(events.account, (s) => (this.state = s)));
     this.offs.push(
       onEvent<CheckoutInfo>(events.checkout, (c) => {
-        if (c.status === "paid") this.upgraded = c.plan;
+        if (c.status === "paid") {
+          this.upgraded = c.plan;
+          // The thanks stays a while, then leaves the screen to the work.
+          setTimeout(() => {
+            if (this.upgraded === c.plan) this.upgraded = "";
+          }, 20_000);
+        }
         this.checkout = c.status === "" || c.status === "paid" ? null : c;
       }),
     );

@@ -13,6 +13,7 @@ import (
 	"imageconverter/licensing"
 	"imageconverter/licensing/secrets"
 	"imageconverter/platform"
+	"imageconverter/settings"
 )
 
 // requireStack returns the local backend's settings (scripts/stack.sh env),
@@ -48,7 +49,7 @@ func newLicensedTestApp(t *testing.T) (*App, *platform.Recorder) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sf, _ := newSettingsFile(t.TempDir())
+	sf, _ := settings.Open(t.TempDir())
 	app := NewApp(sf, &licensedAccount{lic: lic})
 	rec := platform.NewRecorder()
 	app.attach(context.Background(), rec)

@@ -18,6 +18,7 @@ import (
 	"imageconverter/platform"
 	"imageconverter/runs"
 	"imageconverter/schedules"
+	"imageconverter/settings"
 	"imageconverter/uierr"
 )
 
@@ -26,11 +27,11 @@ import (
 // results to the types in types.go. Lifecycle hooks are unexported so Wails
 // does not bind them.
 type App struct {
-	settings *settingsFile
-	account  Account
-	runs     *runs.Manager
-	sched    *schedules.Service // watched folders (app_schedules.go)
-	orders   *checkout.Watcher  // the order being paid in the browser (app_account.go)
+	prefs   *settings.File
+	account Account
+	runs    *runs.Manager
+	sched   *schedules.Service // watched folders (app_schedules.go)
+	orders  *checkout.Watcher  // the order being paid in the browser (app_account.go)
 	// onConvert hears every StartConversion call (test builds' journal).
 	onConvert func(ConvertRequest)
 
@@ -41,8 +42,8 @@ type App struct {
 }
 
 // NewApp builds the App; startup gives it the runtime.
-func NewApp(settings *settingsFile, account Account) *App {
-	a := &App{settings: settings, account: account, ctx: context.Background()}
+func NewApp(prefs *settings.File, account Account) *App {
+	a := &App{prefs: prefs, account: account, ctx: context.Background()}
 	a.runs = runs.New(runAccount{account}, runEvents{a})
 	a.sched = a.newSchedules()
 	a.orders = checkout.New(checkoutSource{a}, func(st checkout.State) { a.emit(EventCheckout, mapCheckout(st)) })
@@ -147,17 +148,17 @@ func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if err != nil {
 		return RunInfo{}, err
 	}
-	s := a.settings.Load()
+	s := a.prefs.Load()
 	if req.Format != "" {
 		s.Format = req.Format
 	}
 	if req.Preset != "" {
 		s.Preset = req.Preset
 	}
-	if err := s.validate(); err != nil {
+	if err := s.Validate(); err != nil {
 		return RunInfo{}, err
 	}
-	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, paths),
+	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: s.Options(), OutputDir: s.OpenFolder(paths),
 		QueueIfBusy: true}) // a person's drop during a run waits for it, never lost
 	if err != nil {
 		return RunInfo{}, err
@@ -198,7 +199,6 @@ func (e runEvents) Progress(runID string, p converter.Progress) {
 func (e runEvents) Started(s runs.Started) { e.a.emit(EventRunStarted, mapStarted(s)) }
 
 func (e runEvents) Done(r runs.Result) {
-	e.a.sched.RunDone(r) // a watched folder waits for its run's outcome
 	e.a.emit(EventDone, mapResult(r))
 	e.a.emit(EventAccount, e.a.Account()) // today's remaining conversions changed
 }
@@ -277,17 +277,17 @@ func (a *App) OpenFolder(path string) error {
 }
 
 // GetSettings returns the saved settings (defaults on first start).
-func (a *App) GetSettings() Settings { return a.settings.Load() }
+func (a *App) GetSettings() settings.Settings { return a.prefs.Load() }
 
 // SaveSettings validates and saves s, returning what was saved.
-func (a *App) SaveSettings(s Settings) (Settings, error) {
-	if err := a.settings.Save(s); err != nil {
+func (a *App) SaveSettings(s settings.Settings) (settings.Settings, error) {
+	if err := a.prefs.Save(s); err != nil {
 		if uierr.CodeOf(err) != "" {
-			return Settings{}, err // a setting out of range, with its own sentence
+			return settings.Settings{}, err // a setting out of range, with its own sentence
 		}
-		return Settings{}, uierr.With(codeSettingsNotSaved, "The settings could not be saved.", "", err)
+		return settings.Settings{}, uierr.With(codeSettingsNotSaved, "The settings could not be saved.", "", err)
 	}
-	return a.settings.Load(), nil
+	return a.prefs.Load(), nil
 }
 
 // EngineInfo reports the encoder backends and warns about the slow fallback.
@@ -340,41 +340,6 @@ func cleanPaths(in []string) ([]string, error) {
 		return nil, errNothingDropped
 	}
 	return out, nil
-}
-
-// optionsFrom maps settings to converter options (runs sets Folders from the drop).
-func optionsFrom(s Settings) converter.Options {
-	o := converter.DefaultOptions()
-	o.Format = s.Format
-	o.Preset = s.Preset
-	o.KeepMetadata = s.KeepMetadata
-	o.KeepModTime = s.KeepDates
-	o.Existing = converter.Existing(s.Existing)
-	// "Overwrite" means the user wants the outputs made again with these
-	// settings: without Reconvert an output kept at the source's date looks
-	// up to date and is skipped, so changed resize or quality did nothing.
-	o.Reconvert = o.Existing == converter.ExistingOverwrite
-	if s.Resize {
-		o.MaxWidth, o.MaxHeight = s.MaxWidth, s.MaxHeight
-	}
-	if s.OutputMode == "folder" {
-		o.OutputDir = s.OutputDir
-	}
-	return o
-}
-
-// outputDir is where "open output folder" goes: the chosen output folder,
-// or the one dropped folder; "" lets the run pick from its outputs.
-func outputDir(s Settings, paths []string) string {
-	if s.OutputMode == "folder" {
-		return s.OutputDir
-	}
-	if len(paths) == 1 {
-		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
-			return paths[0]
-		}
-	}
-	return ""
 }
 
 func mapFile(runID string, f converter.FileResult) FileResult {

@@ -53,7 +53,7 @@ func (a *App) StartScan(roots []string) error {
 	if err := a.scanAllowed(); err != nil {
 		return err
 	}
-	format := a.settings.Load().Format
+	format := a.prefs.Load().Format
 	ctx, cancel := context.WithCancel(a.lifetime())
 	a.mu.Lock()
 	if a.scan.cancel != nil {
@@ -113,9 +113,9 @@ func (a *App) ConvertScanned(folders []string) (RunInfo, error) {
 	if err != nil {
 		return RunInfo{}, err
 	}
-	s := a.settings.Load()
+	s := a.prefs.Load()
 	s.Format = last.Format // the estimate was for this format
-	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: optionsFrom(s), OutputDir: outputDir(s, nil),
+	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: s.Options(), OutputDir: s.OpenFolder(nil),
 		Origin: runs.Origin{Kind: originScan}})
 	if err != nil {
 		return RunInfo{}, err

@@ -19,7 +19,7 @@ import (
 // newSchedules builds the service; its file lives beside settings.json.
 func (a *App) newSchedules() *schedules.Service {
 	return schedules.New(schedules.Config{
-		Path:  filepath.Join(filepath.Dir(a.settings.path), "schedules.json"),
+		Path:  filepath.Join(a.prefs.Dir(), "schedules.json"),
 		Start: a.startScheduled,
 		Allowed: func(ctx context.Context) *policy.Refusal {
 			return policy.Schedules(a.account.Status(ctx).Limits, a.account.Plans(ctx))
@@ -45,9 +45,9 @@ func (a *App) startScheduled(ctx context.Context, sc schedules.Schedule, paths [
 
 // scheduleOptions are the saved settings with the schedule's format and preset.
 func (a *App) scheduleOptions(sc schedules.Schedule) converter.Options {
-	s := a.settings.Load()
+	s := a.prefs.Load()
 	s.Format, s.Preset, s.OutputMode, s.OutputDir = sc.Format, sc.Preset, "beside", ""
-	return optionsFrom(s)
+	return s.Options()
 }
 
 // Schedules lists the watched folders.

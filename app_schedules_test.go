@@ -38,7 +38,7 @@ func TestWatchedFolderConvertsArrivals(t *testing.T) {
 		t.Error("a bad daily time was accepted")
 	}
 	// Saved beside settings.json, so it survives a restart.
-	if _, err := os.Stat(filepath.Join(filepath.Dir(app.settings.path), "schedules.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(app.prefs.Dir(), "schedules.json")); err != nil {
 		t.Error("schedules were not saved:", err)
 	}
 

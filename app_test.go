@@ -19,6 +19,7 @@ import (
 
 	"imageconverter/functions/wire"
 	"imageconverter/platform"
+	"imageconverter/settings"
 	"imageconverter/uierr"
 )
 
@@ -26,7 +27,7 @@ import (
 // on plan, and a recording runtime.
 func newTestApp(t *testing.T, plan string) (*App, *platform.Recorder) {
 	t.Helper()
-	sf, err := newSettingsFile(t.TempDir())
+	sf, err := settings.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,8 +215,8 @@ func TestStartConversionRefusesBadArguments(t *testing.T) {
 		{"blank path", ConvertRequest{Paths: []string{"  "}}, codeNothingDropped},
 		{"relative path", ConvertRequest{Paths: []string{"photo.png"}}, codeBadPath},
 		{"missing file", ConvertRequest{Paths: []string{filepath.Join(t.TempDir(), "gone.jpg")}}, codePathNotFound},
-		{"unknown format", ConvertRequest{Paths: []string{photo}, Format: "gif"}, codeSettingInvalid},
-		{"unknown preset", ConvertRequest{Paths: []string{photo}, Preset: "ultra"}, codeSettingInvalid},
+		{"unknown format", ConvertRequest{Paths: []string{photo}, Format: "gif"}, "setting_invalid"},
+		{"unknown preset", ConvertRequest{Paths: []string{photo}, Preset: "ultra"}, "setting_invalid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -305,11 +306,19 @@ func TestPlanRulesAreCheckedBeforeConverting(t *testing.T) {
 		if s := waitDone(t, app, rec, info.RunID); !s.AutoContinue || s.Queued != 1 {
 			t.Fatalf("summary = %+v, want auto-continue with 1 queued", s)
 		}
-		info, err = app.ContinueQueue()
-		if err != nil || info.Total != 1 || info.Queued != 0 {
-			t.Fatalf("continue: %+v, %v", info, err)
+		// The app starts the next run itself and says so (no Continue).
+		var next RunInfo
+		for range 1000 {
+			if ev := rec.Events(EventRunStarted); len(ev) > 0 {
+				next = ev[0].Payload.(RunInfo)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		if s := waitDone(t, app, rec, info.RunID); s.AutoContinue || s.Queued != 0 || s.Converted+s.Skipped != 1 {
+		if next.RunID == "" || next.Total != 1 || next.Queued != 0 {
+			t.Fatalf("%s = %+v, want the last file's run", EventRunStarted, next)
+		}
+		if s := waitDone(t, app, rec, next.RunID); s.AutoContinue || s.Queued != 0 || s.Converted+s.Skipped != 1 {
 			t.Fatalf("last summary = %+v", s)
 		}
 		if _, err := app.ContinueQueue(); err == nil {
@@ -359,7 +368,7 @@ func TestDropDuringARunWaitsBehindIt(t *testing.T) {
 	if err != nil || !behind.Behind || behind.RunID != "" || behind.Queued != 2 {
 		t.Fatalf("second drop: %+v, %v; want 2 files waiting behind the run", behind, err)
 	}
-	if sum := waitDone(t, app, rec, info.RunID); sum.Converted != 12 || sum.AutoContinue {
+	if sum := waitDone(t, app, rec, info.RunID); sum.Converted != 12 || !sum.AutoContinue {
 		t.Fatalf("first run %+v, want 12 converted, the app continuing by itself", sum)
 	}
 	var next RunInfo
@@ -380,18 +389,18 @@ func TestDropDuringARunWaitsBehindIt(t *testing.T) {
 
 func TestSettingsPersistAndValidate(t *testing.T) {
 	dir := t.TempDir()
-	sf, _ := newSettingsFile(dir)
+	sf, _ := settings.Open(dir)
 	app := NewApp(sf, newLocalAccount(""))
-	if got := app.GetSettings(); got != DefaultSettings() {
+	if got := app.GetSettings(); got != settings.Defaults() {
 		t.Fatalf("fresh settings = %+v, want defaults", got)
 	}
-	s := DefaultSettings()
+	s := settings.Defaults()
 	s.Format, s.Preset, s.Language, s.KeepMetadata = "avif", "best", "ja", true
 	s.OutputMode, s.OutputDir = "folder", t.TempDir()
 	if _, err := app.SaveSettings(s); err != nil {
 		t.Fatal(err)
 	}
-	sf2, _ := newSettingsFile(dir)
+	sf2, _ := settings.Open(dir)
 	if got := sf2.Load(); got != s {
 		t.Fatalf("reloaded %+v, want %+v", got, s)
 	}
@@ -410,7 +419,7 @@ func TestSettingsPersistAndValidate(t *testing.T) {
 	}
 	// A damaged file falls back to defaults instead of locking the user out.
 	os.WriteFile(filepath.Join(dir, "settings.json"), []byte("{not json"), 0o600)
-	if got := app.GetSettings(); got != DefaultSettings() {
+	if got := app.GetSettings(); got != settings.Defaults() {
 		t.Errorf("damaged settings gave %+v, want defaults", got)
 	}
 }
@@ -445,7 +454,7 @@ func TestDialogsAndOpenFolderGoThroughTheRuntime(t *testing.T) {
 		t.Error("opening a relative path did not fail")
 	}
 	// Without a runtime (before startup) bound methods answer with a sentence, not a crash.
-	bare := NewApp(app.settings, newLocalAccount(""))
+	bare := NewApp(app.prefs, newLocalAccount(""))
 	if _, err := bare.ChooseFiles("", ""); uierr.CodeOf(err) != codeNotReady {
 		t.Error("ChooseFiles before startup did not fail")
 	}
@@ -507,7 +516,7 @@ func TestBridgeNamesMatchApp(t *testing.T) {
 func TestSettingsShapeTheRun(t *testing.T) {
 	app, rec := newTestApp(t, wire.PlanPro)
 	out := t.TempDir()
-	s := DefaultSettings()
+	s := settings.Defaults()
 	s.OutputMode, s.OutputDir = "folder", out
 	s.Resize, s.MaxWidth, s.MaxHeight = true, 40, 30
 	s.KeepDates = false
@@ -549,11 +558,11 @@ func TestSettingsShapeTheRun(t *testing.T) {
 	if _, err := os.Stat(strings.TrimSuffix(src, ".png") + ".webp"); err == nil {
 		t.Error("an output was written next to the original although a folder was chosen")
 	}
-	if got := optionsFrom(s); got.MaxWidth != 40 || got.MaxHeight != 30 || got.KeepModTime || got.OutputDir != out {
+	if got := s.Options(); got.MaxWidth != 40 || got.MaxHeight != 30 || got.KeepModTime || got.OutputDir != out {
 		t.Errorf("options = %+v", got)
 	}
 	s.Resize = false
-	if got := optionsFrom(s); got.MaxWidth != 0 || got.MaxHeight != 0 {
+	if got := s.Options(); got.MaxWidth != 0 || got.MaxHeight != 0 {
 		t.Errorf("without resize: %+v", got)
 	}
 }
@@ -617,7 +626,7 @@ func (a offlineAccount) Status(ctx context.Context) AccountStatus {
 }
 
 func TestAccountStateForTheUI(t *testing.T) {
-	sf, _ := newSettingsFile(t.TempDir())
+	sf, _ := settings.Open(t.TempDir())
 	app := NewApp(sf, offlineAccount{newLocalAccount(wire.PlanBasic)})
 	st := app.Account()
 	if !st.Offline || st.GraceDaysLeft != 3 || st.Notice == "" || st.PeriodEnd != "2026-12-01T00:00:00Z" {
@@ -658,7 +667,7 @@ func TestShutdownCancelsAndGoesQuiet(t *testing.T) {
 // up to date, so without Reconvert they were all skipped as already converted.
 func TestOverwriteConvertsAgainWithNewSettings(t *testing.T) {
 	app, rec := newTestApp(t, wire.PlanPro)
-	s := DefaultSettings()
+	s := settings.Defaults()
 	s.KeepDates = true
 	s.Existing = "overwrite"
 	if _, err := app.SaveSettings(s); err != nil {
@@ -695,7 +704,7 @@ func TestOverwriteConvertsAgainWithNewSettings(t *testing.T) {
 		t.Errorf("output is %dx%d (%v), want the new size 48x48", cfg.Width, cfg.Height, err)
 	}
 	s.Existing = "skip"
-	if optionsFrom(s).Reconvert {
+	if s.Options().Reconvert {
 		t.Error("skip must not reconvert up-to-date outputs")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"imageconverter/platform"
+	"imageconverter/settings"
 	"os"
 
 	"github.com/wailsapp/wails/v2"
@@ -21,12 +22,12 @@ var assets embed.FS
 var icon []byte
 
 func main() {
-	settings, err := newSettingsFile("")
+	prefs, err := settings.Open("")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "imageconverter:", err)
 		os.Exit(1)
 	}
-	app := NewApp(settings, newAccount())
+	app := NewApp(prefs, newAccount())
 
 	err = wails.Run(&options.App{
 		Title:            windowTitle(),

@@ -93,6 +93,9 @@ type Started struct {
 	// that run ends, reported through Sink.Started.
 	Behind bool
 	Origin Origin
+	// Done receives the run's Result once it has ended (and is then closed);
+	// nil when no run started. Who started a run waits here for its outcome.
+	Done <-chan Result
 }
 
 // Result closes a run.
@@ -101,7 +104,7 @@ type Result struct {
 	Summary      converter.Summary // the run's files plus those decided while planning
 	Canceled     bool
 	Queued       int  // files still waiting
-	AutoContinue bool // the plan continues the queue by itself (Pro) and files wait
+	AutoContinue bool // files wait and the Manager converts them next by itself (Pro, or drops behind the run)
 	OutputDir    string
 	Origin       Origin
 	RunErr       error // the run stopped early (the converter refused its options)
@@ -210,7 +213,7 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 		return Started{}, uierr.With(CodeReadDropFailed, "Could not read the dropped files.", "", err)
 	}
 	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir, origin: req.Origin}
-	return m.launch(planCtx, cancelPlan, []group{g}, batch)
+	return m.launch(ctx, planCtx, cancelPlan, []group{g}, batch)
 }
 
 // Continue converts the next waiting files, oldest drop first.
@@ -224,12 +227,13 @@ func (m *Manager) Continue(ctx context.Context) (Started, error) {
 		m.mu.Unlock()
 		return Started{}, ErrBusy
 	}
+	base := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	m.running, m.cancel = true, cancel
 	q := m.queue
 	m.queue = nil
 	m.mu.Unlock()
-	return m.launch(ctx, cancel, q, nil)
+	return m.launch(base, ctx, cancel, q, nil)
 }
 
 // Cancel stops the walk or the run in progress; it reports whether there
@@ -265,8 +269,9 @@ func (m *Manager) Queued() int {
 // drop, or the queue), queues the rest after what already waits and starts
 // the run. batch is the new drop's plan, nil when continuing the queue. The
 // caller holds the run claim; launch releases it unless a run starts. ctx is
-// the one Cancel stops (stop cancels it); the run runs under it.
-func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidates []group, batch *converter.Batch) (Started, error) {
+// the one Cancel stops (stop cancels it); the run runs under it. base is the
+// caller's context, which a run the Manager continues by itself runs under.
+func (m *Manager) launch(base, ctx context.Context, stop context.CancelFunc, candidates []group, batch *converter.Batch) (Started, error) {
 	started := false
 	defer func() {
 		if !started {
@@ -346,6 +351,8 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 		st = &settlement{runID: runID}
 	}
 	done := make(chan struct{})
+	result := make(chan Result, 1) // never blocks: nobody may be waiting
+	out.Done = result
 	m.mu.Lock()
 	m.cancel, m.done, m.settle = stop, done, st
 	m.mu.Unlock()
@@ -370,16 +377,20 @@ func (m *Manager) launch(ctx context.Context, stop context.CancelFunc, candidate
 		follow := m.follow
 		m.follow = nil
 		m.mu.Unlock()
+		// Pro continues its queue by itself.
+		if follow == nil && res.AutoContinue {
+			follow = base
+		}
 		// A cancelled run (or quitting) leaves the drops behind it waiting
 		// for Continue rather than starting them.
 		if res.Canceled {
 			follow = nil
 		}
-		if follow != nil && res.Queued > 0 {
-			res.AutoContinue = false // the Manager continues itself, just below
-		}
+		res.AutoContinue = follow != nil && res.Queued > 0
 		m.release()
 		m.sink.Done(res)
+		result <- res
+		close(result)
 		if follow != nil {
 			m.continueBehind(follow)
 		}

@@ -121,13 +121,14 @@ func (s *sink) Started(st Started) {
 	s.started = append(s.started, st)
 }
 
-// startedRun waits for the Manager to start a run by itself.
+// startedRun waits for the next run the Manager starts by itself.
 func (s *sink) startedRun(t *testing.T) Started {
 	t.Helper()
 	for range 2000 {
 		s.mu.Lock()
 		if len(s.started) > 0 {
 			st := s.started[0]
+			s.started = s.started[1:]
 			s.mu.Unlock()
 			return st
 		}
@@ -359,12 +360,13 @@ func TestProContinuesByItself(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Nobody calls Continue: each run's end starts the next, announced as Started.
 	runs := 0
-	for st.RunID != "" {
+	for {
 		runs++
-		r := s.result(t, m, st.RunID)
-		if r.Summary.Converted != len(st.Files) {
-			t.Fatalf("run %d: %+v", runs, r)
+		r := <-st.Done // the run's own completion handle
+		if r.RunID != st.RunID || r.Summary.Converted != len(st.Files) {
+			t.Fatalf("run %d: %+v for %+v", runs, r, st)
 		}
 		if !r.AutoContinue {
 			if r.Queued != 0 {
@@ -372,9 +374,7 @@ func TestProContinuesByItself(t *testing.T) {
 			}
 			break
 		}
-		if st, err = m.Continue(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		st = s.startedRun(t)
 	}
 	if runs != 3 {
 		t.Errorf("%d runs, want 3 (2+2+1)", runs)
@@ -762,8 +762,8 @@ func TestDropDuringARunIsQueuedAndConvertedAfterIt(t *testing.T) {
 			}
 			close(gate)
 			r := s.result(t, m, st.RunID)
-			if r.Summary.Converted != c.first || r.AutoContinue {
-				t.Errorf("first run %+v (auto %v), want %d converted and no UI continue", r.Summary, r.AutoContinue, c.first)
+			if r.Summary.Converted != c.first || !r.AutoContinue {
+				t.Errorf("first run %+v (auto %v), want %d converted and the Manager continuing by itself", r.Summary, r.AutoContinue, c.first)
 			}
 			next := s.startedRun(t)
 			if next.RunID == "" || len(next.Files) != c.wantNext {

@@ -108,8 +108,6 @@ type Service struct {
 	stops       map[string]context.CancelFunc // per running schedule
 	held        map[string][]string           // arrivals waiting for the quota day
 	pausedUntil time.Time
-	results     []runs.Result // the last few finished runs (RunDone may come before Start returns)
-	resultCh    chan struct{}
 	ctx         context.Context
 	cancel      context.CancelFunc
 	jobs        chan job
@@ -136,7 +134,7 @@ func New(cfg Config) *Service {
 		cfg.QuotaZone = time.FixedZone("KST", 9*60*60)
 	}
 	return &Service{cfg: cfg, stops: map[string]context.CancelFunc{}, held: map[string][]string{},
-		resultCh: make(chan struct{}, 1), jobs: make(chan job, 64)}
+		jobs: make(chan job, 64)}
 }
 
 // Run loads the saved schedules and starts watching; Stop ends it.
@@ -266,22 +264,6 @@ func (s *Service) Remove(id string) error {
 	s.mu.Unlock()
 	s.changed()
 	return err
-}
-
-// RunDone receives every finished run from the run manager; the service
-// keeps the few latest so a scheduled run's outcome is found even when it
-// ends before Start has returned.
-func (s *Service) RunDone(r runs.Result) {
-	s.mu.Lock()
-	s.results = append(s.results, r)
-	if len(s.results) > 8 {
-		s.results = s.results[len(s.results)-8:]
-	}
-	s.mu.Unlock()
-	select {
-	case s.resultCh <- struct{}{}:
-	default:
-	}
 }
 
 // Codes of the errors the watched folders send to the UI.
@@ -476,9 +458,10 @@ func (s *Service) do(j job) {
 		}
 	}
 	var res runs.Result
-	if st.RunID != "" {
-		var ok bool
-		if res, ok = s.waitResult(ctx, st.RunID); !ok {
+	if st.Done != nil {
+		select {
+		case res = <-st.Done:
+		case <-ctx.Done():
 			return
 		}
 	}
@@ -547,25 +530,6 @@ func (s *Service) pause(id string, paths, converted []string) {
 			s.enqueue(ctx, job{id: id, paths: held[id]})
 		}
 	}()
-}
-
-// waitResult waits for the end of the run runID.
-func (s *Service) waitResult(ctx context.Context, runID string) (runs.Result, bool) {
-	for {
-		s.mu.Lock()
-		for _, r := range s.results {
-			if r.RunID == runID {
-				s.mu.Unlock()
-				return r, true
-			}
-		}
-		s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return runs.Result{}, false
-		case <-s.resultCh:
-		}
-	}
 }
 
 func (s *Service) record(id string, f func(*Schedule)) {

@@ -45,8 +45,8 @@ class QueueStore {
         this.summary = s;
         this.phase = "done";
         void account.refreshQuiet();
-        // Pro continues a queued batch by itself (SPEC §2).
-        if (s.autoContinue && s.queued > 0 && !s.canceled) void this.continueQueue();
+        // When files wait and the plan continues by itself (Pro), the app
+        // starts the next run and announces it (events.started).
       }),
       // Refusals belong to the plan that made them: a new plan (signed in,
       // upgraded, expired) clears them.

@@ -1,12 +1,12 @@
-package main
+// Package settings keeps the user's choices (format, quality, where outputs
+// go, what to do with existing files, metadata, resizing, language) in a
+// JSON file and turns them into converter options.
+package settings
 
 import (
-	"encoding/json"
-	"fmt"
-	"imageconverter/uierr"
-	"os"
 	"path/filepath"
-	"sync"
+
+	"imageconverter/uierr"
 )
 
 // Settings are the user's choices, kept as JSON in the user config dir.
@@ -24,8 +24,8 @@ type Settings struct {
 	Language     string `json:"language"` // "" follows the OS, else "ko", "en", "ja"
 }
 
-// DefaultSettings are the choices of a fresh install (SPEC §4 defaults).
-func DefaultSettings() Settings {
+// Defaults are the choices of a fresh install.
+func Defaults() Settings {
 	return Settings{
 		Format: "webp", Preset: "balanced", OutputMode: "beside", Existing: "skip",
 		MaxWidth: 1920, MaxHeight: 1920, KeepDates: true,
@@ -47,8 +47,9 @@ var (
 	codeSettingInvalid      = uierr.Declare("setting_invalid") // a value the UI never offers
 )
 
-// validate says, as a sentence, what is wrong with s.
-func (s Settings) validate() error {
+// Validate says, as a sentence with a code the UI translates, what is
+// wrong with s.
+func (s Settings) Validate() error {
 	invalid := func(what, v string) error {
 		return uierr.With(codeSettingInvalid, "Unknown "+what+".", v, nil)
 	}
@@ -67,74 +68,6 @@ func (s Settings) validate() error {
 		return uierr.New(codeResizeOutOfRange, "The maximum width and height must be between 16 and 65535 pixels.")
 	case !oneOfLanguage[s.Language]:
 		return invalid("language", s.Language)
-	}
-	return nil
-}
-
-// settingsFile loads and saves Settings at one path.
-type settingsFile struct {
-	path string
-	mu   sync.Mutex
-}
-
-// newSettingsFile keeps settings in dir/settings.json; an empty dir means
-// the user config dir (XDG_CONFIG_HOME on Linux).
-func newSettingsFile(dir string) (*settingsFile, error) {
-	if dir == "" {
-		base, err := os.UserConfigDir()
-		if err != nil {
-			return nil, fmt.Errorf("find the user config folder: %w", err)
-		}
-		dir = filepath.Join(base, "ImageConverter")
-	}
-	return &settingsFile{path: filepath.Join(dir, "settings.json")}, nil
-}
-
-// Load returns the saved settings, or the defaults when none were saved or
-// the file is unreadable (a broken settings file must not lock the user out).
-func (f *settingsFile) Load() Settings {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s := DefaultSettings()
-	b, err := os.ReadFile(f.path)
-	if err != nil {
-		return s
-	}
-	if json.Unmarshal(b, &s) != nil || s.validate() != nil {
-		return DefaultSettings()
-	}
-	return s
-}
-
-// Save validates and writes s atomically.
-func (f *settingsFile) Save(s Settings) error {
-	if err := s.validate(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode settings: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
-		return fmt.Errorf("create settings folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.path), ".settings-*.json")
-	if err != nil {
-		return fmt.Errorf("save settings: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save settings: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save settings: %w", err)
-	}
-	// Every rename error counts: a missing temporary file means nothing was saved.
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,43 @@
+package settings
+
+import (
+	"os"
+
+	"imageconverter/converter"
+)
+
+// Options are the converter options of s (the run sets Folders from the drop).
+func (s Settings) Options() converter.Options {
+	o := converter.DefaultOptions()
+	o.Format = s.Format
+	o.Preset = s.Preset
+	o.KeepMetadata = s.KeepMetadata
+	o.KeepModTime = s.KeepDates
+	o.Existing = converter.Existing(s.Existing)
+	// "Overwrite" means the user wants the outputs made again with these
+	// settings: without Reconvert an output kept at the source's date looks
+	// up to date and is skipped, so changed resize or quality did nothing.
+	o.Reconvert = o.Existing == converter.ExistingOverwrite
+	if s.Resize {
+		o.MaxWidth, o.MaxHeight = s.MaxWidth, s.MaxHeight
+	}
+	if s.OutputMode == "folder" {
+		o.OutputDir = s.OutputDir
+	}
+	return o
+}
+
+// OpenFolder is where "open output folder" goes for a drop of paths: the
+// chosen output folder, or the one dropped folder; "" lets the run pick
+// from its outputs.
+func (s Settings) OpenFolder(paths []string) string {
+	if s.OutputMode == "folder" {
+		return s.OutputDir
+	}
+	if len(paths) == 1 {
+		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
+			return paths[0]
+		}
+	}
+	return ""
+}

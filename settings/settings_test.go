@@ -1,0 +1,103 @@
+package settings
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"imageconverter/converter"
+	"imageconverter/uierr"
+)
+
+func TestSaveLoadAndDamagedFile(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Load(); got != Defaults() {
+		t.Errorf("first start: %+v, want the defaults", got)
+	}
+	s := Defaults()
+	s.Format, s.Resize, s.MaxWidth, s.MaxHeight, s.Language = "avif", true, 800, 600, "ja"
+	if err := f.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Open(dir)
+	if got := again.Load(); got != s {
+		t.Errorf("after a restart: %+v, want %+v", got, s)
+	}
+	// A damaged file must not lock the user out.
+	if err := os.WriteFile(filepath.Join(dir, "settings.json"), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := again.Load(); got != Defaults() {
+		t.Errorf("damaged file: %+v, want the defaults", got)
+	}
+}
+
+// Save reports a save that did not happen: a rename that fails for any
+// reason — a missing temporary file included — is an error, and the old
+// settings stay.
+func TestSaveReportsAFailedRename(t *testing.T) {
+	for _, cause := range []error{fs.ErrNotExist, fs.ErrPermission} {
+		f, _ := Open(t.TempDir())
+		f.rename = func(string, string) error { return &os.LinkError{Op: "rename", Err: cause} }
+		s := Defaults()
+		s.Format = "avif"
+		if err := f.Save(s); err == nil {
+			t.Errorf("rename failing with %v: Save reported success", cause)
+		}
+		if got := f.Load(); got.Format != "webp" {
+			t.Errorf("after a failed save the settings say %q", got.Format)
+		}
+	}
+}
+
+func TestValidateSaysWhatIsWrong(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*Settings)
+		code uierr.Code
+	}{
+		{"output folder not chosen", func(s *Settings) { s.OutputMode, s.OutputDir = "folder", "" }, codeOutputFolderMissing},
+		{"relative output folder", func(s *Settings) { s.OutputMode, s.OutputDir = "folder", "out" }, codeOutputFolderMissing},
+		{"tiny resize", func(s *Settings) { s.Resize, s.MaxWidth = true, 8 }, codeResizeOutOfRange},
+		{"huge resize", func(s *Settings) { s.Resize, s.MaxHeight = true, 70000 }, codeResizeOutOfRange},
+		{"unknown format", func(s *Settings) { s.Format = "gif" }, codeSettingInvalid},
+		{"unknown language", func(s *Settings) { s.Language = "fr" }, codeSettingInvalid},
+	} {
+		s := Defaults()
+		c.edit(&s)
+		if got := uierr.CodeOf(s.Validate()); got != c.code {
+			t.Errorf("%s: code %q, want %q", c.name, got, c.code)
+		}
+	}
+	if err := Defaults().Validate(); err != nil {
+		t.Errorf("defaults refused: %v", err)
+	}
+}
+
+func TestOptionsFollowTheSettings(t *testing.T) {
+	s := Defaults()
+	s.Resize, s.MaxWidth, s.MaxHeight, s.KeepDates = true, 40, 30, false
+	s.OutputMode, s.OutputDir = "folder", "/out"
+	o := s.Options()
+	if o.MaxWidth != 40 || o.MaxHeight != 30 || o.KeepModTime || o.OutputDir != "/out" || o.Reconvert {
+		t.Errorf("options %+v", o)
+	}
+	s.Resize, s.Existing = false, "overwrite"
+	// "Replace" converts again: changed settings must take effect on outputs that look up to date.
+	if o := s.Options(); o.MaxWidth != 0 || o.Existing != converter.ExistingOverwrite || !o.Reconvert {
+		t.Errorf("options %+v", o)
+	}
+	dir := t.TempDir()
+	s.OutputMode = "beside"
+	if got := s.OpenFolder([]string{dir}); got != dir {
+		t.Errorf("one dropped folder opens %q, want it", got)
+	}
+	if got := s.OpenFolder([]string{dir, dir + "/x.jpg"}); got != "" {
+		t.Errorf("two paths open %q, want the run to choose", got)
+	}
+}

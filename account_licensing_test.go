@@ -50,7 +50,7 @@ func newLicensedTestApp(t *testing.T) (*App, *platform.Recorder) {
 		t.Fatal(err)
 	}
 	sf, _ := settings.Open(t.TempDir())
-	app := NewApp(sf, &licensedAccount{lic: lic})
+	app := NewApp(sf, lic)
 	rec := platform.NewRecorder()
 	app.attach(context.Background(), rec)
 	return app, rec

@@ -10,9 +10,11 @@ import (
 	"sync"
 	"time"
 
+	"imageconverter/account"
 	"imageconverter/checkout"
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
+	"imageconverter/e2ehooks"
 	"imageconverter/licensing"
 	"imageconverter/licensing/policy"
 	"imageconverter/platform"
@@ -28,12 +30,12 @@ import (
 // does not bind them.
 type App struct {
 	prefs   *settings.File
-	account Account
+	account account.Account
 	runs    *runs.Manager
 	sched   *schedules.Service // watched folders (app_schedules.go)
 	orders  *checkout.Watcher  // the order being paid in the browser (app_account.go)
-	// onConvert hears every StartConversion call (test builds' journal).
-	onConvert func(ConvertRequest)
+	// onConvert hears every StartConversion call (the test builds' journal).
+	onConvert func(paths []string)
 
 	mu   sync.Mutex
 	rt   platform.Runtime // nil until startup and after shutdown
@@ -42,11 +44,16 @@ type App struct {
 }
 
 // NewApp builds the App; startup gives it the runtime.
-func NewApp(prefs *settings.File, account Account) *App {
-	a := &App{prefs: prefs, account: account, ctx: context.Background()}
-	a.runs = runs.New(runAccount{account}, runEvents{a})
+func NewApp(prefs *settings.File, acct account.Account) *App {
+	a := &App{prefs: prefs, account: acct, ctx: context.Background()}
+	a.runs = runs.New(account.ForRuns(acct), runEvents{a})
 	a.sched = a.newSchedules()
-	a.orders = checkout.New(checkoutSource{a}, func(st checkout.State) { a.emit(EventCheckout, mapCheckout(st)) })
+	a.orders = checkout.New(acct, func(st checkout.State) {
+		if st.Status == checkout.Paid {
+			a.emit(EventAccount, a.Account()) // the new plan, before the thanks
+		}
+		a.emit(EventCheckout, mapCheckout(st))
+	})
 	return a
 }
 
@@ -59,7 +66,7 @@ func (a *App) startup(ctx context.Context) {
 		fmt.Fprintln(os.Stderr, "imageconverter: watched folders:", err) // a damaged file: start with none
 	}
 	go func() {
-		a.account.Warm(ctx) // may use the network: never on the UI's path
+		_ = a.account.EnsureFresh(ctx) // may use the network: never on the UI's path
 		a.emit(EventAccount, a.Account())
 		a.watchConnection(ctx)
 	}()
@@ -81,6 +88,7 @@ func (a *App) shutdown(context.Context) {
 	a.mu.Unlock()
 	a.sched.Stop()
 	a.CancelScan()
+	_ = a.account.RecordTime()
 	// A huge image in flight may outlast the wait (the OS cleans O_TMPFILE
 	// up anyway); Stop then settles the quota with the files converted so
 	// far, so quitting never charges for files that were not written.
@@ -108,9 +116,10 @@ func (a *App) watchConnection(ctx context.Context) {
 
 // checkConnection checks once; a change of the offline state reaches the UI.
 func (a *App) checkConnection(ctx context.Context) {
-	before := a.account.Status(ctx).Offline
+	before := a.account.Status().Offline
 	a.account.CheckConnection(ctx)
-	if a.account.Status(ctx).Offline != before {
+	_ = a.account.RecordTime() // a failure is said when the sign-in is saved
+	if a.account.Status().Offline != before {
 		a.emit(EventAccount, a.Account())
 	}
 }
@@ -142,7 +151,7 @@ func (a *App) emit(event string, payload any) {
 // events; plan refusals come back in RunInfo.
 func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if a.onConvert != nil {
-		a.onConvert(req)
+		a.onConvert(req.Paths)
 	}
 	paths, err := cleanPaths(req.Paths)
 	if err != nil {
@@ -402,4 +411,14 @@ func bridgeError(err error) any {
 		out.Message = le.Message
 	}
 	return out
+}
+
+// testSeams are what the hooks of test builds use (package e2ehooks; the
+// shipped app binds none).
+func (a *App) testSeams() e2ehooks.Seams {
+	return e2ehooks.Seams{
+		Emit:           a.emit,
+		OnConvert:      func(observe func(paths []string)) { a.onConvert = observe },
+		AccountChanged: func() { a.emit(EventAccount, a.Account()) },
+	}
 }

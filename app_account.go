@@ -1,14 +1,15 @@
 package main
 
 import (
-	"context"
 	"net/mail"
 	"net/url"
 	"strings"
 	"time"
 
+	"imageconverter/account"
 	"imageconverter/checkout"
 	"imageconverter/functions/wire"
+	"imageconverter/licensing"
 	"imageconverter/uierr"
 )
 
@@ -16,18 +17,16 @@ import (
 // arguments, calls Account and maps the answer for the UI.
 
 // Account returns the current account state.
-func (a *App) Account() AccountState {
-	ctx := a.lifetime()
-	return a.mapAccount(ctx, a.account.Status(ctx))
-}
+func (a *App) Account() AccountState { return a.mapAccount(a.account.Status()) }
 
-func (a *App) mapAccount(ctx context.Context, st AccountStatus) AccountState {
+func (a *App) mapAccount(st licensing.Status) AccountState {
 	out := AccountState{
-		SignedIn: st.SignedIn, Email: st.Email, Status: st.Status, AutoRenew: st.AutoRenew,
-		UsedToday: st.UsedToday, RemainingToday: -1, Offline: st.Offline, Available: st.Available,
-		GraceDaysLeft: st.GraceDays, Notice: st.Notice, NoticeKey: st.NoticeKey,
-		Plan: mapPlan(a.account.Plans(ctx).Lookup(st.PlanID)),
+		SignedIn: st.SignedIn, Email: st.Email, Status: st.SubscriptionStatus,
+		AutoRenew: st.AutoRenew && !st.CancelAtPeriodEnd, UsedToday: st.UsageToday, RemainingToday: -1,
+		Offline: st.Offline && st.SignedIn, Available: account.Available(a.account), GraceDaysLeft: st.GraceDaysLeft,
+		Plan: mapPlan(a.account.Plans().Lookup(st.Plan)),
 	}
+	out.NoticeKey, out.Notice = account.Notice(st)
 	// The entitlement's limits win over the table (an admin may have changed them).
 	out.Plan.Formats, out.Plan.Features, out.Plan.BatchSize = st.Limits.Formats, st.Limits.Features, st.Limits.BatchSize
 	if st.Limits.DailyLimit != nil {
@@ -38,7 +37,7 @@ func (a *App) mapAccount(ctx context.Context, st AccountStatus) AccountState {
 	if st.Remaining != nil {
 		out.RemainingToday = *st.Remaining
 	}
-	if !st.PeriodEnd.IsZero() {
+	if st.PeriodEnd != nil && st.SignedIn {
 		out.PeriodEnd = st.PeriodEnd.UTC().Format(time.RFC3339)
 	}
 	return out
@@ -56,7 +55,7 @@ func mapPlan(p wire.Plan) PlanInfo {
 // Plans returns the plans table with prices.
 func (a *App) Plans() []PlanInfo {
 	var out []PlanInfo
-	for _, p := range a.account.Plans(a.lifetime()) {
+	for _, p := range a.account.Plans() {
 		out = append(out, mapPlan(p))
 	}
 	return out
@@ -93,7 +92,7 @@ func (a *App) SignIn(email, password string) (AccountState, error) {
 	if err != nil {
 		return AccountState{}, err
 	}
-	if err := a.account.SignIn(a.lifetime(), email, password); err != nil {
+	if _, err := a.account.SignIn(a.lifetime(), email, password); err != nil {
 		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
@@ -105,7 +104,7 @@ func (a *App) SignUp(email, password string) (AccountState, error) {
 	if err != nil {
 		return AccountState{}, err
 	}
-	if err := a.account.SignUp(a.lifetime(), email, password); err != nil {
+	if _, err := a.account.SignUp(a.lifetime(), email, password); err != nil {
 		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
@@ -122,15 +121,19 @@ func (a *App) ResetPassword(email string) error {
 
 // SignOut signs out; the app goes back to the free plan.
 func (a *App) SignOut() (AccountState, error) {
-	if err := a.account.SignOut(a.lifetime()); err != nil {
+	if err := a.account.SignOut(); err != nil {
 		return AccountState{}, err
 	}
 	return a.accountChanged(), nil
 }
 
-// RefreshAccount asks the server for the plan and usage now.
+// RefreshAccount asks the server for the plans, the plan and usage now.
 func (a *App) RefreshAccount() (AccountState, error) {
-	if err := a.account.Refresh(a.lifetime()); err != nil {
+	ctx := a.lifetime()
+	if _, err := a.account.FetchPlans(ctx); err != nil {
+		return a.Account(), err
+	}
+	if err := a.account.Refresh(ctx); err != nil {
 		return a.Account(), err
 	}
 	return a.accountChanged(), nil
@@ -142,7 +145,7 @@ func (a *App) RefreshAccount() (AccountState, error) {
 func (a *App) CheckAccount() AccountState {
 	a.orders.Poke() // back from the browser: is the order paid?
 	a.checkConnection(a.lifetime())
-	a.account.Warm(a.lifetime())
+	_ = a.account.EnsureFresh(a.lifetime()) // offline or refused: the state says so
 	return a.Account()
 }
 
@@ -176,7 +179,7 @@ func (a *App) RemoveDevice(id string) ([]Device, error) {
 // When no browser starts, Opened is false and the UI shows the link.
 func (a *App) Upgrade(planID, lang string) (CheckoutInfo, error) {
 	ctx := a.lifetime()
-	p := a.account.Plans(ctx).Lookup(planID)
+	p := a.account.Plans().Lookup(planID)
 	if p.ID != planID || p.PriceKRW <= 0 {
 		return CheckoutInfo{}, uierr.With(codeNotForSale, "This is not a plan you can buy.", planID, nil)
 	}
@@ -184,7 +187,7 @@ func (a *App) Upgrade(planID, lang string) (CheckoutInfo, error) {
 	if rt == nil {
 		return CheckoutInfo{}, errNotReady
 	}
-	order, err := a.account.Checkout(ctx, planID)
+	order, err := account.Checkout(ctx, a.account, planID)
 	if err != nil {
 		return CheckoutInfo{}, err
 	}
@@ -235,21 +238,6 @@ func withLanguage(raw, lang string) string {
 func mapCheckout(st checkout.State) CheckoutInfo {
 	return CheckoutInfo{OrderID: st.OrderID, Plan: st.Plan, URL: st.URL, Opened: st.Opened, Status: string(st.Status),
 		FailureCode: st.FailureCode}
-}
-
-// checkoutSource lets the watcher read orders and refresh the account.
-type checkoutSource struct{ a *App }
-
-func (s checkoutSource) Order(ctx context.Context, id string) (wire.CheckoutResponse, error) {
-	return s.a.account.Order(ctx, id)
-}
-
-func (s checkoutSource) Refresh(ctx context.Context) error {
-	if err := s.a.account.Refresh(ctx); err != nil {
-		return err
-	}
-	s.a.accountChanged()
-	return nil
 }
 
 // SetAutoRenew turns monthly renewal off (access continues to the period end) or back on.

@@ -29,9 +29,8 @@ var (
 
 // scanAllowed refuses with the policy's sentence when the plan has no scan.
 func (a *App) scanAllowed() error {
-	ctx := a.lifetime()
-	st := a.account.Status(ctx)
-	if r := policy.Scan(st.Limits, a.account.Plans(ctx)); r != nil {
+	st := a.account.Status()
+	if r := policy.Scan(st.Limits, a.account.Plans()); r != nil {
 		return uierr.New(codePlanRequired, r.Message)
 	}
 	return nil

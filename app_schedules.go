@@ -22,7 +22,7 @@ func (a *App) newSchedules() *schedules.Service {
 		Path:  filepath.Join(a.prefs.Dir(), "schedules.json"),
 		Start: a.startScheduled,
 		Allowed: func(ctx context.Context) *policy.Refusal {
-			return policy.Schedules(a.account.Status(ctx).Limits, a.account.Plans(ctx))
+			return policy.Schedules(a.account.Status().Limits, a.account.Plans())
 		},
 		Changed: func(list []schedules.State) { a.emit(EventSchedules, mapSchedules(list)) },
 		Options: a.scheduleOptions,

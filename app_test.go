@@ -17,7 +17,9 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"imageconverter/account"
 	"imageconverter/functions/wire"
+	"imageconverter/licensing"
 	"imageconverter/platform"
 	"imageconverter/settings"
 	"imageconverter/uierr"
@@ -31,7 +33,7 @@ func newTestApp(t *testing.T, plan string) (*App, *platform.Recorder) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := NewApp(sf, newLocalAccount(plan))
+	app := NewApp(sf, account.NewLocal(plan))
 	rec := platform.NewRecorder()
 	app.attach(context.Background(), rec)
 	return app, rec
@@ -390,7 +392,7 @@ func TestDropDuringARunWaitsBehindIt(t *testing.T) {
 func TestSettingsPersistAndValidate(t *testing.T) {
 	dir := t.TempDir()
 	sf, _ := settings.Open(dir)
-	app := NewApp(sf, newLocalAccount(""))
+	app := NewApp(sf, account.NewLocal(""))
 	if got := app.GetSettings(); got != settings.Defaults() {
 		t.Fatalf("fresh settings = %+v, want defaults", got)
 	}
@@ -454,7 +456,7 @@ func TestDialogsAndOpenFolderGoThroughTheRuntime(t *testing.T) {
 		t.Error("opening a relative path did not fail")
 	}
 	// Without a runtime (before startup) bound methods answer with a sentence, not a crash.
-	bare := NewApp(app.prefs, newLocalAccount(""))
+	bare := NewApp(app.prefs, account.NewLocal(""))
 	if _, err := bare.ChooseFiles("", ""); uierr.CodeOf(err) != codeNotReady {
 		t.Error("ChooseFiles before startup did not fail")
 	}
@@ -615,21 +617,22 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // offlineAccount is the stand-in with the state of a signed-in user who has
 // been offline for a while.
-type offlineAccount struct{ *localAccount }
+type offlineAccount struct{ *account.Local }
 
-func (a offlineAccount) Status(ctx context.Context) AccountStatus {
-	st := a.localAccount.Status(ctx)
-	st.SignedIn, st.Email, st.Offline, st.GraceDays = true, "kim@example.com", true, 3
-	st.PeriodEnd = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	st.Notice = "Your plan is already used on its maximum number of computers."
+func (a offlineAccount) Status() licensing.Status {
+	st := a.Local.Status()
+	st.SignedIn, st.Email, st.Offline, st.GraceDaysLeft, st.Reason = true, "kim@example.com", true, 3, ""
+	end := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	st.PeriodEnd = &end
+	st.StorageWarning = "No system keychain is available."
 	return st
 }
 
 func TestAccountStateForTheUI(t *testing.T) {
 	sf, _ := settings.Open(t.TempDir())
-	app := NewApp(sf, offlineAccount{newLocalAccount(wire.PlanBasic)})
+	app := NewApp(sf, offlineAccount{account.NewLocal(wire.PlanBasic)})
 	st := app.Account()
-	if !st.Offline || st.GraceDaysLeft != 3 || st.Notice == "" || st.PeriodEnd != "2026-12-01T00:00:00Z" {
+	if !st.Offline || st.GraceDaysLeft != 3 || st.NoticeKey != account.NoticeStorageFile || st.PeriodEnd != "2026-12-01T00:00:00Z" {
 		t.Errorf("offline state = %+v, want the banner's days and the notice", st)
 	}
 	if st.Plan.ID != wire.PlanBasic || st.Plan.DailyLimit != 50 || st.RemainingToday != 50 || st.Plan.BatchSize != 10 {

@@ -73,7 +73,7 @@ func TestEveryCodeHasATranslation(t *testing.T) {
 	groups := map[string][]string{
 		"reason.": constValues(t, "converter/result.go", "Code"),
 		"refuse.": constValues(t, "licensing/policy/policy.go", "Code"),
-		"notice.": append(constValues(t, "licensing/service.go", "Reason"), "storage_file"),
+		"notice.": append(constValues(t, "licensing/reasons.go", "Reason"), "storage_file"),
 		"err.": append(append(append(uierr.Declared(),
 			constValues(t, "licensing/errors.go", "Code")...),
 			constValues(t, "licensing/firebaseauth/errors.go", "Code")...),

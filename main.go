@@ -5,6 +5,8 @@ package main
 import (
 	"embed"
 	"fmt"
+	"imageconverter/account"
+	"imageconverter/e2ehooks"
 	"imageconverter/platform"
 	"imageconverter/settings"
 	"os"
@@ -27,7 +29,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "imageconverter:", err)
 		os.Exit(1)
 	}
-	app := NewApp(prefs, newAccount())
+	app := NewApp(prefs, account.New())
 
 	err = wails.Run(&options.App{
 		Title:            windowTitle(),
@@ -39,7 +41,7 @@ func main() {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
-		Bind:             append([]any{app}, testHooks(app)...),
+		Bind:             append([]any{app}, e2ehooks.Bind(app.testSeams())...),
 		ErrorFormatter:   bridgeError,
 		// Native drops give absolute paths of files and folders (runtime.OnFileDrop
 		// in the UI). The webview's own drop stays on: on Linux, turning it off

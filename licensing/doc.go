@@ -1,4 +1,4 @@
-// Package licensing is the desktop app's side of accounts and plans (SPEC §5):
+// Package licensing is the desktop app's side of accounts and plans:
 // Firebase sign-in, the signed offline entitlement, the daily quota and the
 // plan policy. It knows nothing of pixels; app.go asks it what is allowed and
 // then asks the converter to do it.
@@ -16,8 +16,8 @@
 // UI callback that must return at once. API calls time out after 15 s per
 // attempt and retry at most 3 times; Reserve gives the network 10 s in all
 // (Options.OnlineBudget) and then grants from the local ledger as if offline. Methods without a context never use the
-// network; they answer from memory and at most write the small state value
-// to the keychain (Commit, SignOut, and Status every ten minutes of clock).
+// network; Status and Plans answer from memory only, while Commit, SignOut and
+// RecordTime write the small state value to the keychain.
 //
 //	SignUp(ctx, email, pw) (Status, error)   create an account, sign in, fetch the entitlement
 //	SignIn(ctx, email, pw) (Status, error)   sign in, fetch the entitlement
@@ -29,9 +29,10 @@
 //	PlanChanged()                             mark it stale after checkout/cancel/resume
 //	Plans() / FetchPlans(ctx)                 the plans table (built in; fetched at most daily for the plans screen)
 //	Devices(ctx) / RemoveDevice(ctx, id)      the account's computers (Current marks this one)
-//	Call(ctx, method, path, body, out) error  any other authenticated route (checkout, cancel, resume)
-//	Decide(policy.Request) policy.Decision    what a drop may convert now, what is queued, why
-//	CanUseFormat(f) / CanUseFolders() / CanUseSchedules() / CanScan()   nil or a *policy.Refusal
+//	Checkout(ctx, req) / Order(ctx, id)        an order for a plan, and its status while it is paid
+//	SetAutoRenew(ctx, on) error               stop or restart the monthly renewal
+//	CheckConnection(ctx) bool                 can the service be reached (TCP only; keeps Status().Offline true)
+//	RecordTime() error                        write the latest time seen (clock set back while closed)
 //	Reserve(ctx, runID, n) (Grant, error)     before a run: conversions granted (day block, server, or ledger offline)
 //	Commit(runID, written) error              after a run: files actually written (no network)
 //
@@ -43,13 +44,17 @@
 // server with the next refresh, which carries them (docs/licensing.md,
 // "Quota"). About one call per day of use.
 //
-// A conversion run therefore looks like:
+// What a drop may convert is the pure rule of package policy applied to
+// Status().Limits (package runs does it); a conversion run then does:
 //
-//	d := lic.Decide(policy.Request{Format: "avif", IncludesDirs: true, Files: len(files)})
-//	// show d.Refusals (Message + UpgradeTo); queue d.Queued files; d.AutoContinue for Pro
-//	g, err := lic.Reserve(ctx, runID, d.Allowed)   // runID: a fresh uuid per run
+//	g, err := lic.Reserve(ctx, runID, allowed)   // runID: a fresh id per run
 //	// convert at most g.Granted files; g.Offline says the grant is local
 //	lic.Commit(runID, written)
+//
+// The effective plan is one pure rule (effectivePlan in effective.go): the
+// entitlement's plan applies only when it is this user's, for this computer,
+// signed by a trusted key, unexpired, within its paid period, of a known
+// plan, with the usage record intact and the clock not set back.
 //
 // Errors a person may see are *Error with a stable Code for the UI to
 // translate and an English Message; device_limit errors carry the device
@@ -63,7 +68,9 @@
 //   - licensing/secrets: OS keychain via go-keyring, or a 0600 file when there is none.
 //   - licensing/deviceid: app-specific hash of the machine id.
 //   - licensing/apiclient: the functions API with bearer token, 401 refresh, bounded retries.
-//   - licensing/policy: pure plan rules of SPEC §2.
-//   - this package: the Service, entitlement checks (imageconverter/functions/entitlement),
-//     the quota ledger (day = Asia/Seoul) and configuration.
+//   - licensing/policy: the pure plan rules (formats, folders, files per run, daily limit).
+//   - this package, by concern: service.go (Options, New, plans), state.go (what is saved where),
+//     session.go (sign-in), refresh.go (the entitlement), trust.go (keys), status.go and
+//     effective.go (the plan in force), quota.go, ledger.go and guard.go (conversions counted),
+//     anon.go (signed-out use), connection.go, account.go (devices, orders, renewal), config.go.
 package licensing

@@ -64,7 +64,7 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 	if !s.SignedIn || s.Plan != wire.PlanFree || s.Reason != "" || s.GraceDaysLeft != 7 || s.LastRefresh.IsZero() {
 		t.Fatalf("after sign-up: %+v", s)
 	}
-	if r := a.CanUseFormat("avif"); r == nil || r.UpgradeTo != wire.PlanBasic {
+	if r := canUseFormat(a, "avif"); r == nil || r.UpgradeTo != wire.PlanBasic {
 		t.Errorf("free plan allows avif: %+v", r)
 	}
 	plans, err := a.FetchPlans(ctx)
@@ -74,7 +74,7 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 	if _, err := a.FetchPlans(ctx); err != nil || a.calls.get("GET /v1/plans") != 1 {
 		t.Errorf("plans fetched %d times in a minute", a.calls.get("GET /v1/plans"))
 	}
-	if d := a.Decide(policy.Request{Format: "webp", IncludesDirs: true, Files: 4}); d.Allowed != 0 || d.Refusals[0].Code != policy.CodeFolders {
+	if d := decide(a, policy.Request{Format: "webp", IncludesDirs: true, Files: 4}); d.Allowed != 0 || d.Refusals[0].Code != policy.CodeFolders {
 		t.Errorf("free plan allows folders: %+v", d)
 	}
 
@@ -93,13 +93,13 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 	if s.Plan != wire.PlanBasic || s.SubscriptionStatus != wire.StatusActive {
 		t.Fatalf("after grant: plan=%s status=%s reason=%s", s.Plan, s.SubscriptionStatus, s.Reason)
 	}
-	if a.CanUseFormat("avif") != nil || a.CanUseFolders() != nil || a.CanUseSchedules() != nil {
+	if canUseFormat(a, "avif") != nil || canUseFolders(a) != nil || canUseSchedules(a) != nil {
 		t.Error("basic: avif, folders or schedules still locked")
 	}
-	if r := a.CanScan(); r == nil || r.UpgradeTo != wire.PlanPro {
+	if r := canScan(a); r == nil || r.UpgradeTo != wire.PlanPro {
 		t.Errorf("basic scan: %+v", r)
 	}
-	if d := a.Decide(policy.Request{Format: "avif", IncludesDirs: true, Files: 12}); d.Allowed != 10 || d.Queued != 2 {
+	if d := decide(a, policy.Request{Format: "avif", IncludesDirs: true, Files: 12}); d.Allowed != 10 || d.Queued != 2 {
 		t.Errorf("basic folder of 12: %+v", d)
 	}
 
@@ -141,7 +141,7 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 	if s.Plan != wire.PlanBasic || !s.Offline || s.GraceDaysLeft != 1 {
 		t.Fatalf("day 7 offline: plan=%s offline=%v grace=%d reason=%s", s.Plan, s.Offline, s.GraceDaysLeft, s.Reason)
 	}
-	if a2.CanUseFormat("avif") != nil {
+	if canUseFormat(a2, "avif") != nil {
 		t.Error("day 7 offline: avif locked")
 	}
 	g, err = a2.Reserve(ctx, "offline-run-3", 4)
@@ -154,7 +154,7 @@ func TestSignUpGrantRefreshOfflineGrace(t *testing.T) {
 	if s.Plan != wire.PlanFree || s.Reason != ReasonExpired {
 		t.Fatalf("day 8 offline: plan=%s reason=%s", s.Plan, s.Reason)
 	}
-	if r := a2.CanUseFormat("avif"); r == nil {
+	if r := canUseFormat(a2, "avif"); r == nil {
 		t.Error("expired entitlement still allows avif")
 	}
 
@@ -317,7 +317,7 @@ func TestDevicesRaceAndDeviceLimit(t *testing.T) {
 		t.Errorf("third device status: %+v", s)
 	}
 	// It may still convert on the Free plan's terms (the server counts it).
-	if d := c.Decide(policy.Request{Format: "avif", Files: 1}); len(d.Refusals) == 0 || d.Refusals[0].Code != policy.CodeFormat {
+	if d := decide(c, policy.Request{Format: "avif", Files: 1}); len(d.Refusals) == 0 || d.Refusals[0].Code != policy.CodeFormat {
 		t.Errorf("device over the limit allowed avif: %+v", d)
 	}
 	if _, err := c.Reserve(ctx, "over-limit-device", 1); err != nil {

@@ -6,7 +6,7 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// seoul is the quota time zone (SPEC §2). Korea has no daylight saving, so the
+// seoul is the quota time zone. Korea has no daylight saving, so the
 // fixed offset is exact when the tz database is missing (a bare Windows).
 var seoul = func() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Seoul"); err == nil {

@@ -10,7 +10,7 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// Calls per user per month (SPEC §5: near the plan's design figure, ≈12).
+// Calls per user per month (near the plan's design figure, ≈12).
 // Each scenario is a month of one user through the licensing client against
 // the real local stack, on the day machine's calendar (daymachine_test.go),
 // counting every request at the http.RoundTripper. Run with -v to see the

@@ -98,7 +98,7 @@ func TestOfflineGraceSevenDays(t *testing.T) {
 	if st.Plan != "basic" || st.Reason != "" || st.GraceDaysLeft != 7 {
 		t.Fatalf("fresh: plan=%s reason=%s grace=%d", st.Plan, st.Reason, st.GraceDaysLeft)
 	}
-	if r := e.svc.CanUseFormat("avif"); r != nil {
+	if r := canUseFormat(e.svc, "avif"); r != nil {
 		t.Errorf("basic refuses avif: %+v", r)
 	}
 	e.clock.Add(6*24*time.Hour + 23*time.Hour)
@@ -114,7 +114,7 @@ func TestOfflineGraceSevenDays(t *testing.T) {
 	if st.Plan != "free" || st.Reason != ReasonExpired || st.ReasonMessage == "" {
 		t.Errorf("day 8: plan=%s reason=%s", st.Plan, st.Reason)
 	}
-	if r := e.svc.CanUseFormat("avif"); r == nil || r.UpgradeTo != "basic" {
+	if r := canUseFormat(e.svc, "avif"); r == nil || r.UpgradeTo != "basic" {
 		t.Errorf("expired: avif refusal %+v", r)
 	}
 }
@@ -182,13 +182,17 @@ func TestClockSetBackForcesOnlineCheck(t *testing.T) {
 	if st := e.svc.Status(); !st.NeedsOnlineCheck {
 		t.Error("online check no longer required after moving the clock forward again")
 	}
-	// It survives a restart (state on disk).
+	// It survives a restart: the app records the time it saw (RecordTime) every
+	// minute and when it quits.
+	if err := e.svc.RecordTime(); err != nil {
+		t.Fatal(err)
+	}
 	s2, err := New(Options{Config: e.svc.cfg, Store: &secrets.File{Path: e.path}, StatePath: filepath.Join(filepath.Dir(e.path), "state.json"), DeviceID: "dev-a", Clock: e.clock.Now,
 		TrustedKeys: e.svc.trusted})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s2.NeedsRefresh() {
+	if !s2.st.NeedOnline || !s2.NeedsRefresh() {
 		t.Error("restart forgot the required online check")
 	}
 	// A small NTP correction is not "setting the clock back".
@@ -225,7 +229,7 @@ func TestOfflineLedgerAllowsDailyLimit(t *testing.T) {
 	if st.UsageToday != 50 || *st.Remaining != 0 {
 		t.Errorf("usage=%d remaining=%d", st.UsageToday, *st.Remaining)
 	}
-	if d := e.svc.Decide(policy.Request{Format: "webp", Files: 3}); d.Allowed != 0 || d.Refusals[0].Code != policy.CodeDailyLimit {
+	if d := decide(e.svc, policy.Request{Format: "webp", Files: 3}); d.Allowed != 0 || d.Refusals[0].Code != policy.CodeDailyLimit {
 		t.Errorf("decide at limit: %+v", d)
 	}
 	// Next Seoul day: the limit starts again.
@@ -260,7 +264,7 @@ func TestSignedOutIsFree(t *testing.T) {
 	if g.Granted+g2.Granted != 5 {
 		t.Errorf("signed-out grants = %d + %d, want 5 in total", g.Granted, g2.Granted)
 	}
-	if d := e.svc.Decide(policy.Request{Format: "avif", Files: 1}); len(d.Refusals) == 0 || d.Refusals[0].UpgradeTo != wire.PlanBasic {
+	if d := decide(e.svc, policy.Request{Format: "avif", Files: 1}); len(d.Refusals) == 0 || d.Refusals[0].UpgradeTo != wire.PlanBasic {
 		t.Errorf("signed out avif: %+v", d)
 	}
 }

@@ -1,4 +1,4 @@
-// Package scan is the "computer scan" of SPEC §2: it finds the images that
+// Package scan is the "computer scan" (Pro): it finds the images that
 // would convert below chosen folders or drives, counts them per folder with
 // their size and an estimate of the space conversion would save, and lets
 // the app convert the folders the user picks.

@@ -1,4 +1,4 @@
-// Package schedules keeps watched folders (SPEC §2 "schedules", Basic and
+// Package schedules keeps watched folders ("schedules", Basic and
 // Pro): each one converts new images as they arrive, or the whole folder
 // daily at a set local time, while the app runs.
 //
@@ -90,7 +90,7 @@ type Config struct {
 	// time stayed the same across one Settle (still being copied otherwise).
 	Settle time.Duration
 	Retry  time.Duration // wait before trying again when another conversion runs
-	// QuotaZone is where the quota day starts (SPEC §2: Korea); nil = UTC+9.
+	// QuotaZone is where the quota day starts (Korea); nil = UTC+9.
 	QuotaZone *time.Location
 	Changed   func([]State) // called after every change, for the UI
 	// Options are the converter options a schedule's run uses (the app's

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speed benchmark of the converter against the reference encoders (SPEC §10). Not a test: it prints
+# Speed benchmark of the converter against the reference encoders. Not a test: it prints
 # figures and never fails on timing.
 #
 #   scripts/bench.sh                 # WebP and AVIF on the whole wallpaper corpus
@@ -154,4 +154,4 @@ if [[ " $FORMATS " == *" avif "* ]]; then
 fi
 echo
 echo "bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "bench: targets (SPEC §10): WebP wall and CPU ≤ 1.05, bytes within 2 %, memory ≤ 1.5 of two cwebp; AVIF ≤ 1.2 of avifenc."
+echo "bench: targets: WebP wall and CPU ≤ 1.05, bytes within 2 %, memory ≤ 1.5 of two cwebp; AVIF ≤ 1.2 of avifenc."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts and stops the Firebase emulators of the local stack (SPEC §11), offline:
+# Starts and stops the Firebase emulators of the local stack, offline:
 #   Firestore: Google's emulator jar from Debian's google-cloud-cli-firestore-emulator, on Java 17+;
 #   Auth:      firebase-tools (pinned in package.json; installed with `npm ci --omit=optional`).
 # On a laptop with internet and no jar, IC_EMULATOR_MODE=firebase (or auto without the jar) runs both

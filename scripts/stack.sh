@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local backend of SPEC §11: Firebase emulators + seeded plans and demo users + the `api`
+# The local backend: Firebase emulators + seeded plans and demo users + the `api`
 # function server (+ the fake Toss when functions/cmd/faketoss exists). Idempotent: `start` on a
 # running stack only checks it and re-seeds; `stop` stops what the PID files name.
 #

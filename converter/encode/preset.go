@@ -20,7 +20,7 @@ var Presets = []Preset{PresetSmallest, PresetBalanced, PresetBest}
 // the batch engine decides those).
 //
 // Why these numbers:
-//   - WebP Balanced is quality 80, method 4: the SPEC default and exactly `cwebp -q 80 -m 4`, so
+//   - WebP Balanced is quality 80, method 4: the product's default and exactly `cwebp -q 80 -m 4`, so
 //     our files can be checked byte for byte against the reference encoder (they match).
 //   - WebP Smallest drops to quality 60 and spends more effort (method 6, the slowest) because
 //     every byte counts; blocking starts to show in skies and gradients when zoomed in.
@@ -28,7 +28,7 @@ var Presets = []Preset{PresetSmallest, PresetBalanced, PresetBest}
 //     Balanced.
 //   - AVIF compresses better at the same look, so its numbers are lower. Quality is mapped to the
 //     AV1 quantizer as libavif 1.x does (see avifQuantizer). Balanced is 70 (quantizer 19), the
-//     middle of the SPEC's 60–80 range and the batch engine's default; speed 6 is avifenc's
+//     middle of the product's 60–80 range and the batch engine's default; speed 6 is avifenc's
 //     default. Smallest is 50 (quantizer 32); Best quality is 85 (quantizer 9) at speed 5, a
 //     little slower for a little more detail in fine textures.
 //   - Measured on the test photo (TestPresetsRoundTrip, 640x400): WebP 9.0 / 23.5 / 58.4 KB at

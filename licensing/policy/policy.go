@@ -51,12 +51,12 @@ type Decision struct {
 }
 
 // Plans is the plans table, used to name the cheapest plan that allows
-// something. DefaultPlans is SPEC §2; the server's GET /v1/plans may replace it.
+// something. DefaultPlans is the built-in table; the server's GET /v1/plans may replace it.
 type Plans []wire.Plan
 
 func intp(i int) *int { return &i }
 
-// DefaultPlans is the plans table of SPEC §2, built into the app so policy
+// DefaultPlans is the plans table built into the app so policy
 // works offline and signed out.
 var DefaultPlans = Plans{
 	{ID: wire.PlanFree, Name: "Free", PriceKRW: 0, DailyLimit: intp(5), Formats: []string{"webp"},
@@ -68,7 +68,7 @@ var DefaultPlans = Plans{
 }
 
 // Lookup returns the plan with the id, or the free plan for an unknown id
-// (SPEC §2: unknown plan ids fall back to free).
+// (unknown plan ids fall back to free).
 func (ps Plans) Lookup(id string) wire.Plan {
 	for _, p := range ps {
 		if p.ID == id {
@@ -156,7 +156,7 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 				held, plural(held, "photo is", "photos are"), plans.upgradeText(up))
 		}
 		d.Refusals = append(d.Refusals, Refusal{Code: CodeBatch, UpgradeTo: up, Files: held, Message: msg})
-		// SPEC §2: Pro continues the queue by itself. Plan ids are stable
+		// Pro continues the queue by itself. Plan ids are stable
 		// (limits are admin-editable), so the rule keys on the id.
 		d.AutoContinue = plan == wire.PlanPro
 	}

@@ -8,7 +8,7 @@ type Info = () => Record<string, unknown>;
 type Hooks = { Pong(id: string, info: unknown): Promise<void> };
 
 export function answerPings(info: Info) {
-  const e2e = (window as unknown as { go?: { main?: { E2E?: Hooks } } }).go?.main?.E2E;
+  const e2e = (window as unknown as { go?: { e2ehooks?: { Hooks?: Hooks } } }).go?.e2ehooks?.Hooks;
   if (!e2e) return;
   onEvent<string>("e2e:ping", (id) => {
     const rects: Record<string, number[]> = {};

@@ -1,10 +1,11 @@
 //go:build e2e
 
-package main
+package e2ehooks
 
 import (
 	"encoding/json"
 	"fmt"
+	"imageconverter/account"
 	"net"
 	"net/http"
 	"os"
@@ -13,18 +14,9 @@ import (
 	"time"
 )
 
-// Test hooks of binaries built with -tags e2e (tests/gui, tests/e2e; never
-// shipped). With IC_E2E_CONTROL=host:port the app serves:
-//
-//	GET /ping     asks the page to answer through a bound call; the answer
-//	              (the page's address, screen, run phase) proves the window
-//	              still shows the app and its bindings work
-//	GET /journal  every StartConversion call so far: each drop handled once
-//	POST /clock?advance=192h  moves the licensing clock forward
-//
-// The page answers pings through the bound object E2E (window.go.main.E2E).
-type E2E struct {
-	app     *App
+// Hooks answers the test's pings and keeps the journal (doc.go).
+type Hooks struct {
+	seams   Seams
 	mu      sync.Mutex
 	waiting map[string]chan map[string]any
 	journal []journalEntry
@@ -36,7 +28,7 @@ type journalEntry struct {
 }
 
 // Pong is the page's answer to a ping.
-func (e *E2E) Pong(id string, info map[string]any) {
+func (e *Hooks) Pong(id string, info map[string]any) {
 	e.mu.Lock()
 	ch := e.waiting[id]
 	delete(e.waiting, id)
@@ -46,17 +38,20 @@ func (e *E2E) Pong(id string, info map[string]any) {
 	}
 }
 
-func testHooks(a *App) []any {
+// Bind starts the control server when IC_E2E_CONTROL is set and returns the
+// object to bind; nil otherwise.
+func Bind(s Seams) []any {
 	addr := os.Getenv("IC_E2E_CONTROL")
 	if addr == "" {
 		return nil
 	}
-	e := &E2E{app: a, waiting: map[string]chan map[string]any{}}
-	a.onConvert = func(req ConvertRequest) {
+	e := &Hooks{seams: s, waiting: map[string]chan map[string]any{}}
+	s.OnConvert(func(paths []string) {
 		e.mu.Lock()
-		e.journal = append(e.journal, journalEntry{Paths: req.Paths, At: time.Now()})
+		e.journal = append(e.journal, journalEntry{Paths: paths, At: time.Now()})
 		e.mu.Unlock()
-	}
+	})
+	a := s
 	mux := http.NewServeMux()
 	var n int
 	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +61,7 @@ func testHooks(a *App) []any {
 		ch := make(chan map[string]any, 1)
 		e.waiting[id] = ch
 		e.mu.Unlock()
-		a.emit("e2e:ping", id)
+		a.Emit("e2e:ping", id)
 		select {
 		case info := <-ch:
 			_ = json.NewEncoder(w).Encode(info)
@@ -80,8 +75,8 @@ func testHooks(a *App) []any {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		e2eClockOffset.Add(int64(d))
-		a.emit(EventAccount, a.Account())
+		account.AdvanceClock(d)
+		a.AccountChanged()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {

@@ -16,7 +16,6 @@ import (
 	"imageconverter/converter/encode"
 	"imageconverter/e2ehooks"
 	"imageconverter/licensing"
-	"imageconverter/licensing/policy"
 	"imageconverter/platform"
 	"imageconverter/runs"
 	"imageconverter/schedules"
@@ -252,7 +251,6 @@ var (
 	codeDialogFailed     = uierr.Declare("dialog_failed")
 	codeOpenFolderFailed = uierr.Declare("open_folder_failed")
 	codeSettingsNotSaved = uierr.Declare("settings_not_saved")
-	codeStoppedEarly     = uierr.Declare("stopped_early")
 	codeSettleFailed     = uierr.Declare("settle_failed")
 )
 
@@ -373,9 +371,7 @@ func mapSummary(runID string, s converter.Summary) Summary {
 func mapStarted(s runs.Started) RunInfo {
 	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files,
 		Behind: s.Behind, Origin: s.Origin.Kind, Folder: s.Origin.Folder}
-	for _, r := range s.Refusals {
-		info.Refusals = append(info.Refusals, mapRefusal(r))
-	}
+	info.Refusals = s.Refusals
 	return info
 }
 
@@ -386,16 +382,12 @@ func mapResult(r runs.Result) Summary {
 	out.Origin, out.Folder = r.Origin.Kind, r.Origin.Folder
 	switch {
 	case r.RunErr != nil:
-		out.ErrorCode, out.Error = string(codeStoppedEarly), r.RunErr.Error()
+		out.ErrorCode, out.Error = string(runs.CodeStoppedEarly), r.StoppedEarly()
 	case r.SettleErr != nil:
 		// The conversions happened; the count is settled on the next refresh.
 		out.ErrorCode, out.Error = string(codeSettleFailed), r.SettleErr.Error()
 	}
 	return out
-}
-
-func mapRefusal(r policy.Refusal) Refusal {
-	return Refusal{Code: r.Code, Message: r.Message, UpgradeTo: r.UpgradeTo, Files: r.Files}
 }
 
 // bridgeError is main.go's ErrorFormatter: every error of a bound method

@@ -1,5 +1,7 @@
 package main
 
+import "imageconverter/functions/wire"
+
 // The types in this file cross the Wails bridge as JSON. The frontend mirrors
 // them in frontend/src/lib/api.ts; keep the two in step.
 
@@ -20,12 +22,12 @@ type ConvertRequest struct {
 // RunInfo answers StartConversion. RunID is "" when nothing was started; the
 // refusals then say why, each with the plan that would allow it.
 type RunInfo struct {
-	RunID    string    `json:"runId"`
-	Total    int       `json:"total"`  // files this run converts
-	Queued   int       `json:"queued"` // files kept for a later run (plan's files per run, daily limit)
-	Refusals []Refusal `json:"refusals"`
-	Nothing  string    `json:"nothing"` // a sentence when the drop held nothing to convert
-	Files    []string  `json:"files"`   // sources this run converts, in order (the UI lists them as waiting)
+	RunID    string         `json:"runId"`
+	Total    int            `json:"total"`  // files this run converts
+	Queued   int            `json:"queued"` // files kept for a later run (plan's files per run, daily limit)
+	Refusals []wire.Refusal `json:"refusals"`
+	Nothing  string         `json:"nothing"` // a sentence when the drop held nothing to convert
+	Files    []string       `json:"files"`   // sources this run converts, in order (the UI lists them as waiting)
 	// Behind: the drop came during a run; its files (in Queued) convert when
 	// that run ends, announced by a convert:started event.
 	Behind bool `json:"behind"`
@@ -40,15 +42,6 @@ const (
 	originSchedule = "schedule"
 	originScan     = "scan"
 )
-
-// Refusal is a plan rule that held files back: a stable code the UI
-// translates, an English sentence, and the plan that allows it.
-type Refusal struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	UpgradeTo string `json:"upgradeTo"`
-	Files     int    `json:"files"`
-}
 
 // Progress is the running state of a conversion.
 type Progress struct {

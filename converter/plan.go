@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"imageconverter/converter/decode"
+	"imageconverter/functions/wire"
 )
 
 // Task is one file to convert, decided by Plan. Run converts tasks; the app may run a subset (quotas)
@@ -332,7 +333,7 @@ func (p *planner) decide(c candidate) {
 	name := filepath.Base(c.src)
 	srcExt := strings.ToLower(filepath.Ext(name))
 	if p.sameFormatByExt(c.src) {
-		p.skip(c.src, "", CodeSameFormat, fmt.Sprintf("Already a %s file.", formatName(o.Format)), size)
+		p.skip(c.src, "", CodeSameFormat, fmt.Sprintf("Already a %s file.", wire.Format(o.Format).Name()), size)
 		return
 	}
 	dst := filepath.Join(c.outDir, stem(name)+o.ext())
@@ -379,7 +380,7 @@ func (p *planner) decide(c candidate) {
 		return
 	}
 	if cfg.Format == o.Format && o.OutputDir == "" {
-		p.skip(c.src, "", CodeSameFormat, fmt.Sprintf("Already a %s file.", formatName(o.Format)), size)
+		p.skip(c.src, "", CodeSameFormat, fmt.Sprintf("Already a %s file.", wire.Format(o.Format).Name()), size)
 		return
 	}
 	p.claimed[pathKey(dst)] = true
@@ -440,16 +441,6 @@ func probeFile(path string) (decode.Config, error) {
 	}
 	defer f.Close()
 	return decode.Probe(f)
-}
-
-func formatName(f string) string {
-	switch f {
-	case "webp":
-		return "WebP"
-	case "avif":
-		return "AVIF"
-	}
-	return strings.ToUpper(f)
 }
 
 func tooLargeReason(w, h int, max int64) string {

@@ -20,6 +20,7 @@ import (
 
 	"imageconverter/converter/decode"
 	"imageconverter/converter/encode"
+	"imageconverter/functions/wire"
 )
 
 // readWholeLimit: sources up to this size are read into memory in one go (one syscall burst, and the
@@ -272,7 +273,7 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	if r.opts.SkipIfLarger && cw.n >= fi.Size() {
 		res.Status, res.Code = StatusSkipped, CodeLarger
 		res.Reason = fmt.Sprintf("The %s would not be smaller (%s vs %s), so the original was kept.",
-			formatName(r.opts.Format), HumanBytes(cw.n), HumanBytes(fi.Size()))
+			wire.Format(r.opts.Format).Name(), HumanBytes(cw.n), HumanBytes(fi.Size()))
 		res.Dst, res.Width, res.Height = "", 0, 0
 		return res
 	}

@@ -131,8 +131,8 @@ func TestProRunsCountedLocally(t *testing.T) {
 func TestFirstRunOfTheDayIsOneCall(t *testing.T) {
 	st := requireStack(t)
 	ctx := ctxT(t)
-	start := time.Now().In(seoul)
-	start = time.Date(start.Year(), start.Month(), start.Day(), 10, 0, 0, 0, seoul)
+	start := time.Now().In(wire.Korea)
+	start = time.Date(start.Year(), start.Month(), start.Day(), 10, 0, 0, 0, wire.Korea)
 	m := newDayMachine(t, &fakeClock{t: start})
 	a := st.newSimClient(t, "dev-first-run", m)
 	s, err := a.SignUp(ctx, email(t), "password-1")

@@ -6,17 +6,8 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// seoul is the quota time zone. Korea has no daylight saving, so the
-// fixed offset is exact when the tz database is missing (a bare Windows).
-var seoul = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Seoul"); err == nil {
-		return loc
-	}
-	return time.FixedZone("KST", 9*60*60)
-}()
-
-// DayOf returns the quota day (YYYY-MM-DD in Asia/Seoul) of t.
-func DayOf(t time.Time) string { return t.In(seoul).Format(time.DateOnly) }
+// DayOf returns the quota day (YYYY-MM-DD in Korea) of t.
+func DayOf(t time.Time) string { return wire.QuotaDay(t) }
 
 // ledger is the local record of conversions. Online, the server counts and the
 // ledger remembers what it last said plus reservations not yet settled;

@@ -42,8 +42,8 @@ func runMonth(t *testing.T, sc monthScenario) monthResult {
 	ctx := ctxT(t)
 	// The month starts at 10:00 in Seoul today; each day the app opens at
 	// 10:00 and runs at 13:00 and 16:00, so no run crosses a Seoul midnight.
-	start := time.Now().In(seoul)
-	start = time.Date(start.Year(), start.Month(), start.Day(), 10, 0, 0, 0, seoul)
+	start := time.Now().In(wire.Korea)
+	start = time.Date(start.Year(), start.Month(), start.Day(), 10, 0, 0, 0, wire.Korea)
 	m := newDayMachine(t, &fakeClock{t: start})
 	a := st.newSimClient(t, "dev-month-"+sc.plan, m)
 	s, err := a.SignUp(ctx, email(t), "password-1")

@@ -117,7 +117,17 @@ var (
 	CodeNothingQueued  = uierr.Declare("nothing_queued")
 	CodeReadDropFailed = uierr.Declare("read_drop_failed")
 	CodeQuotaCheck     = uierr.Declare("quota_check_failed")
+	CodeStoppedEarly   = uierr.Declare("stopped_early")
 )
+
+// StoppedEarly is the sentence for a run that stopped before its end (the
+// converter refused its options), "" for one that did not.
+func (r Result) StoppedEarly() string {
+	if r.RunErr == nil {
+		return ""
+	}
+	return "The conversion stopped early: " + r.RunErr.Error()
+}
 
 var (
 	// ErrBusy: one run at a time (the converter already uses every core).

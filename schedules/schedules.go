@@ -26,6 +26,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"imageconverter/converter"
+	"imageconverter/functions/wire"
 	"imageconverter/licensing/policy"
 	"imageconverter/runs"
 	"imageconverter/uierr"
@@ -131,7 +132,7 @@ func New(cfg Config) *Service {
 		cfg.Retry = 30 * time.Second
 	}
 	if cfg.QuotaZone == nil {
-		cfg.QuotaZone = time.FixedZone("KST", 9*60*60)
+		cfg.QuotaZone = wire.Korea
 	}
 	return &Service{cfg: cfg, stops: map[string]context.CancelFunc{}, held: map[string][]string{},
 		jobs: make(chan job, 64)}
@@ -277,7 +278,6 @@ var (
 	codeNotSaved       = uierr.Declare("schedules_not_saved")
 	codePlanRequired   = uierr.Declare("plan_required")
 	codeWatchFailed    = uierr.Declare("watch_failed")
-	codeStoppedEarly   = uierr.Declare("stopped_early")
 )
 
 // lastErrorCode is the code a schedule's last run shows for err: its own
@@ -471,10 +471,10 @@ func (s *Service) do(j job) {
 		case refusal != nil:
 			x.LastCode, x.LastResult = refusal.Code, refusal.Message
 		case res.RunErr != nil:
-			x.LastCode, x.LastResult = string(codeStoppedEarly), "The conversion stopped early: "+res.RunErr.Error()
+			x.LastCode, x.LastResult = string(runs.CodeStoppedEarly), res.StoppedEarly()
 		case res.Summary.Converted > 0:
 			x.LastCode = "converted"
-			x.LastResult = fmt.Sprintf("Converted %d %s.", res.Summary.Converted, plural(res.Summary.Converted, "photo", "photos"))
+			x.LastResult = fmt.Sprintf("Converted %d %s.", res.Summary.Converted, wire.Plural(res.Summary.Converted, "photo", "photos"))
 		case quota == nil:
 			x.LastCode, x.LastResult = "nothing", "Nothing new to convert."
 		}
@@ -671,11 +671,4 @@ func appendNew(list []string, add ...string) []string {
 		}
 	}
 	return list
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -13,15 +13,16 @@ import (
 	"io"
 
 	"imageconverter/converter/meta"
+	"imageconverter/functions/wire"
 )
 
-// Format is an output format.
-type Format string
+// Format is an output format (the one type the app and the service share).
+type Format = wire.Format
 
 // Output formats.
 const (
-	WebP Format = "webp"
-	AVIF Format = "avif"
+	WebP = wire.FormatWebP
+	AVIF = wire.FormatAVIF
 )
 
 // Backend names reported by Backend.

@@ -1,6 +1,7 @@
 package toss
 
 import (
+	"imageconverter/functions/wire"
 	"strings"
 	"time"
 )
@@ -29,12 +30,7 @@ const (
 // envelopes ("2022-05-12T00:00:00.000", Korean time); null stays zero.
 type Time struct{ time.Time }
 
-var seoul = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Seoul"); err == nil {
-		return loc
-	}
-	return time.FixedZone("KST", 9*3600)
-}()
+var seoul = wire.Korea
 
 // UnmarshalJSON accepts both forms and null.
 func (t *Time) UnmarshalJSON(b []byte) error {

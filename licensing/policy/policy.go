@@ -25,12 +25,7 @@ const (
 
 // Refusal says why something was not done now, in words a person
 // understands, and which plan would allow it ("" when no plan would).
-type Refusal struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	UpgradeTo string `json:"upgradeTo,omitempty"`
-	Files     int    `json:"files,omitempty"` // how many files this refusal holds back
-}
+type Refusal = wire.Refusal
 
 // Request describes one drop or one click.
 type Request struct {
@@ -54,18 +49,9 @@ type Decision struct {
 // something. DefaultPlans is the built-in table; the server's GET /v1/plans may replace it.
 type Plans []wire.Plan
 
-func intp(i int) *int { return &i }
-
-// DefaultPlans is the plans table built into the app so policy
-// works offline and signed out.
-var DefaultPlans = Plans{
-	{ID: wire.PlanFree, Name: "Free", PriceKRW: 0, DailyLimit: intp(5), Formats: []string{"webp"},
-		Features: []string{wire.FeatureFiles}, BatchSize: 1, MaxDevices: 1},
-	{ID: wire.PlanBasic, Name: "Basic", PriceKRW: 4900, DailyLimit: intp(50), Formats: []string{"webp", "avif"},
-		Features: []string{wire.FeatureFiles, wire.FeatureFolders, wire.FeatureSchedules}, BatchSize: 10, MaxDevices: 2},
-	{ID: wire.PlanPro, Name: "Pro", PriceKRW: 9900, DailyLimit: nil, Formats: []string{"webp", "avif"},
-		Features: []string{wire.FeatureFiles, wire.FeatureFolders, wire.FeatureSchedules, wire.FeatureScan}, BatchSize: 100, MaxDevices: 3},
-}
+// DefaultPlans is the plans table built into the app so policy works
+// offline and signed out: the service's own default.
+var DefaultPlans = Plans(wire.DefaultPlans())
 
 // Lookup returns the plan with the id, or the free plan for an unknown id
 // (unknown plan ids fall back to free).
@@ -127,7 +113,7 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 	if !limits.AllowsFormat(req.Format) {
 		up := plans.cheapest(func(l wire.Limits) bool { return l.AllowsFormat(req.Format) })
 		d.Refusals = append(d.Refusals, Refusal{Code: CodeFormat, UpgradeTo: up, Files: req.Files,
-			Message: fmt.Sprintf("Your plan does not include %s output.%s", formatName(req.Format), plans.upgradeText(up))})
+			Message: fmt.Sprintf("Your plan does not include %s output.%s", wire.Format(req.Format).Name(), plans.upgradeText(up))})
 	}
 	if req.IncludesDirs && !limits.Has(wire.FeatureFolders) {
 		up := plans.cheapest(func(l wire.Limits) bool { return l.Has(wire.FeatureFolders) })
@@ -150,10 +136,10 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 		}
 		held := req.Files - d.Allowed
 		msg := fmt.Sprintf("Your plan converts %d %s at a time; the other %d wait in the queue. Click Continue to convert the next ones.%s",
-			batch, plural(batch, "photo", "photos"), held, plans.upgradeText(up))
+			batch, wire.Plural(batch, "photo", "photos"), held, plans.upgradeText(up))
 		if req.ContinueQueue {
 			msg = fmt.Sprintf("%d more %s still in the queue. Click Continue to convert the next ones.%s",
-				held, plural(held, "photo is", "photos are"), plans.upgradeText(up))
+				held, wire.Plural(held, "photo is", "photos are"), plans.upgradeText(up))
 		}
 		d.Refusals = append(d.Refusals, Refusal{Code: CodeBatch, UpgradeTo: up, Files: held, Message: msg})
 		// Pro continues the queue by itself. Plan ids are stable
@@ -167,9 +153,9 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 		up := plans.cheapest(func(l wire.Limits) bool {
 			return l.DailyLimit == nil || (limits.DailyLimit != nil && *l.DailyLimit > *limits.DailyLimit)
 		})
-		msg := fmt.Sprintf("You have used today's conversions; %d %s wait until tomorrow.", held, plural(held, "photo", "photos"))
+		msg := fmt.Sprintf("You have used today's conversions; %d %s wait until tomorrow.", held, wire.Plural(held, "photo", "photos"))
 		if left > 0 {
-			msg = fmt.Sprintf("Only %d %s left today; the other %d wait until tomorrow.", left, plural(left, "conversion is", "conversions are"), held)
+			msg = fmt.Sprintf("Only %d %s left today; the other %d wait until tomorrow.", left, wire.Plural(left, "conversion is", "conversions are"), held)
 		}
 		d.Refusals = append(d.Refusals, Refusal{Code: CodeDailyLimit, UpgradeTo: up, Files: held, Message: msg + plans.upgradeText(up)})
 		d.AutoContinue = false
@@ -212,22 +198,5 @@ func Format(limits wire.Limits, plans Plans, format string) *Refusal {
 	}
 	up := plans.cheapest(func(l wire.Limits) bool { return l.AllowsFormat(format) })
 	return &Refusal{Code: CodeFormat, UpgradeTo: up,
-		Message: fmt.Sprintf("Your plan does not include %s output.%s", formatName(format), plans.upgradeText(up))}
-}
-
-func formatName(f string) string {
-	switch f {
-	case "webp":
-		return "WebP"
-	case "avif":
-		return "AVIF"
-	}
-	return f
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+		Message: fmt.Sprintf("Your plan does not include %s output.%s", wire.Format(format).Name(), plans.upgradeText(up))}
 }

@@ -82,16 +82,6 @@ type PlanDoc struct {
 
 func intp(n int) *int { return &n }
 
-// DefaultPlans is the plans table of SPEC §2; seed-plans writes it and it is
-// the fallback when Firestore has no plans yet.
-func DefaultPlans() []wire.Plan {
-	return []wire.Plan{
-		{ID: wire.PlanFree, Name: "Free", PriceKRW: 0, DailyLimit: intp(5), Formats: []string{"webp"}, Features: []string{"files"}, BatchSize: 1, MaxDevices: 1},
-		{ID: wire.PlanBasic, Name: "Basic", PriceKRW: 4900, DailyLimit: intp(50), Formats: []string{"webp", "avif"}, Features: []string{"files", "folders", "schedules"}, BatchSize: 10, MaxDevices: 2},
-		{ID: wire.PlanPro, Name: "Pro", PriceKRW: 9900, DailyLimit: nil, Formats: []string{"webp", "avif"}, Features: []string{"files", "folders", "schedules", "scan"}, BatchSize: 100, MaxDevices: 3},
-	}
-}
-
 func planToDoc(p wire.Plan) PlanDoc {
 	d := PlanDoc{Name: p.Name, PriceKRW: p.PriceKRW, Formats: p.Formats, Features: p.Features, BatchSize: p.BatchSize, MaxDevices: p.MaxDevices}
 	if p.DailyLimit != nil {
@@ -120,7 +110,7 @@ func docToPlan(id string, d PlanDoc) wire.Plan {
 // ids written.
 func (s *Store) SeedPlans(ctx context.Context, overwrite bool) ([]string, error) {
 	var written []string
-	for _, p := range DefaultPlans() {
+	for _, p := range wire.DefaultPlans() {
 		ref := s.FS.Collection(ColPlans).Doc(p.ID)
 		var err error
 		if overwrite {
@@ -179,7 +169,7 @@ func (s *Store) Plan(ctx context.Context, id string) (wire.Plan, error) {
 	if p, ok := m[wire.PlanFree]; ok {
 		return p, nil
 	}
-	return DefaultPlans()[0], nil
+	return wire.DefaultPlans()[0], nil
 }
 
 func (s *Store) planMap(ctx context.Context) (map[string]wire.Plan, error) {
@@ -203,7 +193,7 @@ func (s *Store) planMap(ctx context.Context) (map[string]wire.Plan, error) {
 		m[d.Ref.ID] = docToPlan(d.Ref.ID, pd)
 	}
 	if len(m) == 0 {
-		for _, p := range DefaultPlans() {
+		for _, p := range wire.DefaultPlans() {
 			m[p.ID] = p
 		}
 	}

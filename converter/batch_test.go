@@ -312,12 +312,11 @@ func TestPixelBudget(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var maxSeen int64
-	observePixels = func(n int64) {
+	p.Options.probe = &probe{pixelsInFlight: func(n int64) {
 		mu.Lock()
 		maxSeen = max(maxSeen, n)
 		mu.Unlock()
-	}
-	defer func() { observePixels = nil }()
+	}}
 	s, err := Run(context.Background(), p.Tasks, p.Options, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -393,14 +392,9 @@ func TestFailedWriteLeavesNoTemp(t *testing.T) {
 		t.Run(fmt.Sprintf("O_TMPFILE=%v", anon), func(t *testing.T) {
 			defer setTmpfile(anon)()
 			dir := corpus(t, "jpeg_photo.jpg", "jpeg_gps_exif.jpg")
-			beforeCommit = func(dst string) error {
-				if strings.Contains(dst, "gps") {
-					return fmt.Errorf("write %s: %w", dst, syscall.ENOSPC)
-				}
-				return nil
-			}
-			defer func() { beforeCommit = nil }()
-			s := convertAll(t, testOptions(), dir)
+			o := testOptions()
+			o.fs = failingFS{stage: "commit", err: syscall.ENOSPC, match: func(dst string) bool { return strings.Contains(dst, "gps") }}
+			s := convertAll(t, o, dir)
 			r := result(t, s, "jpeg_gps_exif.jpg")
 			// No Dst: nothing was written there (a failed file used to name its planned output).
 			if r.Status != StatusFailed || r.Code != CodeDiskFull || r.Reason == "" || r.Dst != "" {
@@ -509,28 +503,35 @@ func TestCommitRace(t *testing.T) {
 }
 
 // A failed write says why in a way a person can act on: the errno decides
-// the code (disk full, read-only disk, no permission), not the wording.
+// the code (disk full, read-only disk, no permission), not the wording,
+// wherever the write fails (creating the folder, the file, or publishing it).
 func TestWriteFailureCodesFromErrno(t *testing.T) {
 	for _, c := range []struct {
-		err  error
-		want Code
+		stage string
+		err   error
+		want  Code
 	}{
-		{syscall.ENOSPC, CodeDiskFull},
-		{syscall.EDQUOT, CodeDiskFull},
-		{syscall.EROFS, CodeReadOnly},
-		{syscall.EACCES, CodePermission},
-		{syscall.EPERM, CodePermission},
-		{syscall.EIO, CodeIO},
+		{"commit", syscall.ENOSPC, CodeDiskFull},
+		{"commit", syscall.EDQUOT, CodeDiskFull},
+		{"create", syscall.ENOSPC, CodeDiskFull},
+		{"create", syscall.EROFS, CodeReadOnly},
+		{"mkdir", syscall.EROFS, CodeReadOnly},
+		{"mkdir", syscall.EACCES, CodePermission},
+		{"create", syscall.EPERM, CodePermission},
+		{"commit", syscall.EIO, CodeIO},
 	} {
-		t.Run(c.err.Error(), func(t *testing.T) {
+		t.Run(c.stage+"/"+c.err.Error(), func(t *testing.T) {
 			dir := corpus(t, "jpeg_photo.jpg")
-			beforeCommit = func(dst string) error { return &os.PathError{Op: "write", Path: dst, Err: c.err} }
-			defer func() { beforeCommit = nil }()
-			r := result(t, convertAll(t, testOptions(), dir), "jpeg_photo.jpg")
-			if r.Status != StatusFailed || r.Code != c.want || r.Reason == "" {
-				t.Fatalf("%v gave %+v, want failed with code %s", c.err, r, c.want)
+			o := testOptions()
+			o.fs = failingFS{stage: c.stage, err: c.err}
+			r := result(t, convertAll(t, o, dir), "jpeg_photo.jpg")
+			if r.Status != StatusFailed || r.Code != c.want || r.Reason == "" || r.Dst != "" {
+				t.Fatalf("%v while %s gave %+v, want failed with code %s", c.err, c.stage, r, c.want)
 			}
 			assertNoTemp(t, dir)
+			if got := files(t, dir); len(got) != 1 {
+				t.Errorf("folder after the failure: %v, want only the original", got)
+			}
 		})
 	}
 }

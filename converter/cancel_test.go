@@ -42,8 +42,7 @@ func TestCancelStopsWebPEncodeMidFile(t *testing.T) {
 	defer cancel()
 	var cancelledAt time.Time
 	// Cancel once the encoder holds its own copy of the pixels, i.e. as the compression starts.
-	afterPixelsRead = func() { cancelledAt = time.Now(); cancel() }
-	defer func() { afterPixelsRead = nil }()
+	p.Options.probe = &probe{pixelsRead: func() { cancelledAt = time.Now(); cancel() }}
 	s, err := Run(ctx, p.Tasks, p.Options, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -64,8 +64,9 @@
 // once, and an image above the whole budget runs alone. AVIF gets CPU/parallel-files encoder threads
 // (all cores for a single file).
 // Cancelling ctx starts no new file and reports the rest as cancelled; files in flight are discarded
-// (no output, no temporary file). Native encoders can't be interrupted, so Run returns once the files
-// in flight have finished encoding: for WebP a fraction of a second, for a large AVIF a few seconds.
+// (no output, no temporary file). A native WebP encode stops mid-file (libwebp's progress hook), within
+// milliseconds; libavif 0.11 has no such hook, so an AVIF file in flight finishes first (a few seconds
+// for a large photo) and its output is thrown away.
 //
 // onProgress receives Progress at most every ProgressInterval (100 ms) and a final event with
 // Final set; it is never called concurrently. Each event carries the results finished since the

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"imageconverter/converter/decode"
 )
@@ -194,4 +195,43 @@ func writeSmoothJPEG(t testing.TB, path string, w, h int) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// failingFS is the disk, except that one stage of writing an output ("mkdir", "create" or "commit")
+// fails with err — as a full disk (ENOSPC), a read-only one (EROFS) or a closed folder (EACCES) does —
+// for the destinations match accepts (all when nil).
+type failingFS struct {
+	diskFS
+	stage string
+	err   error
+	match func(path string) bool
+}
+
+func (f failingFS) fails(stage, path string) error {
+	if f.stage != stage || f.match != nil && !f.match(path) {
+		return nil
+	}
+	return &os.PathError{Op: stage, Path: path, Err: f.err}
+}
+
+func (f failingFS) MkdirAll(dir string) error {
+	if err := f.fails("mkdir", dir); err != nil {
+		return err
+	}
+	return f.diskFS.MkdirAll(dir)
+}
+
+func (f failingFS) CreateTemp(dir, ext string) (*tempFile, error) {
+	if err := f.fails("create", dir); err != nil {
+		return nil, err
+	}
+	return f.diskFS.CreateTemp(dir, ext)
+}
+
+func (f failingFS) Commit(t *tempFile, dst string, mtime time.Time, policy Existing) (string, error) {
+	if err := f.fails("commit", dst); err != nil {
+		t.abort()
+		return "", err
+	}
+	return f.diskFS.Commit(t, dst, mtime, policy)
 }

@@ -53,7 +53,8 @@ func TestDecodedPixelsFreedBeforeCompression(t *testing.T) {
 			var mu sync.Mutex
 			var freed chan struct{}
 			freedInTime, decoded := 0, 0
-			afterDecode = func(img *decode.Image) {
+			o.probe = &probe{}
+			o.probe.decoded = func(img *decode.Image) {
 				ch := make(chan struct{})
 				mu.Lock()
 				freed, decoded = ch, decoded+1
@@ -61,7 +62,7 @@ func TestDecodedPixelsFreedBeforeCompression(t *testing.T) {
 				pix := pixBytes(t, img.Pixels)
 				runtime.AddCleanup(&pix[0], func(ch chan struct{}) { close(ch) }, ch)
 			}
-			afterPixelsRead = func() {
+			o.probe.pixelsRead = func() {
 				mu.Lock()
 				ch := freed
 				mu.Unlock()
@@ -80,7 +81,6 @@ func TestDecodedPixelsFreedBeforeCompression(t *testing.T) {
 					}
 				}
 			}
-			defer func() { afterDecode, afterPixelsRead = nil, nil }()
 
 			s := convertAll(t, o, dir)
 			if s.Converted != n {
@@ -102,11 +102,10 @@ func TestResizeDecodesJPEGAtReducedScale(t *testing.T) {
 	o := testOptions()
 	o.MaxWidth, o.MaxHeight, o.SkipIfLarger, o.Effort = 500, 500, false, 0
 	var w, h int
-	afterDecode = func(img *decode.Image) {
+	o.probe = &probe{decoded: func(img *decode.Image) {
 		b := img.Pixels.Bounds()
 		w, h = b.Dx(), b.Dy()
-	}
-	defer func() { afterDecode = nil }()
+	}}
 	p, err := Plan(context.Background(), []string{dir}, o)
 	if err != nil {
 		t.Fatal(err)

@@ -82,6 +82,10 @@ type Options struct {
 	// Folders allows folder paths (walked recursively). When false, a folder given to Plan is refused
 	// with a per-path result (code CodeFolderNotAllowed) instead of being silently ignored.
 	Folders bool
+
+	// fs writes the outputs (nil: the disk); probe watches a run (nil). Tests set them.
+	fs    outputFS
+	probe *probe
 }
 
 // DefaultOptions returns the documented defaults: WebP, balanced preset (quality 80, method 4), strip metadata, no resize,
@@ -105,6 +109,9 @@ func DefaultOptions() Options {
 // normalized validates o and fills "use the default" values (negative or zero where documented).
 // Errors are sentences a person can act on; cmd/convert prints them as usage errors.
 func (o Options) normalized() (Options, error) {
+	if o.fs == nil {
+		o.fs = diskFS{}
+	}
 	o.Format = strings.ToLower(strings.TrimSpace(o.Format))
 	if o.Format == "" {
 		o.Format = DefaultFormat

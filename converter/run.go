@@ -42,6 +42,7 @@ func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progre
 	start := time.Now()
 	r := &runner{
 		opts: o,
+		fs:   o.fs,
 		sem:  semaphore.NewWeighted(o.PixelBudget),
 		// Cores not used by parallel files go to the AVIF encoder: one dropped photo gets them all.
 		threads: max(1, runtime.NumCPU()/max(1, min(o.Workers, len(tasks)))),
@@ -117,6 +118,7 @@ func cancelled(t Task) FileResult {
 
 type runner struct {
 	opts    Options
+	fs      outputFS
 	sem     *semaphore.Weighted
 	threads int // AVIF encoder threads per file: the cores left over by the worker count
 
@@ -130,19 +132,6 @@ type runner struct {
 // returned to the OS at once (cheap: the live Go heap is small apart from pixels, which hold no
 // pointers). Smaller images are left to the GC's normal pacing.
 const freeAfterPixels = 4_000_000
-
-// observePixels, when set (tests), is called with the pixels in flight after each acquisition.
-var observePixels func(inFlight int64)
-
-// afterDecode, when set (tests), sees each decoded image before the engine uses it; it must not keep it.
-var afterDecode func(img *decode.Image)
-
-// afterPixelsRead, when set (tests), runs inside the encoder's PixelsRead callback once the engine has
-// dropped its references to the decoded pixels, before compression starts.
-var afterPixelsRead func()
-
-// beforeCommit, when set (tests), runs just before an output is published; an error fails the file.
-var beforeCommit func(dst string) error
 
 // weight is the task's share of the pixel budget: its pixel count, capped so that an image larger than
 // the whole budget can still run (alone).
@@ -178,8 +167,8 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		return cancelled(t)
 	}
 	inflight := r.inFlight.Add(w)
-	if observePixels != nil {
-		observePixels(inflight)
+	if pr := r.opts.probe; pr != nil && pr.pixelsInFlight != nil {
+		pr.pixelsInFlight(inflight)
 	}
 	released := false
 	release := func() {
@@ -200,8 +189,8 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 		}
 		return fail(code, reason)
 	}
-	if afterDecode != nil {
-		afterDecode(img)
+	if pr := r.opts.probe; pr != nil && pr.decoded != nil {
+		pr.decoded(img)
 	}
 	md := img.Meta
 	pix := fitInside(img.Pixels, r.opts.MaxWidth, r.opts.MaxHeight)
@@ -213,11 +202,11 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	}
 
 	dir := filepath.Dir(t.Dst)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := r.fs.MkdirAll(dir); err != nil {
 		return fail(writeFailure("Could not create the output folder", err))
 	}
 	r.sweepOnce(dir)
-	tmp, err := createTemp(dir, r.opts.ext())
+	tmp, err := r.fs.CreateTemp(dir, r.opts.ext())
 	if err != nil {
 		return fail(writeFailure("Could not write the output", err))
 	}
@@ -249,8 +238,8 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 			// See docs/native-libraries.md (Measured) for the figures.
 			debug.FreeOSMemory()
 		}
-		if afterPixelsRead != nil {
-			afterPixelsRead()
+		if pr := r.opts.probe; pr != nil && pr.pixelsRead != nil {
+			pr.pixelsRead()
 		}
 	}
 	if err := encode.Encode(bw, pix, eo); err != nil {
@@ -280,16 +269,11 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	if ctx.Err() != nil {
 		return cancelled(t)
 	}
-	if beforeCommit != nil {
-		if err := beforeCommit(t.Dst); err != nil {
-			return fail(writeFailure("Could not write the output", err))
-		}
-	}
 	var mtime time.Time
 	if r.opts.KeepModTime {
 		mtime = fi.ModTime()
 	}
-	dst, err := tmp.commit(t.Dst, mtime, r.opts.Existing)
+	dst, err := r.fs.Commit(tmp, t.Dst, mtime, r.opts.Existing)
 	committed = true // commit cleans up after itself on every path
 	if errors.Is(err, errOutputExists) {
 		res.Status, res.Code = StatusSkipped, CodeExists

@@ -1,7 +1,7 @@
 // The one place that touches the Wails bridge (window.go, window.runtime).
 //
 // We do not commit or generate frontend/wailsjs: these few typed wrappers
-// call the bound methods by name, and app_bridge_test.go (Go) checks that
+// call the bound methods by name, and TestBridgeNamesMatchApp (app_test.go) checks that
 // every name used here is a method of App, so the two cannot drift apart.
 // Stores call this module; components call stores.
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +14,10 @@ import (
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
 	"imageconverter/e2ehooks"
-	"imageconverter/licensing"
+	"imageconverter/licensing/policy"
 	"imageconverter/platform"
 	"imageconverter/runs"
+	"imageconverter/scan"
 	"imageconverter/schedules"
 	"imageconverter/settings"
 	"imageconverter/uierr"
@@ -31,15 +31,15 @@ type App struct {
 	prefs   *settings.File
 	account account.Account
 	runs    *runs.Manager
-	sched   *schedules.Service // watched folders (app_schedules.go)
-	orders  *checkout.Watcher  // the order being paid in the browser (app_account.go)
+	sched   *schedules.Service // watched folders
+	orders  *checkout.Watcher  // the order being paid in the browser
 	// onConvert hears every StartConversion call (the test builds' journal).
 	onConvert func(paths []string)
 
 	mu   sync.Mutex
 	rt   platform.Runtime // nil until startup and after shutdown
 	ctx  context.Context  // the app's lifetime
-	scan scanner          // the computer scan (app_scan.go)
+	scan scan.Session     // the computer scan
 }
 
 // NewApp builds the App; startup gives it the runtime.
@@ -67,7 +67,7 @@ func (a *App) startup(ctx context.Context) {
 	go func() {
 		_ = a.account.EnsureFresh(ctx) // may use the network: never on the UI's path
 		a.emit(EventAccount, a.Account())
-		a.watchConnection(ctx)
+		account.WatchConnection(ctx, a.account, connectionEvery, func() { a.emit(EventAccount, a.Account()) })
 	}()
 }
 
@@ -94,37 +94,12 @@ func (a *App) shutdown(context.Context) {
 	a.runs.Stop(shutdownWait)
 }
 
+// shutdownWait bounds how long quitting waits for a cancelled run.
+const shutdownWait = 5 * time.Second
+
 // connectionEvery is how often the app checks that the service can be
 // reached, so the offline banner comes and goes by itself.
 const connectionEvery = 30 * time.Second
-
-// watchConnection checks the connection until ctx ends and tells the UI
-// when it went offline or came back.
-func (a *App) watchConnection(ctx context.Context) {
-	t := time.NewTicker(connectionEvery)
-	defer t.Stop()
-	for {
-		a.checkConnection(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// checkConnection checks once; a change of the offline state reaches the UI.
-func (a *App) checkConnection(ctx context.Context) {
-	before := a.account.Status().Offline
-	a.account.CheckConnection(ctx)
-	_ = a.account.RecordTime() // a failure is said when the sign-in is saved
-	if a.account.Status().Offline != before {
-		a.emit(EventAccount, a.Account())
-	}
-}
-
-// shutdownWait bounds how long quitting waits for a cancelled run.
-const shutdownWait = 5 * time.Second
 
 func (a *App) runtime() platform.Runtime {
 	a.mu.Lock()
@@ -152,7 +127,7 @@ func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if a.onConvert != nil {
 		a.onConvert(req.Paths)
 	}
-	paths, err := cleanPaths(req.Paths)
+	paths, err := runs.CleanPaths(req.Paths)
 	if err != nil {
 		return RunInfo{}, err
 	}
@@ -194,12 +169,7 @@ var _ runs.Sink = runEvents{}
 func (e runEvents) File(runID string, f converter.FileResult) { e.a.emit(EventFile, mapFile(runID, f)) }
 
 func (e runEvents) Progress(runID string, p converter.Progress) {
-	eta := -1.0
-	if p.ETA > 0 {
-		eta = p.ETA.Seconds()
-	}
-	e.a.emit(EventProgress, Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn,
-		BytesOut: p.BytesOut, ETASeconds: eta, Current: p.Current, Active: p.Active})
+	e.a.emit(EventProgress, mapProgress(runID, p))
 }
 
 // Started reports a run the manager began by itself (a drop queued behind
@@ -245,13 +215,14 @@ func (a *App) ChooseFolder(title string) (string, error) {
 // Codes of the errors App sends to the UI (translated there as err.<code>).
 var (
 	codeNotReady         = uierr.Declare("not_ready")
-	codeNothingDropped   = uierr.Declare("nothing_dropped")
-	codeBadPath          = uierr.Declare("bad_path")
-	codePathNotFound     = uierr.Declare("path_not_found")
+	codeBadPath          = runs.CodeBadPath
+	codePathNotFound     = runs.CodePathNotFound
 	codeDialogFailed     = uierr.Declare("dialog_failed")
 	codeOpenFolderFailed = uierr.Declare("open_folder_failed")
 	codeSettingsNotSaved = uierr.Declare("settings_not_saved")
 	codeSettleFailed     = uierr.Declare("settle_failed")
+	codeInvalidArgument  = uierr.Declare("invalid_argument")
+	codeNotForSale       = uierr.Declare("not_for_sale")
 )
 
 func orDefault(s, def string) string {
@@ -299,111 +270,12 @@ func (a *App) SaveSettings(s settings.Settings) (settings.Settings, error) {
 
 // EngineInfo reports the encoder backends and warns about the slow fallback.
 func (a *App) EngineInfo() EngineInfo {
-	info := EngineInfo{WebP: encode.Backend(encode.Format("webp")), AVIF: encode.Backend(encode.Format("avif"))}
-	var slow []string
-	if info.WebP == "wasm" {
-		slow = append(slow, "WebP")
-	}
-	if info.AVIF == "wasm" {
-		slow = append(slow, "AVIF")
-	}
-	if len(slow) > 0 {
-		info.Warning = "The fast " + strings.Join(slow, " and ") + " converter was not found, so conversion will be slower."
-	}
-	return info
+	return engineInfo(encode.Backend(encode.WebP), encode.Backend(encode.AVIF))
 }
 
 // SystemLanguage is the OS language when the environment names one the UI
 // has ("ko", "en", "ja"), else "" and the UI asks the webview.
 func (a *App) SystemLanguage() string { return platform.Language() }
-
-var errNothingDropped = uierr.New(codeNothingDropped, "Drop photos or folders, or choose them, to start.")
-
-// cleanPaths refuses an empty drop, relative paths and paths that do not exist.
-func cleanPaths(in []string) ([]string, error) {
-	if len(in) == 0 {
-		return nil, errNothingDropped
-	}
-	out := make([]string, 0, len(in))
-	seen := map[string]bool{}
-	for _, p := range in {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		if !filepath.IsAbs(p) {
-			return nil, uierr.With(codeBadPath, "This is not a full path to a file or folder.", p, nil)
-		}
-		p = filepath.Clean(p)
-		if _, err := os.Stat(p); err != nil {
-			return nil, uierr.With(codePathNotFound, "This file or folder could not be found.", p, err)
-		}
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		return nil, errNothingDropped
-	}
-	return out, nil
-}
-
-func mapFile(runID string, f converter.FileResult) FileResult {
-	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: string(f.Code),
-		Reason: f.Reason, BytesIn: f.BytesIn, BytesOut: f.BytesOut}
-}
-
-func mapSummary(runID string, s converter.Summary) Summary {
-	out := Summary{RunID: runID, Converted: s.Converted, Skipped: s.Skipped, Failed: s.Failed,
-		BytesIn: s.BytesIn, BytesOut: s.BytesOut, SavedBytes: s.Saved, Problems: []FileResult{}}
-	if s.BytesIn > 0 {
-		out.SavedPercent = float64(s.Saved) * 100 / float64(s.BytesIn)
-	}
-	for _, f := range s.Files {
-		if f.Status != converter.StatusConverted {
-			out.Problems = append(out.Problems, mapFile(runID, f))
-		}
-	}
-	return out
-}
-
-func mapStarted(s runs.Started) RunInfo {
-	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files,
-		Behind: s.Behind, Origin: s.Origin.Kind, Folder: s.Origin.Folder}
-	info.Refusals = s.Refusals
-	return info
-}
-
-// mapResult maps a run's outcome to the summary the UI shows.
-func mapResult(r runs.Result) Summary {
-	out := mapSummary(r.RunID, r.Summary)
-	out.Canceled, out.Queued, out.AutoContinue, out.OutputDir = r.Canceled, r.Queued, r.AutoContinue, r.OutputDir
-	out.Origin, out.Folder = r.Origin.Kind, r.Origin.Folder
-	switch {
-	case r.RunErr != nil:
-		out.ErrorCode, out.Error = string(runs.CodeStoppedEarly), r.StoppedEarly()
-	case r.SettleErr != nil:
-		// The conversions happened; the count is settled on the next refresh.
-		out.ErrorCode, out.Error = string(codeSettleFailed), r.SettleErr.Error()
-	}
-	return out
-}
-
-// bridgeError is main.go's ErrorFormatter: every error of a bound method
-// reaches the UI as a UIError, with the code the UI translates.
-func bridgeError(err error) any {
-	out := UIError{Code: string(uierr.CodeOf(err)), Message: err.Error()}
-	var ue *uierr.Error
-	var le *licensing.Error
-	switch {
-	case errors.As(err, &ue):
-		out.Message, out.Detail = ue.Message, ue.Detail
-	case errors.As(err, &le):
-		out.Message = le.Message
-	}
-	return out
-}
 
 // testSeams are what the hooks of test builds use (package e2ehooks; the
 // shipped app binds none).
@@ -413,4 +285,315 @@ func (a *App) testSeams() e2ehooks.Seams {
 		OnConvert:      func(observe func(paths []string)) { a.onConvert = observe },
 		AccountChanged: func() { a.emit(EventAccount, a.Account()) },
 	}
+}
+
+// The account side of App: sign-in, plan and devices. Each method checks its
+// arguments, calls Account and maps the answer for the UI.
+
+// Account returns the current account state.
+func (a *App) Account() AccountState {
+	return accountState(a.account.Status(), a.account.Plans(), account.Available(a.account))
+}
+
+// Plans returns the plans table with prices.
+func (a *App) Plans() []PlanInfo {
+	var out []PlanInfo
+	for _, p := range a.account.Plans() {
+		out = append(out, mapPlan(p))
+	}
+	return out
+}
+
+// accountChanged tells every view and returns the new state.
+func (a *App) accountChanged() AccountState {
+	st := a.Account()
+	a.emit(EventAccount, st)
+	return st
+}
+
+// SignIn signs in with email and password.
+func (a *App) SignIn(email, password string) (AccountState, error) {
+	email, err := account.CheckCredentials(email, password, true)
+	if err != nil {
+		return AccountState{}, err
+	}
+	if _, err := a.account.SignIn(a.lifetime(), email, password); err != nil {
+		return AccountState{}, err
+	}
+	return a.accountChanged(), nil
+}
+
+// SignUp creates an account and signs in.
+func (a *App) SignUp(email, password string) (AccountState, error) {
+	email, err := account.CheckCredentials(email, password, true)
+	if err != nil {
+		return AccountState{}, err
+	}
+	if _, err := a.account.SignUp(a.lifetime(), email, password); err != nil {
+		return AccountState{}, err
+	}
+	return a.accountChanged(), nil
+}
+
+// ResetPassword sends a password reset email.
+func (a *App) ResetPassword(email string) error {
+	email, err := account.CheckCredentials(email, "", false)
+	if err != nil {
+		return err
+	}
+	return a.account.ResetPassword(a.lifetime(), email)
+}
+
+// SignOut signs out; the app goes back to the free plan.
+func (a *App) SignOut() (AccountState, error) {
+	if err := a.account.SignOut(); err != nil {
+		return AccountState{}, err
+	}
+	return a.accountChanged(), nil
+}
+
+// RefreshAccount asks the server for the plans, the plan and usage now.
+func (a *App) RefreshAccount() (AccountState, error) {
+	ctx := a.lifetime()
+	if _, err := a.account.FetchPlans(ctx); err != nil {
+		return a.Account(), err
+	}
+	if err := a.account.Refresh(ctx); err != nil {
+		return a.Account(), err
+	}
+	return a.accountChanged(), nil
+}
+
+// CheckAccount refreshes the entitlement only when it is stale (a day old,
+// or after a checkout or a change of auto-renew), e.g. when the window gets
+// focus after paying in the browser; otherwise it answers from memory.
+func (a *App) CheckAccount() AccountState {
+	a.orders.Poke() // back from the browser: is the order paid?
+	if account.CheckConnection(a.lifetime(), a.account) {
+		a.emit(EventAccount, a.Account())
+	}
+	_ = a.account.EnsureFresh(a.lifetime()) // offline or refused: the state says so
+	return a.Account()
+}
+
+// Devices lists the registered devices.
+func (a *App) Devices() ([]Device, error) {
+	ds, err := a.account.Devices(a.lifetime())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Device, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Device{ID: d.ID, Name: d.Name, OS: d.OS, LastSeen: d.LastSeenAt.UTC().Format(time.RFC3339), Current: d.Current})
+	}
+	return out, nil
+}
+
+// RemoveDevice removes a device and returns the remaining ones.
+func (a *App) RemoveDevice(id string) ([]Device, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, uierr.New(codeInvalidArgument, "Choose a device to remove.")
+	}
+	if err := a.account.RemoveDevice(a.lifetime(), id); err != nil {
+		return nil, err
+	}
+	return a.Devices()
+}
+
+// Upgrade creates an order for planID and opens its checkout page in the
+// browser, in the UI's language (lang). The app then watches the order and
+// switches to the new plan once it is paid (EventCheckout, EventAccount).
+// When no browser starts, Opened is false and the UI shows the link.
+func (a *App) Upgrade(planID, lang string) (CheckoutInfo, error) {
+	ctx := a.lifetime()
+	p := a.account.Plans().Lookup(planID)
+	if p.ID != planID || p.PriceKRW <= 0 {
+		return CheckoutInfo{}, uierr.With(codeNotForSale, "This is not a plan you can buy.", planID, nil)
+	}
+	rt := a.runtime()
+	if rt == nil {
+		return CheckoutInfo{}, errNotReady
+	}
+	order, err := account.Checkout(ctx, a.account, planID)
+	if err != nil {
+		return CheckoutInfo{}, err
+	}
+	st := checkout.State{OrderID: order.OrderID, Plan: planID, URL: checkout.WithLanguage(order.CheckoutURL, lang)}
+	st.Opened = rt.OpenURL(st.URL) == nil
+	a.orders.Start(ctx, st)
+	return mapCheckout(a.orders.Current()), nil
+}
+
+// ReopenCheckout opens the checkout page of the watched order again.
+func (a *App) ReopenCheckout() (CheckoutInfo, error) {
+	rt := a.runtime()
+	if rt == nil {
+		return CheckoutInfo{}, errNotReady
+	}
+	st := a.orders.Current()
+	if st.Status != checkout.Waiting && st.Status != checkout.Failed {
+		return mapCheckout(st), nil
+	}
+	opened := rt.OpenURL(st.URL) == nil
+	out := mapCheckout(st)
+	out.Opened = opened
+	a.orders.Poke()
+	return out, nil
+}
+
+// CloseCheckout stops watching the order (the user went back without paying).
+func (a *App) CloseCheckout() CheckoutInfo { return mapCheckout(a.orders.Close()) }
+
+// Checkout is the checkout being watched, if any.
+func (a *App) Checkout() CheckoutInfo { return mapCheckout(a.orders.Current()) }
+
+// SetAutoRenew turns monthly renewal off (access continues to the period end) or back on.
+func (a *App) SetAutoRenew(on bool) (AccountState, error) {
+	if err := a.account.SetAutoRenew(a.lifetime(), on); err != nil {
+		return AccountState{}, err
+	}
+	return a.accountChanged(), nil
+}
+
+// The computer scan side of App (Pro): where to look, the scan in the
+// background with progress events, and converting the folders picked from
+// its result through the run manager. Package scan does the work.
+
+var (
+	codeScanFirst    = uierr.Declare("scan_first")
+	codePlanRequired = uierr.Declare("plan_required")
+)
+
+// scanAllowed refuses with the policy's sentence when the plan has no scan.
+func (a *App) scanAllowed() error {
+	st := a.account.Status()
+	if r := policy.Scan(st.Limits, a.account.Plans()); r != nil {
+		return uierr.New(codePlanRequired, r.Message)
+	}
+	return nil
+}
+
+// ScanPlaces lists the folders and drives the scan screen offers.
+func (a *App) ScanPlaces() []ScanPlace {
+	home, _ := os.UserHomeDir()
+	out := []ScanPlace{}
+	for _, p := range scan.Places(home) {
+		out = append(out, ScanPlace{Path: p.Path, Kind: p.Kind, Default: p.Default})
+	}
+	return out
+}
+
+// StartScan scans roots in the background for the output format of the
+// settings; progress and the result arrive as events.
+func (a *App) StartScan(roots []string) error {
+	if err := a.scanAllowed(); err != nil {
+		return err
+	}
+	return a.scan.Start(a.lifetime(), roots, a.prefs.Load().Format, func(p scan.Progress) {
+		a.emit(EventScanProgress, ScanProgress{Root: p.Root, RootsDone: p.RootsDone, RootsTotal: p.RootsTotal,
+			Files: p.Files, Bytes: p.Bytes})
+	}, func(res scan.Result, canceled bool, err error) {
+		out := mapScan(res)
+		out.Canceled = canceled
+		if err != nil && !canceled {
+			ue := bridgeError(err).(UIError)
+			out.Error, out.ErrorCode, out.ErrorDetail = ue.Message, ue.Code, ue.Detail
+		}
+		a.emit(EventScanDone, out)
+	})
+}
+
+// CancelScan stops the scan in progress; it reports whether one ran.
+func (a *App) CancelScan() bool { return a.scan.Cancel() }
+
+// ConvertScanned converts the images of the chosen folders of the last
+// scan, with the saved settings, like a drop of those files.
+func (a *App) ConvertScanned(folders []string) (RunInfo, error) {
+	if err := a.scanAllowed(); err != nil {
+		return RunInfo{}, err
+	}
+	last := a.scan.Last()
+	if last == nil {
+		return RunInfo{}, uierr.New(codeScanFirst, "Scan first, then choose the folders to convert.")
+	}
+	paths, err := last.ConvertPaths(folders)
+	if err != nil {
+		return RunInfo{}, err
+	}
+	s := a.prefs.Load()
+	s.Format = last.Format // the estimate was for this format
+	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: s.Options(), OutputDir: s.OpenFolder(nil),
+		Origin: runs.Origin{Kind: originScan}})
+	if err != nil {
+		return RunInfo{}, err
+	}
+	return mapStarted(st), nil
+}
+
+// The watched-folders side of App (Basic and Pro): list, add, switch on and
+// off, remove. Package schedules watches and decides; every conversion it
+// starts goes through the run manager like a drop.
+
+// newSchedules builds the service; its file lives beside settings.json.
+func (a *App) newSchedules() *schedules.Service {
+	return schedules.New(schedules.Config{
+		Path:  filepath.Join(a.prefs.Dir(), "schedules.json"),
+		Start: a.startScheduled,
+		Allowed: func(ctx context.Context) *policy.Refusal {
+			return policy.Schedules(a.account.Status().Limits, a.account.Plans())
+		},
+		Changed: func(list []schedules.State) { a.emit(EventSchedules, mapSchedules(list)) },
+		Options: a.scheduleOptions,
+	})
+}
+
+// startScheduled converts for a schedule with the saved settings, its own
+// format and preset, and the outputs beside the photos it watches (an
+// output folder elsewhere would flatten the watched tree).
+func (a *App) startScheduled(ctx context.Context, sc schedules.Schedule, paths []string) (runs.Started, error) {
+	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: a.scheduleOptions(sc), OutputDir: sc.Folder,
+		Origin: runs.Origin{Kind: originSchedule, Folder: sc.Folder}})
+	if err == nil && st.RunID != "" {
+		// The convert screen follows it like its own (progress, summary, Pro's
+		// automatic continuation of what the run left queued).
+		a.emit(EventRunStarted, mapStarted(st))
+	}
+	return st, err
+}
+
+// scheduleOptions are the saved settings with the schedule's format and preset.
+func (a *App) scheduleOptions(sc schedules.Schedule) converter.Options {
+	s := a.prefs.Load()
+	s.Format, s.Preset, s.OutputMode, s.OutputDir = sc.Format, sc.Preset, "beside", ""
+	return s.Options()
+}
+
+// Schedules lists the watched folders.
+func (a *App) Schedules() []ScheduleInfo { return mapSchedules(a.sched.List()) }
+
+// AddSchedule watches a folder; a plan without schedules is refused with
+// the policy's sentence.
+func (a *App) AddSchedule(req ScheduleRequest) ([]ScheduleInfo, error) {
+	_, err := a.sched.Add(schedules.Schedule{Folder: req.Folder, Format: req.Format, Preset: req.Preset,
+		Mode: schedules.Mode(req.Mode), At: strings.TrimSpace(req.At)})
+	if err != nil {
+		return nil, err
+	}
+	return a.Schedules(), nil
+}
+
+// SetScheduleEnabled switches a watched folder on or off.
+func (a *App) SetScheduleEnabled(id string, on bool) ([]ScheduleInfo, error) {
+	if err := a.sched.SetEnabled(id, on); err != nil {
+		return nil, err
+	}
+	return a.Schedules(), nil
+}
+
+// RemoveSchedule stops watching a folder; converted files stay.
+func (a *App) RemoveSchedule(id string) ([]ScheduleInfo, error) {
+	if err := a.sched.Remove(id); err != nil {
+		return nil, err
+	}
+	return a.Schedules(), nil
 }

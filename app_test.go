@@ -21,6 +21,7 @@ import (
 	"imageconverter/functions/wire"
 	"imageconverter/licensing"
 	"imageconverter/platform"
+	"imageconverter/runs"
 	"imageconverter/settings"
 	"imageconverter/uierr"
 )
@@ -213,10 +214,10 @@ func TestStartConversionRefusesBadArguments(t *testing.T) {
 		req  ConvertRequest
 		want uierr.Code
 	}{
-		{"no paths", ConvertRequest{}, codeNothingDropped},
-		{"blank path", ConvertRequest{Paths: []string{"  "}}, codeNothingDropped},
-		{"relative path", ConvertRequest{Paths: []string{"photo.png"}}, codeBadPath},
-		{"missing file", ConvertRequest{Paths: []string{filepath.Join(t.TempDir(), "gone.jpg")}}, codePathNotFound},
+		{"no paths", ConvertRequest{}, runs.CodeNothingDropped},
+		{"blank path", ConvertRequest{Paths: []string{"  "}}, runs.CodeNothingDropped},
+		{"relative path", ConvertRequest{Paths: []string{"photo.png"}}, runs.CodeBadPath},
+		{"missing file", ConvertRequest{Paths: []string{filepath.Join(t.TempDir(), "gone.jpg")}}, runs.CodePathNotFound},
 		{"unknown format", ConvertRequest{Paths: []string{photo}, Format: "gif"}, "setting_invalid"},
 		{"unknown preset", ConvertRequest{Paths: []string{photo}, Preset: "ultra"}, "setting_invalid"},
 	}
@@ -471,7 +472,7 @@ func TestAccountStandInIsTheFreePlan(t *testing.T) {
 	if _, err := app.SignIn("someone@example.com", "secret1"); err == nil {
 		t.Error("sign-in on the stand-in did not say accounts are unavailable")
 	}
-	if _, err := app.SignIn("not-an-email", "secret1"); uierr.CodeOf(err) != codeInvalidEmail {
+	if _, err := app.SignIn("not-an-email", "secret1"); uierr.CodeOf(err) != "invalid_email" {
 		t.Errorf("bad email: %v", err)
 	}
 	if _, err := app.Upgrade("free", "ko"); uierr.CodeOf(err) != codeNotForSale {
@@ -566,50 +567,6 @@ func TestSettingsShapeTheRun(t *testing.T) {
 	s.Resize = false
 	if got := s.Options(); got.MaxWidth != 0 || got.MaxHeight != 0 {
 		t.Errorf("without resize: %+v", got)
-	}
-}
-
-func TestCancelWhilePlanning(t *testing.T) {
-	app, rec := newTestApp(t, wire.PlanPro)
-	dir := filepath.Join(t.TempDir(), "big")
-	src := writePhotos(t, dir, 1, 16)[0]
-	b, _ := os.ReadFile(src)
-	for i := range 1000 { // many small files: the walk and header probes take a moment
-		if err := os.WriteFile(filepath.Join(dir, "copy"+strings.Repeat("0", 4-len(itoa(i)))+itoa(i)+".png"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	type answer struct {
-		info RunInfo
-		err  error
-	}
-	got := make(chan answer, 1)
-	go func() {
-		info, err := app.StartConversion(ConvertRequest{Paths: []string{dir}})
-		got <- answer{info, err}
-	}()
-	for !app.Cancel() { // as soon as there is something to cancel
-		time.Sleep(time.Millisecond)
-	}
-	a := <-got
-	if a.err != nil {
-		t.Fatalf("cancelled start answered with an error: %v", a.err)
-	}
-	if a.info.RunID != "" {
-		// Planning won the race; the run itself must then be cancelled.
-		if s := waitDone(t, app, rec, a.info.RunID); !s.Canceled {
-			t.Fatalf("run after a cancel is not cancelled: %+v", s)
-		}
-		t.Log("planning finished before Cancel; the run was cancelled instead")
-	}
-	if app.Cancel() {
-		t.Error("something still running after the cancel")
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".webp") && a.info.RunID == "" {
-			t.Fatalf("output %s written although planning was cancelled", e.Name())
-		}
 	}
 }
 

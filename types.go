@@ -1,6 +1,21 @@
 package main
 
-import "imageconverter/functions/wire"
+import (
+	"errors"
+	"imageconverter/account"
+	"imageconverter/checkout"
+	"imageconverter/converter"
+	"imageconverter/converter/encode"
+	"imageconverter/functions/wire"
+	"imageconverter/licensing"
+	"imageconverter/licensing/policy"
+	"imageconverter/runs"
+	"imageconverter/scan"
+	"imageconverter/schedules"
+	"imageconverter/uierr"
+	"strings"
+	"time"
+)
 
 // The types in this file cross the Wails bridge as JSON. The frontend mirrors
 // them in frontend/src/lib/api.ts; keep the two in step.
@@ -201,7 +216,10 @@ type ScanResult struct {
 	Skipped  int          `json:"skipped"` // images a run would pass over (already converted…)
 	Format   string       `json:"format"`
 	Canceled bool         `json:"canceled"`
-	Error    string       `json:"error"`
+	// Why the scan stopped: a code the UI translates, the English sentence, a detail (the place).
+	Error       string `json:"error"`
+	ErrorCode   string `json:"errorCode"`
+	ErrorDetail string `json:"errorDetail"`
 }
 
 // ScheduleRequest adds a watched folder.
@@ -229,4 +247,154 @@ type ScheduleInfo struct {
 	Converted   int    `json:"converted"`
 	Saved       int64  `json:"saved"`
 	PausedUntil string `json:"pausedUntil"` // RFC 3339 while paused
+}
+
+// The bound types are made from the domain's by the functions below.
+
+func mapFile(runID string, f converter.FileResult) FileResult {
+	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: string(f.Code),
+		Reason: f.Reason, BytesIn: f.BytesIn, BytesOut: f.BytesOut}
+}
+
+func mapSummary(runID string, s converter.Summary) Summary {
+	out := Summary{RunID: runID, Converted: s.Converted, Skipped: s.Skipped, Failed: s.Failed,
+		BytesIn: s.BytesIn, BytesOut: s.BytesOut, SavedBytes: s.Saved, Problems: []FileResult{}}
+	if s.BytesIn > 0 {
+		out.SavedPercent = float64(s.Saved) * 100 / float64(s.BytesIn)
+	}
+	for _, f := range s.Files {
+		if f.Status != converter.StatusConverted {
+			out.Problems = append(out.Problems, mapFile(runID, f))
+		}
+	}
+	return out
+}
+
+func mapStarted(s runs.Started) RunInfo {
+	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files,
+		Behind: s.Behind, Origin: s.Origin.Kind, Folder: s.Origin.Folder}
+	info.Refusals = s.Refusals
+	return info
+}
+
+// mapResult maps a run's outcome to the summary the UI shows.
+func mapResult(r runs.Result) Summary {
+	out := mapSummary(r.RunID, r.Summary)
+	out.Canceled, out.Queued, out.AutoContinue, out.OutputDir = r.Canceled, r.Queued, r.AutoContinue, r.OutputDir
+	out.Origin, out.Folder = r.Origin.Kind, r.Origin.Folder
+	switch {
+	case r.RunErr != nil:
+		out.ErrorCode, out.Error = string(runs.CodeStoppedEarly), r.StoppedEarly()
+	case r.SettleErr != nil:
+		// The conversions happened; the count is settled on the next refresh.
+		out.ErrorCode, out.Error = string(codeSettleFailed), r.SettleErr.Error()
+	}
+	return out
+}
+
+// bridgeError is main.go's ErrorFormatter: every error of a bound method
+// reaches the UI as a UIError, with the code the UI translates.
+func bridgeError(err error) any {
+	out := UIError{Code: string(uierr.CodeOf(err)), Message: err.Error()}
+	var ue *uierr.Error
+	var le *licensing.Error
+	switch {
+	case errors.As(err, &ue):
+		out.Message, out.Detail = ue.Message, ue.Detail
+	case errors.As(err, &le):
+		out.Message = le.Message
+	}
+	return out
+}
+
+func mapPlan(p wire.Plan) PlanInfo {
+	out := PlanInfo{ID: p.ID, Name: p.Name, PriceKRW: p.PriceKRW, DailyLimit: -1, Formats: p.Formats,
+		Features: p.Features, BatchSize: p.BatchSize, MaxDevices: p.MaxDevices}
+	if p.DailyLimit != nil {
+		out.DailyLimit = *p.DailyLimit
+	}
+	return out
+}
+
+func mapCheckout(st checkout.State) CheckoutInfo {
+	return CheckoutInfo{OrderID: st.OrderID, Plan: st.Plan, URL: st.URL, Opened: st.Opened, Status: string(st.Status),
+		FailureCode: st.FailureCode}
+}
+
+func mapSchedules(list []schedules.State) []ScheduleInfo {
+	out := make([]ScheduleInfo, 0, len(list))
+	for _, s := range list {
+		info := ScheduleInfo{ID: s.ID, Folder: s.Folder, Format: s.Format, Preset: s.Preset, Mode: string(s.Mode),
+			At: s.At, Enabled: s.Enabled, Status: s.Status, LastCode: s.LastCode, LastResult: s.LastResult,
+			Converted: s.Converted, Saved: s.Saved}
+		if !s.LastRun.IsZero() {
+			info.LastRun = s.LastRun.UTC().Format(time.RFC3339)
+		}
+		if !s.PausedUntil.IsZero() {
+			info.PausedUntil = s.PausedUntil.UTC().Format(time.RFC3339)
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+func mapScan(r scan.Result) ScanResult {
+	out := ScanResult{Roots: r.Roots, Files: r.Files, Bytes: r.Bytes, Saving: r.Saving, Skipped: r.Skipped,
+		Format: r.Format, Folders: []ScanFolder{}}
+	if out.Roots == nil {
+		out.Roots = []string{}
+	}
+	for _, f := range r.Folders {
+		out.Folders = append(out.Folders, ScanFolder{Path: f.Path, Files: f.Files, Bytes: f.Bytes, Saving: f.Saving})
+	}
+	return out
+}
+
+func accountState(st licensing.Status, plans policy.Plans, available bool) AccountState {
+	out := AccountState{
+		SignedIn: st.SignedIn, Email: st.Email, Status: st.SubscriptionStatus,
+		AutoRenew: st.AutoRenew && !st.CancelAtPeriodEnd, UsedToday: st.UsageToday, RemainingToday: -1,
+		Offline: st.Offline && st.SignedIn, Available: available, GraceDaysLeft: st.GraceDaysLeft,
+		Plan: mapPlan(plans.Lookup(st.Plan)),
+	}
+	out.NoticeKey, out.Notice = account.Notice(st)
+	// The entitlement's limits win over the table (an admin may have changed them).
+	out.Plan.Formats, out.Plan.Features, out.Plan.BatchSize = st.Limits.Formats, st.Limits.Features, st.Limits.BatchSize
+	if st.Limits.DailyLimit != nil {
+		out.Plan.DailyLimit = *st.Limits.DailyLimit
+	} else {
+		out.Plan.DailyLimit = -1
+	}
+	if st.Remaining != nil {
+		out.RemainingToday = *st.Remaining
+	}
+	if st.PeriodEnd != nil && st.SignedIn {
+		out.PeriodEnd = st.PeriodEnd.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+func mapProgress(runID string, p converter.Progress) Progress {
+	eta := -1.0
+	if p.ETA > 0 {
+		eta = p.ETA.Seconds()
+	}
+	return Progress{RunID: runID, Done: p.Done, Total: p.Total, BytesIn: p.BytesIn, BytesOut: p.BytesOut,
+		ETASeconds: eta, Current: p.Current, Active: p.Active}
+}
+
+// engineInfo words the backends: a warning when one fell back to WASM.
+func engineInfo(webp, avif string) EngineInfo {
+	info := EngineInfo{WebP: webp, AVIF: avif}
+	var slow []string
+	if webp == encode.BackendWASM {
+		slow = append(slow, "WebP")
+	}
+	if avif == encode.BackendWASM {
+		slow = append(slow, "AVIF")
+	}
+	if len(slow) > 0 {
+		info.Warning = "The fast " + strings.Join(slow, " and ") + " converter was not found, so conversion will be slower."
+	}
+	return info
 }

@@ -6,6 +6,7 @@ package checkout
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"time"
 
@@ -163,4 +164,19 @@ func (w *Watcher) set(ctx context.Context, change func(*State)) {
 	if st != before {
 		w.onChange(st)
 	}
+}
+
+// WithLanguage adds the UI's language (ko, en, ja) to a checkout page's address.
+func WithLanguage(raw, lang string) string {
+	if lang != "ko" && lang != "en" && lang != "ja" {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	q.Set("lang", lang)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -2,6 +2,7 @@ package licensing
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -436,3 +437,14 @@ func TestSignedOutAndAccountUseAddUp(t *testing.T) {
 		t.Errorf("signed out after the account used the day's 5: remaining %d, want 0", *r)
 	}
 }
+
+// decodeSeg and encodeSeg read and write a JWS segment (base64url, no padding).
+func decodeSeg(t *testing.T, s string) string {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func encodeSeg(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

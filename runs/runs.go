@@ -149,6 +149,8 @@ type group struct {
 type Manager struct {
 	acc  Account
 	sink Sink
+	// plan walks a drop (converter.Plan; tests hold it to cancel mid-walk).
+	plan func(ctx context.Context, paths []string, opts converter.Options) (*converter.Batch, error)
 
 	mu      sync.Mutex
 	running bool
@@ -170,7 +172,7 @@ type settlement struct {
 }
 
 // New returns a Manager that asks acc and reports to sink.
-func New(acc Account, sink Sink) *Manager { return &Manager{acc: acc, sink: sink} }
+func New(acc Account, sink Sink) *Manager { return &Manager{acc: acc, sink: sink, plan: converter.Plan} }
 
 // Start plans req and converts what the plan allows in the background; the
 // rest joins the queue. A format or folder the plan does not include is
@@ -213,7 +215,7 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 		return Started{}, ErrBusy
 	}
 	// Walking a big folder takes a while; Cancel stops it too.
-	batch, err := converter.Plan(planCtx, req.Paths, opts)
+	batch, err := m.plan(planCtx, req.Paths, opts)
 	if err != nil {
 		cancelPlan()
 		m.release()
@@ -449,7 +451,7 @@ func (m *Manager) convert(ctx context.Context, runID string, run []group, batch 
 // queueBehind plans a drop that came during a run and queues it, to be
 // converted when that run ends.
 func (m *Manager) queueBehind(ctx context.Context, req Request, opts converter.Options, dirs bool) (Started, error) {
-	batch, err := converter.Plan(ctx, req.Paths, opts)
+	batch, err := m.plan(ctx, req.Paths, opts)
 	if err != nil {
 		return Started{}, uierr.With(CodeReadDropFailed, "Could not read the dropped files.", "", err)
 	}

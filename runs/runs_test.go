@@ -781,3 +781,43 @@ func TestDropDuringARunIsQueuedAndConvertedAfterIt(t *testing.T) {
 		})
 	}
 }
+
+// Cancel during the walk of a big drop (before anything is converted) starts
+// nothing, says nothing, queues nothing and leaves the Manager free.
+func TestCancelWhileTheDropIsWalked(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	walking := make(chan struct{})
+	m.plan = func(ctx context.Context, paths []string, opts converter.Options) (*converter.Batch, error) {
+		close(walking)
+		<-ctx.Done() // a walk that takes as long as it takes
+		return nil, ctx.Err()
+	}
+	srcs := photos(t, t.TempDir(), "p", 3)
+	type answer struct {
+		st  Started
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+		got <- answer{st, err}
+	}()
+	<-walking
+	if !m.Cancel() {
+		t.Fatal("Cancel found nothing to stop during the walk")
+	}
+	a := <-got
+	if a.err != nil || a.st.RunID != "" || a.st.Queued != 0 || len(a.st.Refusals) != 0 {
+		t.Fatalf("after cancelling the walk: %+v, %v; want nothing started and no error", a.st, a.err)
+	}
+	if q.reserved != nil || m.Queued() != 0 {
+		t.Errorf("reserved %v, queued %d after a cancelled walk", q.reserved, m.Queued())
+	}
+	m.plan = converter.Plan
+	if st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")}); err != nil || st.RunID == "" {
+		t.Fatalf("the next drop: %+v, %v; want it converted", st, err)
+	} else if r := <-st.Done; r.Summary.Converted != 3 {
+		t.Errorf("next run converted %d of 3", r.Summary.Converted)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -113,6 +114,12 @@ type Service struct {
 	cancel      context.CancelFunc
 	jobs        chan job
 	wg          sync.WaitGroup
+
+	// quiet counts the arrival checks that found nothing waiting (no file
+	// settling, no job queued or running); a test waits on it to know that
+	// nothing more will happen without a new file.
+	quiet   atomic.Int64
+	working atomic.Int64 // jobs queued or running
 }
 
 type job struct {
@@ -373,9 +380,11 @@ func nextAt(now time.Time, at string) time.Time {
 }
 
 func (s *Service) enqueue(ctx context.Context, j job) {
+	s.working.Add(1)
 	select {
 	case s.jobs <- j:
 	case <-ctx.Done():
+		s.working.Add(-1)
 	}
 }
 
@@ -389,6 +398,7 @@ func (s *Service) worker() {
 			return
 		case j := <-s.jobs:
 			s.do(j)
+			s.working.Add(-1)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -126,6 +127,18 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// deadlines are the times the armed timers fire at, earliest first.
+func (c *fakeClock) deadlines() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []time.Time
+	for _, t := range c.timers {
+		out = append(out, t.at)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
+}
+
 // waiting is how many timers are armed (a goroutine reached its select).
 func (c *fakeClock) waiting() int {
 	c.mu.Lock()
@@ -241,7 +254,10 @@ func TestArrivalConvertsOnceAndWaitsForCopies(t *testing.T) {
 	f.Close()
 	eventually(t, "slow.jpg is converted", 10*time.Second, func() bool { return h.sink.count(slow) == 1 })
 
-	time.Sleep(500 * time.Millisecond) // several Settles: nothing more happens
+	// Nothing more happens: the watcher looks three times and finds nothing to do (its outputs
+	// arrived in the watched folder too, and were recognised as ours).
+	quiet := h.svc.quiet.Load()
+	eventually(t, "three quiet checks", 10*time.Second, func() bool { return h.svc.quiet.Load() >= quiet+3 })
 	if h.sink.count(src) != 1 || h.sink.count(slow) != 1 {
 		t.Errorf("converted %d and %d times, want once each", h.sink.count(src), h.sink.count(slow))
 	}
@@ -269,7 +285,9 @@ func TestDailyRunsAtTheSetTimeAndStopsAtTheQuota(t *testing.T) {
 	}
 	eventually(t, "the daily timer is armed", 5*time.Second, func() bool { return clock.waiting() >= 1 })
 	clock.Advance(time.Hour) // 11:00: not yet
-	time.Sleep(100 * time.Millisecond)
+	if next := clock.deadlines(); len(next) != 1 || !next[0].Equal(time.Date(2026, 3, 2, 11, 30, 0, 0, time.UTC)) {
+		t.Fatalf("armed for %v, want 11:30 only", next)
+	}
 	if h.startCount() != 0 {
 		t.Fatal("the daily run started before its time")
 	}
@@ -297,7 +315,11 @@ func TestDailyRunsAtTheSetTimeAndStopsAtTheQuota(t *testing.T) {
 	starts := h.startCount()
 	eventually(t, "the timers are armed", 5*time.Second, func() bool { return clock.waiting() >= 2 })
 	clock.Advance(24*time.Hour - time.Minute) // 11:29 next day; the quota day changed at 15:00 UTC
-	time.Sleep(100 * time.Millisecond)
+	for _, at := range clock.deadlines() {
+		if at.Before(time.Date(2026, 3, 3, 11, 30, 0, 0, time.UTC)) {
+			t.Errorf("a timer armed for %v is still waiting: it should have fired", at)
+		}
+	}
 	if h.startCount() != starts {
 		t.Error("a run started while paused")
 	}

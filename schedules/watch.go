@@ -78,6 +78,8 @@ func (s *Service) watch(ctx context.Context, sc Schedule, w *fsnotify.Watcher) {
 			if len(ready) > 0 {
 				sort.Strings(ready)
 				s.enqueue(ctx, job{id: sc.ID, paths: ready})
+			} else if len(pending) == 0 && s.working.Load() == 0 {
+				s.quiet.Add(1)
 			}
 		}
 	}

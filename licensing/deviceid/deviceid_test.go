@@ -1,6 +1,9 @@
 package deviceid
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,8 +30,16 @@ func TestIDIsStableHashNotRawID(t *testing.T) {
 	if strings.Contains(a, strings.ToLower(raw)) {
 		t.Error("ID contains the raw machine id")
 	}
-	other, _ := machineid.ProtectedID("another-app")
-	if other == a {
+	// Exactly HMAC-SHA256(machine id, AppSalt): keyed by this product's salt, so
+	// another app (or another salt) gets a different id from the same machine.
+	mac := hmac.New(sha256.New, []byte(raw))
+	mac.Write([]byte(AppSalt))
+	if want := hex.EncodeToString(mac.Sum(nil)); a != want {
+		t.Errorf("ID = %s, want HMAC-SHA256 of the machine id with the app salt (%s)", a, want)
+	}
+	mac = hmac.New(sha256.New, []byte(raw))
+	mac.Write([]byte("another-app"))
+	if hex.EncodeToString(mac.Sum(nil)) == a {
 		t.Error("ID is not app-specific")
 	}
 }

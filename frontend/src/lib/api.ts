@@ -161,6 +161,8 @@ export interface ScanResult {
   format: Format;
   canceled: boolean;
   error: string;
+  errorCode: string;
+  errorDetail: string;
 }
 export type ScheduleMode = "arrival" | "daily";
 export interface ScheduleRequest {

@@ -28,7 +28,7 @@ class ScanStore {
       }),
       onEvent<ScanResult>(events.scanDone, (r) => {
         this.phase = r.canceled ? "idle" : "done";
-        if (r.error) this.error = r.error;
+        if (r.error) this.error = i18n.error({ code: r.errorCode, message: r.error, detail: r.errorDetail });
         if (r.canceled || r.error) return;
         this.result = r;
         // Everything worth converting is ticked at first; the user unticks.

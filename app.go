@@ -7,14 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"imageconverter/account"
+	"imageconverter/autostart"
 	"imageconverter/checkout"
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
-	"imageconverter/e2ehooks"
 	"imageconverter/licensing/policy"
+	"imageconverter/lifecycle"
+	"imageconverter/locale"
+	"imageconverter/notify"
 	"imageconverter/platform"
 	"imageconverter/runs"
 	"imageconverter/scan"
@@ -35,6 +39,10 @@ type App struct {
 	orders  *checkout.Watcher  // the order being paid in the browser
 	// onConvert hears every StartConversion call (the test builds' journal).
 	onConvert func(paths []string)
+	notifier  notify.Sender   // nil: no notifications (tests set a recorder)
+	texts     *locale.Catalog // the UI's sentences, for notifications
+	quitting  atomic.Bool     // the user chose to quit: the window may close
+	hidden    atomic.Bool     // the window is hidden; the app works in the background
 
 	mu   sync.Mutex
 	rt   platform.Runtime // nil until startup and after shutdown
@@ -177,6 +185,7 @@ func (e runEvents) Progress(runID string, p converter.Progress) {
 func (e runEvents) Started(s runs.Started) { e.a.emit(EventRunStarted, mapStarted(s)) }
 
 func (e runEvents) Done(r runs.Result) {
+	e.a.tellDone(r)
 	e.a.emit(EventDone, mapResult(r))
 	e.a.emit(EventAccount, e.a.Account()) // today's remaining conversions changed
 }
@@ -223,6 +232,7 @@ var (
 	codeSettleFailed     = uierr.Declare("settle_failed")
 	codeInvalidArgument  = uierr.Declare("invalid_argument")
 	codeNotForSale       = uierr.Declare("not_for_sale")
+	codeLoginItem        = uierr.Declare("login_item_failed")
 )
 
 func orDefault(s, def string) string {
@@ -259,11 +269,17 @@ func (a *App) GetSettings() settings.Settings { return a.prefs.Load() }
 
 // SaveSettings validates and saves s, returning what was saved.
 func (a *App) SaveSettings(s settings.Settings) (settings.Settings, error) {
+	before := a.prefs.Load()
 	if err := a.prefs.Save(s); err != nil {
 		if uierr.CodeOf(err) != "" {
 			return settings.Settings{}, err // a setting out of range, with its own sentence
 		}
 		return settings.Settings{}, uierr.With(codeSettingsNotSaved, "The settings could not be saved.", "", err)
+	}
+	if s.StartAtLogin != before.StartAtLogin || s.StartAtLogin != autostart.Enabled() {
+		if err := autostart.Apply(s.StartAtLogin, BackgroundFlag); err != nil {
+			return a.prefs.Load(), uierr.With(codeLoginItem, "Starting at login could not be set up.", "", err)
+		}
 	}
 	return a.prefs.Load(), nil
 }
@@ -276,16 +292,6 @@ func (a *App) EngineInfo() EngineInfo {
 // SystemLanguage is the OS language when the environment names one the UI
 // has ("ko", "en", "ja"), else "" and the UI asks the webview.
 func (a *App) SystemLanguage() string { return platform.Language() }
-
-// testSeams are what the hooks of test builds use (package e2ehooks; the
-// shipped app binds none).
-func (a *App) testSeams() e2ehooks.Seams {
-	return e2ehooks.Seams{
-		Emit:           a.emit,
-		OnConvert:      func(observe func(paths []string)) { a.onConvert = observe },
-		AccountChanged: func() { a.emit(EventAccount, a.Account()) },
-	}
-}
 
 // The account side of App: sign-in, plan and devices. Each method checks its
 // arguments, calls Account and maps the answer for the UI.
@@ -304,11 +310,14 @@ func (a *App) Plans() []PlanInfo {
 	return out
 }
 
-// accountChanged tells every view and returns the new state.
-func (a *App) accountChanged() AccountState {
+// accountChanged tells every view and returns the new state, unless err.
+func (a *App) accountChanged(err error) (AccountState, error) {
+	if err != nil {
+		return AccountState{}, err
+	}
 	st := a.Account()
 	a.emit(EventAccount, st)
-	return st
+	return st, nil
 }
 
 // SignIn signs in with email and password.
@@ -317,10 +326,8 @@ func (a *App) SignIn(email, password string) (AccountState, error) {
 	if err != nil {
 		return AccountState{}, err
 	}
-	if _, err := a.account.SignIn(a.lifetime(), email, password); err != nil {
-		return AccountState{}, err
-	}
-	return a.accountChanged(), nil
+	_, err = a.account.SignIn(a.lifetime(), email, password)
+	return a.accountChanged(err)
 }
 
 // SignUp creates an account and signs in.
@@ -329,10 +336,8 @@ func (a *App) SignUp(email, password string) (AccountState, error) {
 	if err != nil {
 		return AccountState{}, err
 	}
-	if _, err := a.account.SignUp(a.lifetime(), email, password); err != nil {
-		return AccountState{}, err
-	}
-	return a.accountChanged(), nil
+	_, err = a.account.SignUp(a.lifetime(), email, password)
+	return a.accountChanged(err)
 }
 
 // ResetPassword sends a password reset email.
@@ -345,12 +350,7 @@ func (a *App) ResetPassword(email string) error {
 }
 
 // SignOut signs out; the app goes back to the free plan.
-func (a *App) SignOut() (AccountState, error) {
-	if err := a.account.SignOut(); err != nil {
-		return AccountState{}, err
-	}
-	return a.accountChanged(), nil
-}
+func (a *App) SignOut() (AccountState, error) { return a.accountChanged(a.account.SignOut()) }
 
 // RefreshAccount asks the server for the plans, the plan and usage now.
 func (a *App) RefreshAccount() (AccountState, error) {
@@ -361,7 +361,7 @@ func (a *App) RefreshAccount() (AccountState, error) {
 	if err := a.account.Refresh(ctx); err != nil {
 		return a.Account(), err
 	}
-	return a.accountChanged(), nil
+	return a.accountChanged(nil)
 }
 
 // CheckAccount refreshes the entitlement only when it is stale (a day old,
@@ -382,11 +382,7 @@ func (a *App) Devices() ([]Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Device, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, Device{ID: d.ID, Name: d.Name, OS: d.OS, LastSeen: d.LastSeenAt.UTC().Format(time.RFC3339), Current: d.Current})
-	}
-	return out, nil
+	return mapDevices(ds), nil
 }
 
 // RemoveDevice removes a device and returns the remaining ones.
@@ -418,10 +414,7 @@ func (a *App) Upgrade(planID, lang string) (CheckoutInfo, error) {
 	if err != nil {
 		return CheckoutInfo{}, err
 	}
-	st := checkout.State{OrderID: order.OrderID, Plan: planID, URL: checkout.WithLanguage(order.CheckoutURL, lang)}
-	st.Opened = rt.OpenURL(st.URL) == nil
-	a.orders.Start(ctx, st)
-	return mapCheckout(a.orders.Current()), nil
+	return mapCheckout(a.orders.Open(ctx, order.OrderID, planID, checkout.WithLanguage(order.CheckoutURL, lang), rt.OpenURL)), nil
 }
 
 // ReopenCheckout opens the checkout page of the watched order again.
@@ -430,15 +423,7 @@ func (a *App) ReopenCheckout() (CheckoutInfo, error) {
 	if rt == nil {
 		return CheckoutInfo{}, errNotReady
 	}
-	st := a.orders.Current()
-	if st.Status != checkout.Waiting && st.Status != checkout.Failed {
-		return mapCheckout(st), nil
-	}
-	opened := rt.OpenURL(st.URL) == nil
-	out := mapCheckout(st)
-	out.Opened = opened
-	a.orders.Poke()
-	return out, nil
+	return mapCheckout(a.orders.Reopen(rt.OpenURL)), nil
 }
 
 // CloseCheckout stops watching the order (the user went back without paying).
@@ -449,10 +434,7 @@ func (a *App) Checkout() CheckoutInfo { return mapCheckout(a.orders.Current()) }
 
 // SetAutoRenew turns monthly renewal off (access continues to the period end) or back on.
 func (a *App) SetAutoRenew(on bool) (AccountState, error) {
-	if err := a.account.SetAutoRenew(a.lifetime(), on); err != nil {
-		return AccountState{}, err
-	}
-	return a.accountChanged(), nil
+	return a.accountChanged(a.account.SetAutoRenew(a.lifetime(), on))
 }
 
 // The computer scan side of App (Pro): where to look, the scan in the
@@ -534,40 +516,6 @@ func (a *App) ConvertScanned(folders []string) (RunInfo, error) {
 // off, remove. Package schedules watches and decides; every conversion it
 // starts goes through the run manager like a drop.
 
-// newSchedules builds the service; its file lives beside settings.json.
-func (a *App) newSchedules() *schedules.Service {
-	return schedules.New(schedules.Config{
-		Path:  filepath.Join(a.prefs.Dir(), "schedules.json"),
-		Start: a.startScheduled,
-		Allowed: func(ctx context.Context) *policy.Refusal {
-			return policy.Schedules(a.account.Status().Limits, a.account.Plans())
-		},
-		Changed: func(list []schedules.State) { a.emit(EventSchedules, mapSchedules(list)) },
-		Options: a.scheduleOptions,
-	})
-}
-
-// startScheduled converts for a schedule with the saved settings, its own
-// format and preset, and the outputs beside the photos it watches (an
-// output folder elsewhere would flatten the watched tree).
-func (a *App) startScheduled(ctx context.Context, sc schedules.Schedule, paths []string) (runs.Started, error) {
-	st, err := a.runs.Start(ctx, runs.Request{Paths: paths, Options: a.scheduleOptions(sc), OutputDir: sc.Folder,
-		Origin: runs.Origin{Kind: originSchedule, Folder: sc.Folder}})
-	if err == nil && st.RunID != "" {
-		// The convert screen follows it like its own (progress, summary, Pro's
-		// automatic continuation of what the run left queued).
-		a.emit(EventRunStarted, mapStarted(st))
-	}
-	return st, err
-}
-
-// scheduleOptions are the saved settings with the schedule's format and preset.
-func (a *App) scheduleOptions(sc schedules.Schedule) converter.Options {
-	s := a.prefs.Load()
-	s.Format, s.Preset, s.OutputMode, s.OutputDir = sc.Format, sc.Preset, "beside", ""
-	return s.Options()
-}
-
 // Schedules lists the watched folders.
 func (a *App) Schedules() []ScheduleInfo { return mapSchedules(a.sched.List()) }
 
@@ -596,4 +544,47 @@ func (a *App) RemoveSchedule(id string) ([]ScheduleInfo, error) {
 		return nil, err
 	}
 	return a.Schedules(), nil
+}
+
+// The app in the background: closing the window while watched folders are
+// on or a run goes asks whether to keep working with the window hidden
+// (main.go's beforeClose); these are the answers.
+
+// KeepInBackground hides the window and keeps working; remember makes it
+// the answer from now on.
+func (a *App) KeepInBackground(remember bool) error {
+	if err := a.rememberClose(remember, lifecycle.Background); err != nil {
+		return err
+	}
+	a.toBackground()
+	return nil
+}
+
+// QuitApp quits; remember makes it the answer from now on.
+func (a *App) QuitApp(remember bool) error {
+	if err := a.rememberClose(remember, lifecycle.Quit); err != nil {
+		return err
+	}
+	a.quitting.Store(true)
+	if rt := a.runtime(); rt != nil {
+		rt.Quit()
+	}
+	return nil
+}
+
+func (a *App) rememberClose(remember bool, action string) error {
+	if !remember {
+		return nil
+	}
+	s := a.prefs.Load()
+	s.CloseAction = action
+	_, err := a.SaveSettings(s)
+	return err
+}
+
+func (a *App) toBackground() {
+	if rt := a.runtime(); rt != nil {
+		a.hidden.Store(true)
+		rt.HideWindow()
+	}
 }

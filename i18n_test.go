@@ -15,8 +15,8 @@ import (
 	"imageconverter/uierr"
 )
 
-// locales reads the UI's translations (frontend/src/lib/locales/*.json).
-func locales(t *testing.T) map[string]map[string]any {
+// readLocales reads the UI's translations (frontend/src/lib/locales/*.json).
+func readLocales(t *testing.T) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
 	for _, lang := range []string{"ko", "en", "ja"} {
@@ -69,7 +69,7 @@ func constValues(t *testing.T, file, prefix string) []string {
 // English and Japanese: failure reasons of files, plan refusals, account
 // notices and errors of every bound method.
 func TestEveryCodeHasATranslation(t *testing.T) {
-	loc := locales(t)
+	loc := readLocales(t)
 	groups := map[string][]string{
 		"reason.": constValues(t, "converter/result.go", "Code"),
 		"refuse.": constValues(t, "licensing/policy/policy.go", "Code"),
@@ -96,7 +96,7 @@ func TestEveryCodeHasATranslation(t *testing.T) {
 // The three languages have the same keys, and every plural message has its
 // "other" form.
 func TestLocalesHaveTheSameKeys(t *testing.T) {
-	loc := locales(t)
+	loc := readLocales(t)
 	keys := func(m map[string]any) string {
 		var ks []string
 		for k := range m {
@@ -126,7 +126,7 @@ func TestLocalesHaveTheSameKeys(t *testing.T) {
 // such a message must be {"one": …, "other": …}.
 func TestEnglishCountsArePlural(t *testing.T) {
 	countThenNoun := regexp.MustCompile(`\{(n|count|c|s|f|files|folders|done|total)\} [a-z]+s\b`)
-	for k, v := range locales(t)["en"] {
+	for k, v := range readLocales(t)["en"] {
 		if s, ok := v.(string); ok && countThenNoun.MatchString(s) {
 			t.Errorf("en.json %s = %q: a count with a plural noun needs plural forms", k, s)
 		}

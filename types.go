@@ -151,6 +151,16 @@ type AccountState struct {
 // EventAccount carries an AccountState whenever the account changes.
 const EventAccount = "account:changed"
 
+// EventCloseAsked carries a CloseQuestion when the window is closed while
+// the app has work: the UI asks whether to keep working in the background.
+const EventCloseAsked = "app:close-asked"
+
+// CloseQuestion is what would go on in the background.
+type CloseQuestion struct {
+	Watching int  `json:"watching"` // watched folders on
+	Running  bool `json:"running"`  // a run goes now
+}
+
 // EventCheckout carries a CheckoutInfo whenever the watched order changes.
 const EventCheckout = "checkout:changed"
 
@@ -397,4 +407,12 @@ func engineInfo(webp, avif string) EngineInfo {
 		info.Warning = "The fast " + strings.Join(slow, " and ") + " converter was not found, so conversion will be slower."
 	}
 	return info
+}
+
+func mapDevices(ds []wire.Device) []Device {
+	out := make([]Device, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Device{ID: d.ID, Name: d.Name, OS: d.OS, LastSeen: d.LastSeenAt.UTC().Format(time.RFC3339), Current: d.Current})
+	}
+	return out
 }

@@ -77,6 +77,28 @@ func (w *Watcher) Start(ctx context.Context, st State) {
 	go w.loop(ctx, st.OrderID, poke, first, most, giveUp)
 }
 
+// Open starts watching an order and opens its page with open (the
+// browser); State.Opened says whether that worked.
+func (w *Watcher) Open(ctx context.Context, orderID, plan, url string, open func(url string) error) State {
+	w.Start(ctx, State{OrderID: orderID, Plan: plan, URL: url, Opened: open(url) == nil})
+	return w.Current()
+}
+
+// Reopen opens the watched order's page again (the user closed the tab) and
+// polls it at once; an order no longer waiting is left as it is.
+func (w *Watcher) Reopen(open func(url string) error) State {
+	st := w.Current()
+	if st.Status != Waiting && st.Status != Failed {
+		return st
+	}
+	st.Opened = open(st.URL) == nil
+	w.mu.Lock()
+	w.state.Opened = st.Opened
+	w.mu.Unlock()
+	w.Poke()
+	return st
+}
+
 // Poke asks for the order now (the window got focus: the user may be back
 // from paying).
 func (w *Watcher) Poke() {

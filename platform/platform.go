@@ -25,4 +25,9 @@ type Runtime interface {
 	OpenFolder(path string) error
 	// OpenURL opens a web page in the user's browser.
 	OpenURL(url string) error
+	// HideWindow hides the window (the app keeps working in the background);
+	// ShowWindow brings it back in front; Quit ends the app.
+	HideWindow()
+	ShowWindow()
+	Quit()
 }

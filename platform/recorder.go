@@ -23,6 +23,8 @@ type Recorder struct {
 	Files   []string // answer of ChooseFiles
 	Folder  string   // answer of ChooseFolder
 	OpenErr error    // returned by OpenFolder
+	hidden  bool
+	quit    bool
 }
 
 // NewRecorder returns an empty Recorder.
@@ -94,3 +96,18 @@ func (r *Recorder) URLs() []string {
 // Changed is signalled (without blocking) after each Emit, so tests can wait
 // for events instead of sleeping.
 func (r *Recorder) Changed() <-chan struct{} { return r.notify }
+
+// HideWindow implements Runtime.
+func (r *Recorder) HideWindow() { r.mu.Lock(); r.hidden = true; r.mu.Unlock() }
+
+// ShowWindow implements Runtime.
+func (r *Recorder) ShowWindow() { r.mu.Lock(); r.hidden = false; r.mu.Unlock() }
+
+// Quit implements Runtime.
+func (r *Recorder) Quit() { r.mu.Lock(); r.quit = true; r.mu.Unlock() }
+
+// Hidden reports whether the window is hidden; Quitted whether Quit was called.
+func (r *Recorder) Hidden() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.hidden }
+
+// Quitted reports whether Quit was called.
+func (r *Recorder) Quitted() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.quit }

@@ -50,3 +50,15 @@ func (w *Wails) OpenFolder(path string) error { return openWithSystem(path) }
 // BrowserOpenURL it reports a browser that could not start, so the app can
 // show the address to copy instead of doing nothing.
 func (w *Wails) OpenURL(url string) error { return openWithSystem(url) }
+
+// HideWindow implements Runtime.
+func (w *Wails) HideWindow() { wruntime.WindowHide(w.ctx) }
+
+// ShowWindow implements Runtime.
+func (w *Wails) ShowWindow() {
+	wruntime.WindowShow(w.ctx)
+	wruntime.WindowUnminimise(w.ctx)
+}
+
+// Quit implements Runtime.
+func (w *Wails) Quit() { wruntime.Quit(w.ctx) }

@@ -269,6 +269,13 @@ func (m *Manager) Wait() {
 	}
 }
 
+// Busy reports whether a drop is being walked or a run goes.
+func (m *Manager) Busy() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.running
+}
+
 // Queued is how many files wait for a later run.
 func (m *Manager) Queued() int {
 	m.mu.Lock()

@@ -168,6 +168,20 @@ func (s *Service) Stop() {
 	s.wg.Wait()
 }
 
+// Watching is how many schedules are on (watched folders that need the app
+// running).
+func (s *Service) Watching() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, sc := range s.list {
+		if sc.Enabled {
+			n++
+		}
+	}
+	return n
+}
+
 // List returns the schedules with their state.
 func (s *Service) List() []State {
 	s.mu.Lock()

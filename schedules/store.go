@@ -105,3 +105,18 @@ func appendNew(list []string, add ...string) []string {
 	}
 	return list
 }
+
+// AnyEnabled reports whether the schedules file at path has a watched folder
+// that is on (read before the service starts: is there work at login?).
+func AnyEnabled(path string) bool {
+	list, err := load(path)
+	if err != nil {
+		return false
+	}
+	for _, sc := range list {
+		if sc.Enabled {
+			return true
+		}
+	}
+	return false
+}

@@ -13,7 +13,7 @@ APT_PACKAGES=(
   webp libavif-bin imagemagick
   xvfb xauth xdotool chromium fonts-dejavu-core fonts-noto-cjk
   openjdk-17-jre-headless curl ca-certificates time
-  gnome-keyring dbus
+  gnome-keyring dbus libx11-dev
 )
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -6,6 +6,7 @@ package settings
 import (
 	"path/filepath"
 
+	"imageconverter/lifecycle"
 	"imageconverter/uierr"
 )
 
@@ -22,13 +23,18 @@ type Settings struct {
 	MaxHeight    int    `json:"maxHeight"`
 	KeepDates    bool   `json:"keepDates"`
 	Language     string `json:"language"` // "" follows the OS, else "ko", "en", "ja"
+	// CloseAction is what closing the window does while watched folders are
+	// on or a run goes: "ask", "background" (keep working, window hidden) or
+	// "quit".
+	CloseAction  string `json:"closeAction"`
+	StartAtLogin bool   `json:"startAtLogin"` // start (in the background) when the user logs in
 }
 
 // Defaults are the choices of a fresh install.
 func Defaults() Settings {
 	return Settings{
 		Format: "webp", Preset: "balanced", OutputMode: "beside", Existing: "skip",
-		MaxWidth: 1920, MaxHeight: 1920, KeepDates: true,
+		MaxWidth: 1920, MaxHeight: 1920, KeepDates: true, CloseAction: lifecycle.Ask,
 	}
 }
 
@@ -38,6 +44,7 @@ var (
 	oneOfOutput   = map[string]bool{"beside": true, "folder": true}
 	oneOfExisting = map[string]bool{"skip": true, "overwrite": true, "rename": true}
 	oneOfLanguage = map[string]bool{"": true, "ko": true, "en": true, "ja": true}
+	oneOfClose    = map[string]bool{lifecycle.Ask: true, lifecycle.Background: true, lifecycle.Quit: true}
 )
 
 // Codes of settings a person can get wrong in the UI.
@@ -68,6 +75,8 @@ func (s Settings) Validate() error {
 		return uierr.New(codeResizeOutOfRange, "The maximum width and height must be between 16 and 65535 pixels.")
 	case !oneOfLanguage[s.Language]:
 		return invalid("language", s.Language)
+	case !oneOfClose[s.CloseAction]:
+		return invalid("choice for closing the window", s.CloseAction)
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ trap cleanup EXIT
 # test hooks (IC_E2E_CONTROL) answer pings and keep a journal of drops.
 go build -tags desktop,production,webkit2_41,e2e,localstack -o "$work/imageconverter" .
 gcc -O1 -o "$work/dragsource" tests/gui/dragsource.c $(pkg-config --cflags --libs gtk+-3.0)
+go build -o "$work/notifyd" ./tests/gui/notifyd
+gcc -O1 -o "$work/closewin" tests/gui/closewin.c -lX11
 
 mkdir -p "$work/data" "$work/config" "$IC_GUI_SHOTS"
 convert -size 1200x900 -seed 11 plasma:fractal -blur 0x1 -quality 95 "$work/data/base.jpg"
@@ -33,8 +35,24 @@ Xvfb "$DISPLAY" -screen 0 1600x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 sleep 1
 
+# The tests run on their own D-Bus session bus: the single-instance lock and
+# notifications use it; notifyd stands in for the desktop's notification server.
+cat >"$work/tests.sh" <<'SH'
+set -u
+status=0
+"$IC_GUI_NOTIFYD" "$IC_GUI_NOTES" >/dev/null &
+notifyd=$!
+node tests/gui/drops.test.mjs || status=1
+node tests/gui/background.test.mjs || status=1
+kill $notifyd 2>/dev/null
+exit $status
+SH
 status=0
 IC_GUI_APP="$work/imageconverter" IC_GUI_DRAGSOURCE="$work/dragsource" IC_GUI_WORK="$work" \
-  IC_E2E_CONTROL=127.0.0.1:$((34300 + RANDOM % 500)) node tests/gui/drops.test.mjs || status=1
-if [ $status != 0 ]; then echo "--- app.log"; tail -30 "$work/app.log"; fi
+  IC_GUI_NOTIFYD="$work/notifyd" IC_GUI_NOTES="$work/notes.jsonl" IC_GUI_CLOSEWIN="$work/closewin" \
+  IC_E2E_CONTROL=127.0.0.1:$((34300 + RANDOM % 500)) IC_E2E_CONTROL_BG=127.0.0.1:$((34800 + RANDOM % 500)) \
+  dbus-run-session -- bash "$work/tests.sh" || status=1
+if [ $status != 0 ]; then
+  for l in "$work/app.log" "$work/background/app.log"; do [ -f "$l" ] && { echo "--- $l"; tail -30 "$l"; }; done
+fi
 exit $status

@@ -89,6 +89,8 @@ export interface Settings {
   maxHeight: number;
   keepDates: boolean;
   language: "" | "ko" | "en" | "ja";
+  closeAction: "ask" | "background" | "quit";
+  startAtLogin: boolean;
 }
 export interface PlanInfo {
   id: string;
@@ -121,6 +123,11 @@ export interface AccountState {
   notice: string;
   noticeKey: string;
   available: boolean; // false while the account service is not configured
+}
+
+export interface CloseQuestion {
+  watching: number;
+  running: boolean;
 }
 
 export type CheckoutStatus = "" | "waiting" | "paid" | "failed" | "expired" | "closed";
@@ -271,6 +278,8 @@ export const api = {
   reopenCheckout: () => call<CheckoutInfo>("ReopenCheckout"),
   closeCheckout: () => call<CheckoutInfo>("CloseCheckout"),
   checkout: () => call<CheckoutInfo>("Checkout"),
+  keepInBackground: (remember: boolean) => call<void>("KeepInBackground", remember),
+  quitApp: (remember: boolean) => call<void>("QuitApp", remember),
   setAutoRenew: (on: boolean) => call<AccountState>("SetAutoRenew", on),
   scanPlaces: () => call<ScanPlace[]>("ScanPlaces"),
   startScan: (roots: string[]) => call<void>("StartScan", roots),
@@ -326,4 +335,5 @@ export const events = {
   schedules: "schedules:changed",
   started: "convert:started",
   checkout: "checkout:changed",
+  closeAsked: "app:close-asked",
 } as const;

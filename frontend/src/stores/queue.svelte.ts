@@ -30,6 +30,25 @@ class QueueStore {
   private offs: (() => void)[] = [];
   /** Drops and clicks are started one after the other, never lost. */
   private chain: Promise<void> = Promise.resolve();
+  /** Events of runs this screen has not started following yet: a run with
+   * nothing to convert can end before StartConversion has answered. */
+  private early = new Map<string, { files: FileResult[]; done?: Summary }>();
+
+  private earlyOf(runId: string) {
+    let e = this.early.get(runId);
+    if (!e) {
+      e = { files: [] };
+      this.early.set(runId, e);
+      if (this.early.size > 20) this.early.delete(this.early.keys().next().value!); // only recent runs
+    }
+    return e;
+  }
+
+  private finish(s: Summary) {
+    this.summary = s;
+    this.phase = "done";
+    void account.refreshQuiet();
+  }
 
   start() {
     this.stop();
@@ -39,14 +58,13 @@ class QueueStore {
       }),
       onEvent<FileResult>(events.file, (f) => {
         if (f.runId === this.runId) this.files = [f, ...this.files].slice(0, 500);
+        else this.earlyOf(f.runId).files.unshift(f);
       }),
       onEvent<Summary>(events.done, (s) => {
-        if (s.runId !== this.runId) return;
-        this.summary = s;
-        this.phase = "done";
-        void account.refreshQuiet();
         // When files wait and the plan continues by itself (Pro), the app
         // starts the next run and announces it (events.started).
+        if (s.runId === this.runId) this.finish(s);
+        else this.earlyOf(s.runId).done = s;
       }),
       // Refusals belong to the plan that made them: a new plan (signed in,
       // upgraded, expired) clears them.
@@ -99,6 +117,12 @@ class QueueStore {
     this.summary = null;
     this.progress = { runId, done: 0, total, bytesIn: 0, bytesOut: 0, etaSeconds: -1, current: "", active: [] };
     this.phase = "running";
+    const early = this.early.get(runId);
+    if (early) {
+      this.early.delete(runId);
+      this.files = early.files.slice(0, 500);
+      if (early.done) this.finish(early.done);
+    }
   }
 
   /** Convert dropped or chosen paths. A drop is always taken: one that comes while another is being

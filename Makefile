@@ -52,7 +52,7 @@ lint:
 	go vet ./...
 	cd functions && go vet ./...
 	cd frontend && npm run check
-	go run $(ACTIONLINT) -color=never
+	go run $(ACTIONLINT) -no-color
 
 test: setup
 	scripts/test.sh

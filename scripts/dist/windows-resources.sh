@@ -12,7 +12,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dir=${1:?usage: windows-resources.sh DIR VERSION VERSION4 PUBLISHER} version=${2:?} version4=${3:?} publisher=${4:?}
 windres=${WINDRES:-$(command -v x86_64-w64-mingw32-windres || command -v windres)}
 mkdir -p "$dir"
-convert "$ROOT/build/appicon.png" -define icon:auto-resize=256,128,64,48,32,16 "$dir/icon.ico"
+magick=$(command -v magick || command -v convert) # ImageMagick 7 (MSYS2) or 6 (Debian)
+"$magick" "$ROOT/build/appicon.png" -define icon:auto-resize=256,128,64,48,32,16 "$dir/icon.ico"
 sed "s/@VERSION4@/$version4/" "$ROOT/build/windows/ImageConverter.exe.manifest" >"$dir/app.manifest"
 cat >"$dir/app.rc" <<RC
 #include <winver.h>

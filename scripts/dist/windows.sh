@@ -47,8 +47,10 @@ EOF
 chmod +x "$RES/pkg-config"
 export GOOS=windows GOARCH=amd64 CGO_ENABLED=1
 export CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++-posix PKG_CONFIG=$RES/pkg-config
-# Static C runtime support, so the program folder holds only our DLLs (checked below).
-export CGO_LDFLAGS="-static-libgcc"
+# Static C runtime support, so the program folder holds only our DLLs (checked below). The prefix
+# also goes into the flags because Go's build cache keys cgo packages on the environment, not on
+# what pkg-config answers: a new codec prefix must not reuse objects linked against the old one.
+export CGO_CFLAGS="-O2 -g -I$PREFIX/include" CGO_LDFLAGS="-L$PREFIX/lib -static-libgcc"
 
 if [[ ${1:-} == --enginecheck ]]; then
   go build -trimpath -tags enginecheck -ldflags "-X imageconverter/version.Version=$VERSION" -o "${2:?output file}" ./cmd/enginecheck

@@ -14,6 +14,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 stage=${1:?usage: windows-installer.sh STAGE RESDIR SETUP VERSION VERSION4 PUBLISHER} res=${2:?} setup=${3:?}
 version=${4:?} version4=${5:?} publisher=${6:?}
 log() { printf 'dist-windows: %s\n' "$*" >&2; }
+# makensis reads paths relative to the .nsi file: make them absolute.
+stage=$(cd "$stage" && pwd) res=$(cd "$res" && pwd) setup=$(cd "$(dirname "$setup")" && pwd)/$(basename "$setup")
 # makensis is a Windows program under MSYS2: give it Windows paths there.
 native() { if command -v cygpath >/dev/null; then cygpath -w "$1"; else echo "$1"; fi; }
 

@@ -12,7 +12,9 @@
 #  4. every output decodes on Linux (dwebp, avifdec) and matches the Linux build's output for the same
 #     photo within the tolerances below;
 #  5. the uninstaller removes every file, shortcut and registry key it installed and keeps the
-#     user's settings (a silent uninstall answers "keep" to the settings question).
+#     user's settings (a silent uninstall answers "keep" to the settings question);
+#  6. WebView2: with Microsoft's bootstrapper bundled (a stand-in, tests/dist/fake-webview2-setup.c),
+#     the installer runs it silently where the runtime is missing, and not where it is installed.
 #
 # The app's window cannot be tested here: Wine has no WebView2 Runtime, which draws it. The GUI is
 # tested on Linux (tests/gui, tests/dist/deb.sh), where it is the same Svelte UI and Go code.
@@ -183,6 +185,26 @@ rm -r "$users/AppData/Roaming/ImageConverter"
 # %LOCALAPPDATA%\Programs is Windows' per-user program folder, shared by other apps: it stays.
 snapshot | grep -v '^\./users/[^/]*/AppData/Local/Programs$' >"$work/after.txt"
 check "nothing else was left behind (drive C: as before the install)" diff -u "$work/before.txt" "$work/after.txt"
+
+echo "== WebView2 Runtime: missing, the bundled bootstrapper runs; present, it does not"
+# A test build of the same installer with a stand-in bootstrapper (Microsoft's cannot be fetched
+# here). Wine has no WebView2 Runtime, so the first install must run it, silently.
+x86_64-w64-mingw32-gcc -O2 -s -o "$work/fake-webview2-setup.exe" tests/dist/fake-webview2-setup.c
+cp -r build/dist/windows/res "$work/res"
+IC_WEBVIEW2_BOOTSTRAPPER=$work/fake-webview2-setup.exe scripts/dist/windows-installer.sh build/dist/windows/ImageConverter \
+  "$work/res" "$work/setup-webview2.exe" "$version" "$(scripts/dist/version.sh --windows)" ImageConverter
+marker=$WINEPREFIX/drive_c/webview2-setup-ran.txt
+"$WINE" "$work/setup-webview2.exe" /S && "$WINESERVER" -w
+check "WebView2 missing: the installer ran the bundled bootstrapper with /silent /install" \
+  test "$(tr -d '\r' <"$marker" 2>/dev/null)" = "/silent /install" # Windows text files end lines with CR LF
+"$WINE" "$instdir/uninstall.exe" /S && "$WINESERVER" -w
+rm -f "$marker"
+"$WINE" reg add 'HKLM\SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}' \
+  /v pv /t REG_SZ /d 131.0.2903.70 /f >/dev/null 2>&1
+"$WINE" "$work/setup-webview2.exe" /S && "$WINESERVER" -w
+check "WebView2 present (its registry version): the bootstrapper is not run" test ! -e "$marker"
+check "that install worked too" test -f "$instdir/ImageConverter.exe"
+"$WINE" "$instdir/uninstall.exe" /S && "$WINESERVER" -w
 
 echo "installer $(du -h "$built_setup" | cut -f1), program folder $installed_size"
 printf '\nwine: %d passed, %d failed\n' "$pass" "$fail"

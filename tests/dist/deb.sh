@@ -73,7 +73,8 @@ env -u DBUS_SESSION_BUS_ADDRESS HOME="$work/home" XDG_CONFIG_HOME="$work/home/.c
   XDG_DATA_HOME="$work/home/.local/share" XDG_CACHE_HOME="$work/home/.cache" \
   /usr/bin/imageconverter >"$work/app.log" 2>&1 &
 pids+=($!)
-win=$(timeout 30 xdotool search --sync --onlyvisible --name '^ImageConverter$' | head -1) || true
+# By its X class (the program name): the title is in the user's language.
+win=$(timeout 30 xdotool search --sync --onlyvisible --classname '^imageconverter$' | head -1) || true
 check "the window opens" test -n "$win"
 if [[ -n $win ]]; then
   sleep 4 # the page loads and subscribes to drops

@@ -1,7 +1,7 @@
 # The same verbs for developers and CI (.ci/run calls `make test`).
 #   make run    the whole product locally: emulators + functions + fake Toss + demo data + the desktop app
 #   make test   every test: lint, unit, integration on the emulators, fuzz (short), GUI under Xvfb, browser
-#   make lint   gofmt, go vet (both modules), svelte-check
+#   make lint   gofmt, go vet (both modules), svelte-check, actionlint (the release workflow)
 #   make build  the desktop app binary for the local stack (build/bin/imageconverter; learns the local API's key)
 #   make release the shippable binary (build/bin/imageconverter-release): trusts only compiled-in keys, refuses to build without one
 #   make bench  converter speed against cwebp/avifenc, side by side (prints ratios)

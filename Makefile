@@ -1,15 +1,24 @@
 # The same verbs for developers and CI (.ci/run calls `make test`).
 #   make run    the whole product locally: emulators + functions + fake Toss + demo data + the desktop app
 #   make test   every test: lint, unit, integration on the emulators, fuzz (short), GUI under Xvfb, browser
-#   make lint   gofmt, go vet (both modules), svelte-check
+#   make lint   gofmt, go vet (both modules), svelte-check, actionlint (the release workflow)
 #   make build  the desktop app binary for the local stack (build/bin/imageconverter; learns the local API's key)
 #   make release the shippable binary (build/bin/imageconverter-release): trusts only compiled-in keys, refuses to build without one
 #   make bench  converter speed against cwebp/avifenc, side by side (prints ratios)
+#   make dist   every package this machine can build, into build/dist/: the Windows x64 installer
+#               (cross-built, codecs from Debian's sources, cached in ~/.cache/imageconverter) and the .deb
+#   make test-dist  the packages tested: the installer under Wine, the .deb installed, run and purged
+# docs/release.md tells how a release is made (and what only GitHub Actions builds: macOS).
 SHELL := /bin/bash
 APP_TAGS := desktop,production,webkit2_41
 BIN := build/bin/imageconverter
+# One version for the binary and the packages, from the git tag (scripts/dist/version.sh).
+VERSION := $(shell scripts/dist/version.sh)
+VERSION_LDFLAGS := -X imageconverter/version.Version=$(VERSION)
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: setup frontend build release run stack-start stack-stop test lint bench clean
+.PHONY: setup frontend build release run stack-start stack-stop test lint bench clean \
+	dist dist-setup dist-windows dist-deb test-dist
 
 setup:
 	@scripts/setup.sh
@@ -20,14 +29,14 @@ frontend:
 # localstack: the local product learns the local stack's per-checkout signing
 # key from GET /v1/keys (licensing/trust_localstack.go). Never shipped.
 build: frontend
-	go build -tags $(APP_TAGS),localstack -o $(BIN) .
+	go build -tags $(APP_TAGS),localstack -ldflags "$(VERSION_LDFLAGS)" -o $(BIN) .
 
 # A release trusts only licensing/keys.go: the check fails while no production
 # key is compiled in, as that build would put every paying user on Free.
 release:
 	go test -count=1 -tags releasecheck -run '^TestReleaseHasBuiltinKeys$$' ./licensing/
 	$(MAKE) frontend
-	go build -tags $(APP_TAGS) -o build/bin/imageconverter-release .
+	go build -tags $(APP_TAGS) -ldflags "$(VERSION_LDFLAGS)" -o build/bin/imageconverter-release .
 
 run: setup build
 	scripts/run-local.sh
@@ -43,6 +52,7 @@ lint:
 	go vet ./...
 	cd functions && go vet ./...
 	cd frontend && npm run check
+	go run $(ACTIONLINT) -no-color
 
 test: setup
 	scripts/test.sh
@@ -50,5 +60,24 @@ test: setup
 bench: setup
 	scripts/bench.sh
 
+dist: dist-windows dist-deb
+
+dist-setup:
+	@scripts/setup.sh --dist
+
+# The packages are built with the shippable tags. scripts/dist/release-check.sh says loudly when no
+# production key is compiled in (such a package would put every paying user on Free) and fails a
+# tagged release build (IC_RELEASE=1).
+dist-windows: dist-setup frontend
+	scripts/dist/release-check.sh
+	scripts/dist/windows.sh
+
+dist-deb: dist-setup frontend
+	scripts/dist/release-check.sh
+	scripts/dist/deb.sh
+
+test-dist: dist-setup
+	tests/dist/run.sh
+
 clean:
-	rm -rf build/bin frontend/dist/assets frontend/dist/index.html
+	rm -rf build/bin build/dist frontend/dist/assets frontend/dist/index.html

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+
+	"imageconverter/version"
 )
 
 // Config says where the licensing client finds its services. Defaults are the
@@ -40,7 +42,7 @@ func DefaultConfig() Config {
 		ProjectID:        "demo-imageconverter",
 		AuthEmulatorHost: "127.0.0.1:9190",
 		AppName:          "ImageConverter",
-		AppVersion:       "dev",
+		AppVersion:       version.Version, // stamped from the git tag at build time
 	}
 }
 

@@ -3,6 +3,8 @@
 # the C libraries the desktop build links (GTK/WebKit for the window, libwebp/libavif/libjpeg-turbo/lcms2
 # for native-speed codecs), the Firestore emulator and Java, Xvfb and Chromium for the GUI tests, and the
 # npm and Go modules. Idempotent: a second run installs nothing and takes a few seconds.
+# `scripts/setup.sh --dist` also installs what `make dist` and `make test-dist` need (MinGW-w64 and
+# the tools to build the codecs from Debian's sources, NSIS, Wine, osslsigncode, the .deb checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,15 @@ APT_PACKAGES=(
   xvfb xauth xdotool chromium fonts-dejavu-core fonts-noto-cjk
   openjdk-17-jre-headless curl ca-certificates time
   gnome-keyring dbus libx11-dev
+  shellcheck # actionlint (make lint) checks the workflows' shell steps with it
 )
+if [[ ${1:-} == --dist ]]; then
+  APT_PACKAGES+=(
+    gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 cmake meson ninja-build nasm dpkg-dev
+    debian-archive-keyring nsis osslsigncode wine64 7zip libheif-examples desktop-file-utils appstream
+    openssl
+  )
+fi
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -6,6 +6,13 @@ package decode
 #include <string.h>
 #include <avif/avif.h>
 
+// libavif 1.0 renamed avifImageMirror.mode to axis (same meaning); Windows builds use 1.x.
+#if AVIF_VERSION_MAJOR >= 1
+#define IC_IMIR_AXIS(im) ((im)->imir.axis)
+#else
+#define IC_IMIR_AXIS(im) ((im)->imir.mode)
+#endif
+
 typedef struct {
 	avifDecoder *d;
 	int w, h, alpha, rot, mir; // rot: irot angle (x90 anticlockwise) or -1; mir: imir mode or -1
@@ -31,7 +38,7 @@ static int ic_avif_open(ic_avif *a, const uint8_t *data, size_t n, uint32_t maxP
 	avifImage *im = a->d->image;
 	a->w = im->width; a->h = im->height; a->alpha = im->alphaPlane != NULL;
 	a->rot = (im->transformFlags & AVIF_TRANSFORM_IROT) ? im->irot.angle : -1;
-	a->mir = (im->transformFlags & AVIF_TRANSFORM_IMIR) ? im->imir.mode : -1;
+	a->mir = (im->transformFlags & AVIF_TRANSFORM_IMIR) ? IC_IMIR_AXIS(im) : -1;
 	a->prim = im->colorPrimaries; a->trc = im->transferCharacteristics;
 	a->icc = im->icc.data; a->iccLen = im->icc.size;
 	a->exif = im->exif.data; a->exifLen = im->exif.size;

@@ -163,7 +163,10 @@ var (
 	webpProgressCalls atomic.Int64 // how often the hook ran; tests check that cancellation went through it
 )
 
-func webpProgress(percent int32, pic *webpPicture) int32 {
+// Both callbacks return uintptr although C declares int: Windows callbacks (syscall.NewCallback,
+// under purego) must return one uintptr-sized value, and C reads the low 32 bits of it on every
+// platform we build for.
+func webpProgress(percent int32, pic *webpPicture) uintptr {
 	webpProgressCalls.Add(1)
 	v, ok := webpWriters.Load(pic.CustomPtr)
 	if !ok {
@@ -177,7 +180,7 @@ func webpProgress(percent int32, pic *webpPicture) int32 {
 	}
 }
 
-func webpWrite(data *uint8, size uintptr, pic *webpPicture) int32 {
+func webpWrite(data *uint8, size uintptr, pic *webpPicture) uintptr {
 	v, ok := webpWriters.Load(pic.CustomPtr)
 	if !ok {
 		return 0

@@ -3,7 +3,9 @@
 #   make test   every test: lint, unit, integration on the emulators, fuzz (short), GUI under Xvfb, browser
 #   make lint   gofmt, go vet (both modules), svelte-check, actionlint (the release workflow)
 #   make build  the desktop app binary for the local stack (build/bin/imageconverter; learns the local API's key)
-#   make release the shippable binary (build/bin/imageconverter-release): trusts only compiled-in keys, refuses to build without one
+#   make release the shippable binary (build/bin/imageconverter-release): compiled-in keys and the production
+#               settings (IC_RELEASE_*), or it refuses and names what is missing
+#   make release-manifest  the signed update manifest of a release's packages (docs/release.md)
 #   make bench  converter speed against cwebp/avifenc, side by side (prints ratios)
 #   make dist   every package this machine can build, into build/dist/: the Windows x64 installer
 #               (cross-built, codecs from Debian's sources, cached in ~/.cache/imageconverter) and the .deb
@@ -17,7 +19,7 @@ VERSION := $(shell scripts/dist/version.sh)
 VERSION_LDFLAGS := -X imageconverter/version.Version=$(VERSION)
 ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: setup frontend build release run stack-start stack-stop test lint bench clean \
+.PHONY: setup frontend build release release-manifest run stack-start stack-stop test lint bench clean \
 	dist dist-setup dist-windows dist-deb test-dist
 
 setup:
@@ -31,12 +33,21 @@ frontend:
 build: frontend
 	go build -tags $(APP_TAGS),localstack -ldflags "$(VERSION_LDFLAGS)" -o $(BIN) .
 
-# A release trusts only licensing/keys.go: the check fails while no production
-# key is compiled in, as that build would put every paying user on Free.
+# A release trusts only the compiled-in keys and talks to the production settings (IC_RELEASE_*):
+# cmd/releasetool names every missing key or setting and refuses.
 release:
-	go test -count=1 -tags releasecheck -run '^TestReleaseHasBuiltinKeys$$' ./licensing/
+	IC_RELEASE=1 scripts/dist/release-check.sh
 	$(MAKE) frontend
-	go build -tags $(APP_TAGS) -ldflags "$(VERSION_LDFLAGS)" -o build/bin/imageconverter-release .
+	go build -tags $(APP_TAGS) -ldflags "$$(IC_RELEASE=1 scripts/dist/ldflags.sh)" -o build/bin/imageconverter-release .
+
+# The signed update manifest the apps check (web/updates/stable.json, deployed with Hosting), for the
+# packages of one release (docs/release.md, "Publishing an update"):
+#   make release-manifest UPDATE_KEY=~/safe/update-2026-12.key NOTES=release-notes/1.4.0 \
+#     DOWNLOAD_BASE=https://github.com/OWNER/REPO/releases/download/v1.4.0 PACKAGES="release/*" [MINIMUM=1.2.0]
+release-manifest:
+	go run ./cmd/releasetool manifest -version "$(VERSION)" -minimum "$(MINIMUM)" -notes "$(NOTES)" -key "$(UPDATE_KEY)" \
+		-base-url "$(DOWNLOAD_BASE)" -out web/updates/stable.json $(PACKAGES)
+	go run ./cmd/releasetool verify -online web/updates/stable.json
 
 run: setup build
 	scripts/run-local.sh

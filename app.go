@@ -25,6 +25,7 @@ import (
 	"imageconverter/schedules"
 	"imageconverter/settings"
 	"imageconverter/uierr"
+	"imageconverter/update"
 )
 
 // App is bound to the UI. Its exported methods adapt: they check arguments,
@@ -37,6 +38,7 @@ type App struct {
 	runs    *runs.Manager
 	sched   *schedules.Service // watched folders
 	orders  *checkout.Watcher  // the order being paid in the browser
+	updates *update.Updater    // new versions, and whether this one may still convert
 	// onConvert hears every StartConversion call (the test builds' journal).
 	onConvert func(paths []string)
 	notifier  notify.Sender   // nil: no notifications (tests set a recorder)
@@ -54,6 +56,8 @@ type App struct {
 func NewApp(prefs *settings.File, acct account.Account) *App {
 	a := &App{prefs: prefs, account: acct, ctx: context.Background()}
 	a.runs = runs.New(account.ForRuns(acct), runEvents{a})
+	a.updates = a.newUpdater()
+	a.runs.Gate = a.updates.Required // a version below the minimum must update first
 	a.sched = a.newSchedules()
 	a.orders = checkout.New(acct, func(st checkout.State) {
 		if st.Status == checkout.Paid {
@@ -72,6 +76,7 @@ func (a *App) startup(ctx context.Context) {
 	if err := a.sched.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "imageconverter: watched folders:", err) // a damaged file: start with none
 	}
+	go a.updates.Run(ctx) // at start, then daily
 	go func() {
 		_ = a.account.EnsureFresh(ctx) // may use the network: never on the UI's path
 		a.emit(EventAccount, a.Account())

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"imageconverter/about"
 	"imageconverter/functions/wire"
 	"imageconverter/settings"
 )
@@ -31,7 +32,7 @@ func TestTypeScriptMirrorsTheBoundTypes(t *testing.T) {
 	}
 	for _, v := range []any{ConvertRequest{}, wire.Refusal{}, RunInfo{}, Progress{}, FileResult{}, Summary{},
 		EngineInfo{}, settings.Settings{}, PlanInfo{}, Device{}, AccountState{}, CheckoutInfo{}, ScanPlace{},
-		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}} {
+		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}} {
 		typ := reflect.TypeOf(v)
 		var want []string
 		for i := range typ.NumField() {

@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 
+	"imageconverter/release"
 	"imageconverter/version"
 )
 
 // Config says where the licensing client finds its services. Defaults are the
-// local stack (docs/ARCHITECTURE.md); a production build ships a config file
-// or sets the environment.
+// production settings stamped into a release build (package release), or the
+// local stack (docs/ARCHITECTURE.md); a config file or the environment
+// overrides them.
 type Config struct {
 	APIBase          string `json:"apiBase"`          // functions base URL, without /v1
 	FirebaseAPIKey   string `json:"firebaseApiKey"`   // web API key: configuration, not a secret
@@ -33,9 +35,20 @@ const (
 	EnvConfigFile     = "IC_LICENSING_CONFIG"
 )
 
-// DefaultConfig is the local stack: functions server on 127.0.0.1:8081, Auth
-// emulator on 127.0.0.1:9190, project demo-imageconverter.
+// DefaultConfig is the production service in a build stamped with the
+// release settings (package release), else the local stack: functions server
+// on 127.0.0.1:8081, Auth emulator on 127.0.0.1:9190, project
+// demo-imageconverter.
 func DefaultConfig() Config {
+	if release.Stamped() {
+		return Config{
+			APIBase:        release.APIBase,
+			FirebaseAPIKey: release.FirebaseAPIKey,
+			ProjectID:      release.ProjectID,
+			AppName:        "ImageConverter",
+			AppVersion:     version.Version,
+		}
+	}
 	return Config{
 		APIBase:          "http://127.0.0.1:8081",
 		FirebaseAPIKey:   "fake-api-key", // the emulator accepts any key

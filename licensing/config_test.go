@@ -1,6 +1,7 @@
 package licensing
 
 import (
+	"imageconverter/release"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,5 +43,21 @@ func TestLoadConfig(t *testing.T) {
 		if got := (Config{APIBase: url}).LocalAPI(); got != local {
 			t.Errorf("LocalAPI(%s) = %v", url, got)
 		}
+	}
+}
+
+// A release build stamped with the production settings talks to production
+// Firebase Auth, never to the local emulator.
+func TestStampedBuildUsesProductionSettings(t *testing.T) {
+	saved := [...]string{release.APIBase, release.FirebaseAPIKey, release.ProjectID}
+	t.Cleanup(func() { release.APIBase, release.FirebaseAPIKey, release.ProjectID = saved[0], saved[1], saved[2] })
+	release.APIBase, release.FirebaseAPIKey, release.ProjectID = "https://asia-northeast3-ic-prod.cloudfunctions.net/api", "AIzaProdKey", "ic-prod"
+
+	c := DefaultConfig()
+	if c.APIBase != release.APIBase || c.FirebaseAPIKey != "AIzaProdKey" || c.ProjectID != "ic-prod" || c.AuthEmulatorHost != "" {
+		t.Fatalf("stamped DefaultConfig = %+v", c)
+	}
+	if c.LocalAPI() {
+		t.Fatal("the production API counts as local: the app would learn signing keys from it")
 	}
 }

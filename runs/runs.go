@@ -146,6 +146,9 @@ type group struct {
 type Manager struct {
 	acc  Account
 	sink Sink
+	// Gate, when set, may refuse every new run with its error (the app is
+	// older than the update manifest's minimum version). Set it before use.
+	Gate func() error
 	// plan walks a drop (converter.Plan; tests hold it to cancel mid-walk).
 	plan func(ctx context.Context, paths []string, opts converter.Options) (*converter.Batch, error)
 
@@ -179,6 +182,9 @@ func New(acc Account, sink Sink) *Manager {
 // path dropped again is queued once, with this drop's settings. Cancelling
 // while the drop is walked gives an empty Started and no error.
 func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
+	if err := m.gate(); err != nil {
+		return Started{}, err
+	}
 	dirs := false
 	for _, p := range req.Paths {
 		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
@@ -229,6 +235,9 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 
 // Continue converts the next waiting files, oldest drop first.
 func (m *Manager) Continue(ctx context.Context) (Started, error) {
+	if err := m.gate(); err != nil {
+		return Started{}, err
+	}
 	m.mu.Lock()
 	if len(m.queue) == 0 {
 		m.mu.Unlock()
@@ -245,6 +254,13 @@ func (m *Manager) Continue(ctx context.Context) (Started, error) {
 	m.queue = nil
 	m.mu.Unlock()
 	return m.launch(base, ctx, cancel, q, nil)
+}
+
+func (m *Manager) gate() error {
+	if m.Gate == nil {
+		return nil
+	}
+	return m.Gate()
 }
 
 // Cancel stops the walk or the run in progress; it reports whether there

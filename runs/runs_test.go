@@ -821,3 +821,34 @@ func TestCancelWhileTheDropIsWalked(t *testing.T) {
 		t.Errorf("next run converted %d of 3", r.Summary.Converted)
 	}
 }
+
+// A closed gate (the app below the update's minimum version) refuses drops
+// and Continue with its own error, before anything is walked or reserved.
+func TestGateRefusesEveryRun(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	tooOld := errors.New("update first")
+	closed := true
+	m.Gate = func() error {
+		if closed {
+			return tooOld
+		}
+		return nil
+	}
+	srcs := photos(t, t.TempDir(), "p", 2)
+	if _, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")}); !errors.Is(err, tooOld) {
+		t.Fatalf("Start = %v, want the gate's error", err)
+	}
+	if _, err := m.Continue(context.Background()); !errors.Is(err, tooOld) {
+		t.Fatalf("Continue = %v, want the gate's error", err)
+	}
+	if res, _ := q.settled(); len(res) != 0 || exists(output(srcs[0], "webp")) {
+		t.Fatalf("a refused run reserved %v or wrote an output", res)
+	}
+	closed = false // updated
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil || st.RunID == "" {
+		t.Fatalf("open gate: %+v, %v", st, err)
+	}
+	s.result(t, m, st.RunID)
+}

@@ -4,7 +4,8 @@
 ; rights, registers itself in the user's "Apps & features" (HKCU), adds a Start menu shortcut and, by
 ; default, a desktop shortcut. Texts in English, Korean and Japanese, picked from the Windows display
 ; language. The uninstaller removes exactly the files this installer wrote and asks whether to delete
-; the user's settings too (photos and converted files are never touched).
+; the user's settings too (photos and converted files are never touched). The app's updater runs it
+; with /S /RELAUNCH: silent, over the running app once it has quit, then starting the new version.
 ;
 ; Defines from scripts/dist/windows-installer.sh: VERSION (1.2.3, shown to users), VERSION4 (1.2.3.0, for Windows),
 ; PUBLISHER, SRCDIR (the staged program folder), ICON, OUTFILE, FILES_NSH / UNFILES_NSH (generated
@@ -90,12 +91,27 @@ VIAddVersionKey /LANG=${LANG_ENGLISH} "FileDescription" "${APP} Setup"
 VIAddVersionKey /LANG=${LANG_ENGLISH} "CompanyName" "${PUBLISHER}"
 VIAddVersionKey /LANG=${LANG_ENGLISH} "LegalCopyright" "${PUBLISHER}"
 
-; Waits while the app is open (its files cannot be replaced or removed then). ID makes the label
-; unique; $0 is clobbered.
+; Waits while the app is open (its files cannot be replaced or removed then). The window's title is
+; the app's name in the user's language (main.go windowTitle), so each is looked for. Run silently by
+; the app's own updater (/S /RELAUNCH), it gives the app that started it up to 30 seconds to quit
+; before giving up; interactively it asks. ID makes the labels unique; $0 and $R9 are clobbered.
 !macro WaitForAppClosed ID
+  StrCpy $R9 0
   app_running_${ID}:
   FindWindow $0 "wailsWindow" "${APP}"
+  ${If} $0 = 0
+    FindWindow $0 "wailsWindow" "이미지 변환기"
+  ${EndIf}
+  ${If} $0 = 0
+    FindWindow $0 "wailsWindow" "画像コンバーター"
+  ${EndIf}
   ${If} $0 <> 0
+    ${If} ${Silent}
+    ${AndIf} $R9 < 60
+      IntOp $R9 $R9 + 1
+      Sleep 500
+      Goto app_running_${ID}
+    ${EndIf}
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(AppRunning)" /SD IDCANCEL IDRETRY app_running_${ID}
     Abort
   ${EndIf}
@@ -129,6 +145,13 @@ Section "$(SecProgram)" SecProgram
   WriteRegDWORD HKCU "${UNINST_KEY}" "EstimatedSize" $0
 
   Call EnsureWebView2
+
+  ; The app's updater ran this installer silently and quit: start the new version for the user.
+  ClearErrors
+  ${GetOptions} $CMDLINE "/RELAUNCH" $0
+  ${IfNot} ${Errors}
+    Exec '"$INSTDIR\${EXE}"'
+  ${EndIf}
 SectionEnd
 
 Section "$(SecDesktop)" SecDesktop

@@ -37,7 +37,7 @@ rm -rf "$OUT/deb" && mkdir -p "$PKG/DEBIAN" "$PKG/usr/bin"
 
 log "building imageconverter $VERSION for $DISTRO"
 CGO_ENABLED=1 go build -trimpath -tags desktop,production,webkit2_41 \
-  -ldflags "-s -w -X imageconverter/version.Version=$VERSION" -o "$PKG/usr/bin/imageconverter" .
+  -ldflags "$(scripts/dist/ldflags.sh)" -o "$PKG/usr/bin/imageconverter" .
 
 install -Dm644 build/linux/imageconverter.desktop "$PKG/usr/share/applications/$APPID.desktop"
 sed -i "s/@APPID@/$APPID/" "$PKG/usr/share/applications/$APPID.desktop"

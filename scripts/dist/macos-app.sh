@@ -39,7 +39,7 @@ jpeg_turbo=$(brew --prefix jpeg-turbo)
 export PKG_CONFIG_PATH="$jpeg_turbo/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export CGO_ENABLED=1 MACOSX_DEPLOYMENT_TARGET=$MINOS
 log "building ImageConverter $VERSION for $arch (macOS $MINOS and later)"
-go build -trimpath -tags desktop,production -ldflags "-s -w -X imageconverter/version.Version=$VERSION" \
+go build -trimpath -tags desktop,production -ldflags "$(scripts/dist/ldflags.sh)" \
   -o "$APP/Contents/MacOS/ImageConverter" .
 
 sed -e "s/@APPID@/$APPID/" -e "s/@VERSION@/$VERSION/" -e "s/@SHORTVERSION@/$SHORT/" -e "s/@MINOS@/$MINOS/" \

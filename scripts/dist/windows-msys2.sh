@@ -29,7 +29,7 @@ WINDRES=windres scripts/dist/windows-resources.sh "$RES" "$VERSION" "$VERSION4" 
 cp "$RES/app.syso" rsrc_windows_amd64.syso
 trap 'rm -f "$ROOT/rsrc_windows_amd64.syso"' EXIT
 export CGO_ENABLED=1 CC=gcc CXX=g++
-go build -trimpath -tags desktop,production -ldflags "-s -w -H windowsgui -X imageconverter/version.Version=$VERSION" \
+go build -trimpath -tags desktop,production -ldflags "-H windowsgui $(scripts/dist/ldflags.sh)" \
   -o "$STAGE/ImageConverter.exe" .
 rm -f rsrc_windows_amd64.syso
 

@@ -67,7 +67,7 @@ cp "$RES/app.syso" "$SYSO"
 trap 'rm -f "$SYSO"' EXIT
 
 [[ -f frontend/dist/index.html ]] || die "frontend/dist is empty: run 'make frontend' first"
-LDFLAGS="-s -w -H windowsgui -X imageconverter/version.Version=$VERSION"
+LDFLAGS="-H windowsgui $(scripts/dist/ldflags.sh)"
 log "building ImageConverter.exe $VERSION"
 t0=$SECONDS
 go build -trimpath -tags desktop,production -ldflags "$LDFLAGS" -o "$STAGE/ImageConverter.exe" .

@@ -206,6 +206,24 @@ check "WebView2 present (its registry version): the bootstrapper is not run" tes
 check "that install worked too" test -f "$instdir/ImageConverter.exe"
 "$WINE" "$instdir/uninstall.exe" /S && "$WINESERVER" -w
 
+echo "== the app's updater: a newer installer, silently over the installed version, then the app again"
+# update.startInstall runs the downloaded installer with /S /RELAUNCH and quits; the installer
+# replaces the program and starts it. Under Wine the started app stops at once (no WebView2) and says
+# so on the stderr it inherits: that line is how the test sees it was started.
+"$WINE" reg delete 'HKLM\SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}' /f >/dev/null 2>&1
+IC_WEBVIEW2_BOOTSTRAPPER="" scripts/dist/windows-installer.sh build/dist/windows/ImageConverter \
+  "$work/res" "$work/setup-next.exe" 9.9.9 9.9.9.0 ImageConverter 2>/dev/null
+"$WINE" "$setup" /S && "$WINESERVER" -w
+"$WINE" "$work/setup-next.exe" /S >"$work/next.out" 2>&1 && "$WINESERVER" -w
+"$WINE" reg query "$uninst_key" >"$work/reg-next.txt" 2>&1 || true
+check "a silent upgrade installs over the running version (Apps & features: 9.9.9)" grep -q "DisplayVersion *REG_SZ *9.9.9" "$work/reg-next.txt"
+(cd "$instdir" && find . -type f | sed 's|^\./||' | sort) >"$work/installed-next.txt"
+check "after the upgrade the program folder holds the same files" diff -u "$work/installed.txt" "$work/installed-next.txt"
+check "without /RELAUNCH the installer does not start the app" bash -c "! grep -q 'WebView2 runtime not installed' '$work/next.out'"
+"$WINE" "$work/setup-next.exe" /S /RELAUNCH >"$work/relaunch.out" 2>&1 && "$WINESERVER" -w
+check "with /RELAUNCH (the updater's way) the installer starts the new version" grep -q 'WebView2 runtime not installed' "$work/relaunch.out"
+"$WINE" "$instdir/uninstall.exe" /S && "$WINESERVER" -w
+
 echo "installer $(du -h "$built_setup" | cut -f1), program folder $installed_size"
 printf '\nwine: %d passed, %d failed\n' "$pass" "$fail"
 ((fail == 0))

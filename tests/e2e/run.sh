@@ -72,6 +72,24 @@ if [ -n "${IC_API_BASE:-}" ] && [ -n "${FIREBASE_AUTH_EMULATOR_HOST:-}" ]; then
   wait_up "$addr2" "$work/app2.log"
   IC_E2E_ACCOUNT_ADDR=$addr2 IC_E2E_DATA="$work/data" IC_E2E_PROXY="127.0.0.1:$proxy_ctl" IC_E2E_CONTROL="$control2" \
     node tests/e2e/account.test.mjs || status=1
+
+  # Updates: a third instance checks a manifest the test publishes through the Hosting emulator,
+  # signed by a key made for this run (trusted through IC_UPDATE_KEYS, which only test builds read).
+  addr3=${IC_E2E_UPDATE_ADDR:-127.0.0.1:34117}
+  run_id=e2e-$$-$RANDOM
+  updates_dir=$root/web/updates/$run_id # gitignored; removed below
+  mkdir -p "$updates_dir"
+  cleanup_updates() { rm -rf "$updates_dir"; rmdir "$root/web/updates" 2>/dev/null || true; }
+  trap 'cleanup_updates; cleanup' EXIT
+  pub=$(go run ./cmd/releasetool keygen -kind update -kid "$run_id" -out "$work/update.key" | grep -o "\"$run_id:[A-Za-z0-9_-]*\"" | tr -d '"')
+  DISPLAY=$display XDG_CONFIG_HOME="$work/config3" XDG_CACHE_HOME="$work/cache3" IC_E2E_PLAN=pro \
+    IC_UPDATE_URL="${IC_WEB_BASE:-http://127.0.0.1:5190}/updates/$run_id/stable.json" IC_UPDATE_KEYS="$pub" \
+    "$work/imageconverter-dev" -devserver "$addr3" -assetdir frontend/dist -loglevel Warning >"$work/app3.log" 2>&1 &
+  pids+=($!)
+  wait_up "$addr3" "$work/app3.log"
+  IC_E2E_UPDATE_ADDR=$addr3 IC_E2E_DATA="$work/data" IC_E2E_UPDATE_DIR="$updates_dir" IC_E2E_UPDATE_URL="${IC_WEB_BASE:-http://127.0.0.1:5190}/updates/$run_id" \
+    IC_E2E_UPDATE_KEY="$work/update.key" IC_E2E_UPDATE_PUB="$pub" IC_E2E_UPDATE_CACHE="$work/cache3" \
+    node tests/e2e/update.test.mjs || status=1
 elif [ "${IC_REQUIRE_SERVICES:-}" = 1 ]; then
   echo "FAIL the account suite needs the local backend: eval \"\$(scripts/stack.sh env)\""
   status=1

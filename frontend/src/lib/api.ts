@@ -197,6 +197,35 @@ export interface ScheduleInfo {
 }
 
 type Bound = Record<string, (...args: unknown[]) => Promise<unknown>>;
+export interface UpdateInfo {
+  current: string;
+  latest: string;
+  newer: boolean;
+  /** This version may not convert until it is updated (below the release's minimum). */
+  required: boolean;
+  notes: Record<string, string> | null;
+  phase: "current" | "available" | "downloading" | "ready" | "failed";
+  percent: number;
+  /** restart (Windows: the app installs and restarts), open (macOS: the disk image), command (Linux: apt). */
+  how: "restart" | "open" | "command";
+  file: string;
+  /** An error code (err.<code>): the last check or download went wrong; the app is unchanged. */
+  problem: string;
+  checked: string;
+  /** Grows with every change: an answer older than the last event is dropped. */
+  seq: number;
+}
+export interface Component {
+  name: string;
+  license: string;
+  url: string;
+}
+export interface AboutInfo {
+  version: string;
+  support: string;
+  components: Component[] | null;
+  licenseDir: string;
+}
 
 declare global {
   interface Window {
@@ -289,6 +318,10 @@ export const api = {
   addSchedule: (req: ScheduleRequest) => call<ScheduleInfo[]>("AddSchedule", req),
   setScheduleEnabled: (id: string, on: boolean) => call<ScheduleInfo[]>("SetScheduleEnabled", id, on),
   removeSchedule: (id: string) => call<ScheduleInfo[]>("RemoveSchedule", id),
+  updateStatus: () => call<UpdateInfo>("UpdateStatus"),
+  checkForUpdates: () => call<UpdateInfo>("CheckForUpdates"),
+  installUpdate: () => call<void>("InstallUpdate"),
+  about: () => call<AboutInfo>("About"),
 };
 
 /** Subscribe to a Go event; returns the unsubscribe function (always call it). */
@@ -302,6 +335,12 @@ export function onFileDrop(cb: (paths: string[]) => void): () => void {
   if (!window.runtime) return () => {};
   window.runtime.OnFileDrop((_x, _y, paths) => cb(paths ?? []), false);
   return () => window.runtime?.OnFileDropOff();
+}
+
+/** Open a web page or mail address in the user's browser or mail app. */
+export function openURL(url: string) {
+  if (window.runtime?.BrowserOpenURL) window.runtime.BrowserOpenURL(url);
+  else window.open(url, "_blank", "noopener");
 }
 
 /** The window's title (the app's name in the UI's language). */
@@ -336,4 +375,5 @@ export const events = {
   started: "convert:started",
   checkout: "checkout:changed",
   closeAsked: "app:close-asked",
+  update: "update:changed",
 } as const;

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -14,13 +13,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/claims"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
 )
 
-func init() { addRoutes(registerAccountRoutes) }
-
-func registerAccountRoutes(s *Server, rt *Router) {
+func (s *Server) registerAccountRoutes(rt *httpx.Router) {
 	rt.User("GET /v1/entitlement", s.entitlement)
 	rt.User("POST /v1/entitlement", s.entitlementWithUsage)
 	rt.User("POST /v1/usage/reserve", s.reserve)
@@ -36,12 +35,6 @@ const (
 	maxSyncCount    = 10000
 	syncMaxAgeDays  = 31 // older offline entries are ignored (the offline grace is 7 days)
 )
-
-// idPattern is what device ids and run ids may look like: safe as Firestore
-// document ids and map keys (the app sends hex hashes and UUIDs).
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-
-func validID(id string) bool { return idPattern.MatchString(id) && !strings.HasPrefix(id, "__") }
 
 // cleanText trims a header value for display: no control characters, at most n runes.
 func cleanText(s string, n int) string {
@@ -84,8 +77,8 @@ func (s *Server) accountOf(r *http.Request, uid string) (account, error) {
 // check a removed device, or one beyond the limit after a downgrade, would
 // keep converting with an entitlement it still holds.
 func (s *Server) accountOnDevice(r *http.Request, uid, device string) (account, error) {
-	if !validID(device) {
-		return account{}, invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
+	if !httpx.ValidID(device) {
+		return account{}, httpx.Invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
 	}
 	var a account
 	var devices []wire.Device
@@ -111,16 +104,16 @@ func remaining(limit *int, used int) *int {
 
 // entitlement is GET /v1/entitlement: registers the device, reports the plan
 // and today's usage, and signs an entitlement for offline use.
-func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	return s.entitle(w, r, c, wire.EntitlementRequest{})
 }
 
 // entitlementWithUsage is POST /v1/entitlement: GET /v1/entitlement plus the
 // sync entries and reservation of the body (wire.EntitlementRequest), so the
 // desktop's daily refresh, its waiting syncs and the day's block are one call.
-func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.EntitlementRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	return s.entitle(w, r, c, req)
@@ -131,15 +124,15 @@ func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c 
 // refused with device_limit) before usage is touched: the usage routes'
 // rule that only a registered device within the limit counts conversions.
 // Sync and reserve then run in their own transactions, as on their routes.
-func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req wire.EntitlementRequest) error {
+func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c httpx.Caller, req wire.EntitlementRequest) error {
 	dev := wire.Device{
 		ID:         r.Header.Get(wire.HeaderDeviceID),
 		Name:       cleanText(r.Header.Get(wire.HeaderDeviceName), 100),
 		OS:         cleanText(r.Header.Get(wire.HeaderDeviceOS), 50),
 		AppVersion: cleanText(r.Header.Get(wire.HeaderAppVersion), 50),
 	}
-	if !validID(dev.ID) {
-		return invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
+	if !httpx.ValidID(dev.ID) {
+		return httpx.Invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
 	}
 	now := s.now()
 	var batch syncBatch
@@ -185,7 +178,7 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 	}
 	if req.Reserve != nil {
 		rr, err := s.reserveRun(r.Context(), c.UID, a, *req.Reserve, dev.ID)
-		var qe *Error
+		var qe *httpx.Error
 		if errors.As(err, &qe) && qe.Code == wire.CodeQuotaExceeded {
 			// The route's quota_exceeded; here the entitlement is still due.
 			zero := 0
@@ -207,7 +200,7 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 	}
 	if c.Plan != a.plan.ID {
 		// Keep the custom claim in step (e.g. after a period ended); not worth failing the call.
-		if err := MirrorPlanClaim(r.Context(), s.auth, c.UID, a.plan.ID); err != nil {
+		if err := claims.MirrorPlan(r.Context(), s.auth, c.UID, a.plan.ID); err != nil {
 			log.Printf("api: %v", err)
 		}
 	}
@@ -215,7 +208,7 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 	resp.CancelAtPeriodEnd, resp.Limits, resp.Day, resp.UsageToday = a.eff.CancelAt, a.plan.Limits(), a.day, used
 	resp.Remaining, resp.Entitlement = remaining(a.plan.DailyLimit, used), token
 	resp.OfflineUntil, resp.ServerTime, resp.Device = offlineUntil.UTC(), signedAt.UTC(), registered
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -241,11 +234,11 @@ func offlineUntil(plan string, eff store.Effective, iat time.Time) time.Time {
 
 // checkReserve validates a reservation request; field prefixes its names in messages.
 func checkReserve(req wire.ReserveRequest, field string) error {
-	if !validID(req.RunID) {
-		return invalid("%srunId is missing or malformed (1–128 letters, digits, '-' or '_').", field)
+	if !httpx.ValidID(req.RunID) {
+		return httpx.Invalid("%srunId is missing or malformed (1–128 letters, digits, '-' or '_').", field)
 	}
 	if req.Count < 1 || req.Count > maxReserveCount {
-		return invalid("%scount must be between 1 and %d.", field, maxReserveCount)
+		return httpx.Invalid("%scount must be between 1 and %d.", field, maxReserveCount)
 	}
 	return nil
 }
@@ -258,7 +251,7 @@ func checkReserve(req wire.ReserveRequest, field string) error {
 func (s *Server) reserveRun(ctx context.Context, uid string, a account, req wire.ReserveRequest, device string) (wire.ReserveResponse, error) {
 	res, err := s.store.Reserve(ctx, uid, a.day, req.RunID, req.Count, a.plan.DailyLimit, device)
 	if err == store.ErrQuotaExceeded {
-		return wire.ReserveResponse{UsageToday: res.Count, Day: a.day}, &Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
+		return wire.ReserveResponse{UsageToday: res.Count, Day: a.day}, &httpx.Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
 	}
 	if err != nil {
 		return wire.ReserveResponse{}, err
@@ -269,9 +262,9 @@ func (s *Server) reserveRun(ctx context.Context, uid string, a account, req wire
 }
 
 // reserve is POST /v1/usage/reserve.
-func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.ReserveRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	if err := checkReserve(req, ""); err != nil {
@@ -286,7 +279,7 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -307,7 +300,7 @@ type syncBatch struct {
 // parseSync checks sync entries as of now; field names them in messages.
 func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string) (syncBatch, error) {
 	if len(entries) == 0 || len(entries) > maxSyncEntries {
-		return syncBatch{}, invalid("%s must hold between 1 and %d items.", field, maxSyncEntries)
+		return syncBatch{}, httpx.Invalid("%s must hold between 1 and %d items.", field, maxSyncEntries)
 	}
 	tomorrow := store.DayKey(now.Add(24*time.Hour), s.cfg.QuotaLocation)
 	today := store.DayKey(now, s.cfg.QuotaLocation)
@@ -315,15 +308,15 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 	b := syncBatch{byDay: map[string][]wire.SyncEntry{}}
 	seen := map[string]bool{}
 	for i, e := range entries {
-		if !validID(e.ID) {
-			return syncBatch{}, invalid("%s[%d].id is missing or malformed.", field, i)
+		if !httpx.ValidID(e.ID) {
+			return syncBatch{}, httpx.Invalid("%s[%d].id is missing or malformed.", field, i)
 		}
 		if seen[e.ID] {
-			return syncBatch{}, invalid("%s[%d].id %q appears twice.", field, i, e.ID)
+			return syncBatch{}, httpx.Invalid("%s[%d].id %q appears twice.", field, i, e.ID)
 		}
 		seen[e.ID] = true
 		if _, err := time.Parse(time.DateOnly, e.Day); err != nil {
-			return syncBatch{}, invalid("%s[%d].day must be a date like 2026-01-31.", field, i)
+			return syncBatch{}, httpx.Invalid("%s[%d].day must be a date like 2026-01-31.", field, i)
 		}
 		if e.Day > tomorrow { // tomorrow tolerates a client clock slightly ahead
 			// A client clock that ran ahead dated real conversions in the
@@ -333,7 +326,7 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 			e.Day = today
 		}
 		if e.Count < 0 || e.Count > maxSyncCount {
-			return syncBatch{}, invalid("%s[%d].count must be between 0 and %d.", field, i, maxSyncCount)
+			return syncBatch{}, httpx.Invalid("%s[%d].count must be between 0 and %d.", field, i, maxSyncCount)
 		}
 		if e.Day < oldest {
 			continue // too old to matter for any daily limit
@@ -373,9 +366,9 @@ func (s *Server) applySync(ctx context.Context, uid, today string, b syncBatch, 
 }
 
 // syncUsage is POST /v1/usage/sync.
-func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.SyncRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	now := s.now()
@@ -391,12 +384,12 @@ func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
 // listDevices is GET /v1/devices.
-func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	list, err := s.store.Devices(r.Context(), c.UID)
 	if err != nil {
 		return err
@@ -405,19 +398,19 @@ func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c Caller) e
 	for i := range list {
 		list[i].Current = list[i].ID == current
 	}
-	writeJSON(w, http.StatusOK, wire.DevicesResponse{Devices: list})
+	httpx.WriteJSON(w, http.StatusOK, wire.DevicesResponse{Devices: list})
 	return nil
 }
 
 // removeDevice is DELETE /v1/devices/{id}: frees a device slot.
-func (s *Server) removeDevice(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) removeDevice(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	id := r.PathValue("id")
-	if !validID(id) {
-		return invalid("The device id is malformed.")
+	if !httpx.ValidID(id) {
+		return httpx.Invalid("The device id is malformed.")
 	}
 	if err := s.store.RemoveDevice(r.Context(), c.UID, id); err != nil {
 		if err == store.ErrNotFound {
-			return errorf(wire.CodeNotFound, "This computer is not registered to your account.")
+			return httpx.Errorf(wire.CodeNotFound, "This computer is not registered to your account.")
 		}
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"firebase.google.com/go/v4/auth"
 
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
 )
@@ -270,7 +271,7 @@ func TestReserveErrors(t *testing.T) {
 		"wrong type":   `{"runId":"r","count":"three"}`,
 		"two objects":  `{"runId":"r","count":1}{"runId":"r","count":1}`,
 		"empty":        "",
-		"too large":    `{"runId":"r","count":1,"pad":"` + strings.Repeat("x", MaxBodyBytes) + `"}`,
+		"too large":    `{"runId":"r","count":1,"pad":"` + strings.Repeat("x", httpx.MaxBodyBytes) + `"}`,
 		"not an array": `[]`,
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -13,11 +13,12 @@ import (
 	"google.golang.org/api/option"
 
 	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/payments"
 	"imageconverter/functions/internal/store"
 )
 
-// Server holds the configuration, the clients and the router. Handlers are
-// methods on it (or closures over it) registered through a Router.
+// Server holds the configuration, the clients and the routes. Handlers are
+// methods on it (or on the payments service) registered in routes().
 type Server struct {
 	cfg   *config.Config
 	fs    *firestore.Client
@@ -31,7 +32,9 @@ type Server struct {
 	fsProject string
 
 	ipLimit, userLimit *limiter
-	handler            http.Handler
+	// payments serves the payment routes (package payments).
+	payments *payments.Service
+	handler  http.Handler
 }
 
 // Option adjusts a Server (tests).
@@ -73,6 +76,10 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ...Option) (*Server
 	s.store.Now = func() time.Time { return s.now() }
 	s.ipLimit = newLimiter(cfg.IPRate, cfg.IPBurst)
 	s.userLimit = newLimiter(cfg.UserRate, cfg.UserBurst)
+	s.payments, err = payments.New(payments.Deps{Config: cfg, Firestore: s.fs, Auth: s.auth, Store: s.store, Now: s.now})
+	if err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	if cfg.DevKeyFile != "" {
 		log.Printf("api: signing entitlements with development key %s from %s", cfg.Signer.KeyID(), cfg.DevKeyFile)

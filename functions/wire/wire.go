@@ -8,14 +8,14 @@ package wire
 
 import "time"
 
-// Plan ids of SPEC §2. Unknown ids fall back to PlanFree.
+// Plan ids. Unknown ids fall back to PlanFree.
 const (
 	PlanFree  = "free"
 	PlanBasic = "basic"
 	PlanPro   = "pro"
 )
 
-// Features a plan may include (SPEC §2).
+// Features a plan may include.
 const (
 	FeatureFiles     = "files"
 	FeatureFolders   = "folders"
@@ -23,7 +23,7 @@ const (
 	FeatureScan      = "scan"
 )
 
-// Subscription statuses (SPEC §7). A user without a subscription document is
+// Subscription statuses (subscriptions/{uid}.status). A user without a subscription document is
 // reported as plan "free" with status StatusNone.
 const (
 	StatusActive   = "active"

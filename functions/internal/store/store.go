@@ -1,4 +1,4 @@
-// Package store is the Firestore data layer of SPEC §7: plans, users, devices,
+// Package store is the Firestore data layer: plans, users, devices,
 // subscriptions and daily usage. Documents use Timestamps and plain field
 // names so an admin can read and edit them in the Firebase console.
 package store
@@ -18,7 +18,7 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// Collection names (SPEC §7).
+// Collection names.
 const (
 	ColPlans         = "plans"
 	ColUsers         = "users"
@@ -82,7 +82,7 @@ type PlanDoc struct {
 
 func intp(n int) *int { return &n }
 
-// DefaultPlans is the plans table of SPEC §2; seed-plans writes it and it is
+// DefaultPlans is the plans table: seed-plans writes it and it is
 // the fallback when Firestore has no plans yet.
 func DefaultPlans() []wire.Plan {
 	return []wire.Plan{
@@ -167,7 +167,7 @@ func (s *Store) Plans(ctx context.Context) ([]wire.Plan, error) {
 	return out, nil
 }
 
-// Plan returns plan id; unknown ids fall back to free (SPEC §2).
+// Plan returns plan id; unknown ids fall back to free.
 func (s *Store) Plan(ctx context.Context, id string) (wire.Plan, error) {
 	m, err := s.planMap(ctx)
 	if err != nil {

@@ -66,7 +66,7 @@ type Effective struct {
 
 // EffectiveAt decides the plan a subscription grants at now: active, past_due
 // (dunning) and canceled (auto-renew off) keep the plan until the period end;
-// afterwards, or when expired, the user is on free (SPEC §2, §8).
+// afterwards, or when expired, the user is on free.
 func EffectiveAt(d *SubscriptionDoc, now time.Time) Effective {
 	if d == nil {
 		return Effective{Plan: wire.PlanFree, Status: wire.StatusNone}

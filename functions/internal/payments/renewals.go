@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
@@ -44,19 +45,23 @@ const (
 	maxRenewalAttemptsPerPeriod = 64
 )
 
-func (p *payments) runRenewals(w http.ResponseWriter, r *http.Request) error {
+// runRenewals is POST /v1/renewals/run.
+func (p *Service) runRenewals(w http.ResponseWriter, r *http.Request) error {
+	if err := p.checkRenewalCaller(r); err != nil {
+		return err
+	}
 	rep, err := p.renewDue(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rep)
+	httpx.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
 
 // renewDue processes every billing document due now.
-func (p *payments) renewDue(ctx context.Context) (wire.RenewalReport, error) {
+func (p *Service) renewDue(ctx context.Context) (wire.RenewalReport, error) {
 	var rep wire.RenewalReport
-	it := p.s.fs.Collection(store.ColBilling).Where("nextChargeAt", "<=", p.now()).Limit(maxRenewalsPerRun).Documents(ctx)
+	it := p.fs.Collection(store.ColBilling).Where("nextChargeAt", "<=", p.now()).Limit(maxRenewalsPerRun).Documents(ctx)
 	defer it.Stop()
 	var uids []string
 	for {
@@ -117,13 +122,13 @@ const (
 )
 
 // renewalOrderID names attempt n of the renewal of the period ending at end.
-func (p *payments) renewalOrderID(uid string, end time.Time, attempt int) string {
+func (p *Service) renewalOrderID(uid string, end time.Time, attempt int) string {
 	sum := sha256.Sum256([]byte(uid))
 	return fmt.Sprintf("rn_%s_%s_%d", hex.EncodeToString(sum[:8]), end.In(p.loc).Format("20060102"), attempt)
 }
 
 // renewOne handles one user; see the comment at the top of the file.
-func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, error) {
+func (p *Service) renewOne(ctx context.Context, uid string) (renewOutcome, error) {
 	var (
 		outcome = renewSkipped
 		orderID string
@@ -131,10 +136,10 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		key     string
 		ended   *store.SubscriptionDoc
 	)
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		outcome, orderID, ended = renewSkipped, "", nil
 		now := p.now()
-		var bill billingDoc
+		var bill store.BillingDoc
 		if found, err := getDoc(tx, p.billingRef(uid), &bill); err != nil || !found {
 			return err
 		}
@@ -142,7 +147,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 			return nil // another run got here first
 		}
 		var sub store.SubscriptionDoc
-		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub)
+		hasSub, err := getDoc(tx, p.store.SubscriptionRef(uid), &sub)
 		if err != nil {
 			return err
 		}
@@ -170,7 +175,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		if bill.PendingPlan != "" {
 			plan = bill.PendingPlan
 		}
-		pl, err := p.s.store.Plan(ctx, plan)
+		pl, err := p.store.Plan(ctx, plan)
 		if err != nil {
 			return err
 		}
@@ -186,17 +191,17 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		var (
 			id     string
 			ref    *firestore.DocumentRef
-			o      orderDoc
+			o      store.OrderDoc
 			exists bool
 		)
 		for {
 			id = p.renewalOrderID(uid, end, attempt)
 			ref = p.orders().Doc(id)
-			o = orderDoc{}
+			o = store.OrderDoc{}
 			if exists, err = getDoc(tx, ref, &o); err != nil {
 				return err
 			}
-			if !exists || o.Status != orderFailed {
+			if !exists || o.Status != store.OrderFailed {
 				break
 			}
 			if attempt++; attempt > bill.FailedAttempts+maxRenewalAttemptsPerPeriod {
@@ -204,7 +209,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 			}
 		}
 		if exists {
-			if o.Status != orderCharging || now.Sub(o.UpdatedAt) < chargeLease {
+			if o.Status != store.OrderCharging || now.Sub(o.UpdatedAt) < chargeLease {
 				return nil // done, or in flight in another run
 			}
 			// The run that claimed it died: take over with the same
@@ -213,9 +218,9 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 				return err
 			}
 		} else {
-			o = orderDoc{UID: uid, Plan: pl.ID, Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
+			o = store.OrderDoc{UID: uid, Plan: pl.ID, Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
 				OrderName: fmt.Sprintf("ImageConverter %s 1개월 (자동 갱신)", pl.Name), CustomerKey: bill.CustomerKey,
-				Status: orderCharging, Attempts: attempt, RenewsPeriodEnd: &end,
+				Status: store.OrderCharging, Attempts: attempt, RenewsPeriodEnd: &end,
 				CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
 			if err := tx.Create(ref, o); err != nil {
 				return err
@@ -259,20 +264,20 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 // renewalDeclined records a refused renewal: past_due and the next retry, or
 // — after the last retry — auto-renew off (the plan ends at the period end,
 // or now if that has passed).
-func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cause error) (*store.SubscriptionDoc, error) {
+func (p *Service) renewalDeclined(ctx context.Context, uid, orderID string, cause error) (*store.SubscriptionDoc, error) {
 	te, _ := toss.AsError(cause)
 	var out store.SubscriptionDoc
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		now := p.now()
 		o, err := p.getOrder(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
 		var sub store.SubscriptionDoc
-		if _, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub); err != nil {
+		if _, err := getDoc(tx, p.store.SubscriptionRef(uid), &sub); err != nil {
 			return err
 		}
-		var bill billingDoc
+		var bill store.BillingDoc
 		if _, err := getDoc(tx, p.billingRef(uid), &bill); err != nil {
 			return err
 		}
@@ -281,11 +286,11 @@ func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cau
 			return err
 		}
 		out = sub
-		if o.Status != orderCharging {
+		if o.Status != store.OrderCharging {
 			return nil // recorded by another run
 		}
 		if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{
-			{Path: "status", Value: orderFailed}, {Path: "failureCode", Value: te.Code}, {Path: "updatedAt", Value: now},
+			{Path: "status", Value: store.OrderFailed}, {Path: "failureCode", Value: te.Code}, {Path: "updatedAt", Value: now},
 		}); err != nil {
 			return err
 		}
@@ -330,7 +335,7 @@ func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cau
 			return nil
 		}
 		out.UpdatedAt = now
-		if err := tx.Set(p.s.store.SubscriptionRef(uid), out); err != nil {
+		if err := tx.Set(p.store.SubscriptionRef(uid), out); err != nil {
 			return err
 		}
 		if err := tx.Update(p.billingRef(uid), billUpd); err != nil {
@@ -348,7 +353,7 @@ func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cau
 // nothing more to charge, and the "subscription ended" notice (mail id mailID).
 // extra are more billing/{uid} updates of the same transaction (a document
 // is written once per transaction).
-func (p *payments) endSubscription(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
+func (p *Service) endSubscription(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
 	to recipient, endedAt time.Time, mailID string, extra ...firestore.Update) (*store.SubscriptionDoc, error) {
 	now := p.now()
 	s := sub
@@ -356,7 +361,7 @@ func (p *payments) endSubscription(ctx context.Context, tx *firestore.Transactio
 	if endedAt.Before(s.CurrentPeriodEnd) {
 		s.CurrentPeriodEnd = endedAt
 	}
-	if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+	if err := tx.Set(p.store.SubscriptionRef(uid), s); err != nil {
 		return nil, err
 	}
 	if err := tx.Update(p.billingRef(uid), append([]firestore.Update{

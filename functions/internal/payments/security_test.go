@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"fmt"
@@ -16,22 +16,13 @@ import (
 // Regression tests of the payment security review (docs/payments.md): each
 // fails without its fix.
 
-func (e *payEnv) payments() *payments {
+func (e *payEnv) order(id string) store.OrderDoc {
 	e.t.Helper()
-	p, err := paymentsOf(e.srv)
+	snap, err := e.fs.Collection(store.ColOrders).Doc(id).Get(e.ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return p
-}
-
-func (e *payEnv) order(id string) orderDoc {
-	e.t.Helper()
-	snap, err := e.srv.fs.Collection(store.ColOrders).Doc(id).Get(e.ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var o orderDoc
+	var o store.OrderDoc
 	if err := snap.DataTo(&o); err != nil {
 		e.t.Fatal(err)
 	}
@@ -66,7 +57,7 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	}
 	// The payment is approved at Toss anyway (a confirm racing the period
 	// end); its DONE webhook must not start a Pro month.
-	tp, err := e.payments().toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "test-"+c.OrderID)
+	tp, err := e.svc.toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "test-"+c.OrderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +66,7 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	if d.Plan != "basic" || !d.CurrentPeriodEnd.Equal(end) {
 		t.Fatalf("a stale upgrade changed the subscription: %+v", d)
 	}
-	if o := e.order(c.OrderID); o.Status != orderPaid || !o.Unapplied {
+	if o := e.order(c.OrderID); o.Status != store.OrderPaid || !o.Unapplied {
 		t.Fatalf("order = %+v, want paid and unapplied", o)
 	}
 }
@@ -150,18 +141,18 @@ func TestLateRenewalKeepsAMonthBoughtMeanwhile(t *testing.T) {
 	c, _ := e.subscribe(token, "pro", faketoss.CardOK)
 	end := kst(e.seoul, 2027, 11, 5, 8)
 	e.clock.Set(end.Add(-renewLead))
-	p := e.payments()
+	p := e.svc
 	// A renewal run claims and charges, then dies before recording it.
 	id := p.renewalOrderID(uid, end, 0)
-	pl, err := e.srv.store.Plan(e.ctx, "pro")
+	pl, err := e.store.Plan(e.ctx, "pro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := e.clock.Now()
-	o := orderDoc{UID: uid, Plan: "pro", Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
-		OrderName: "renewal", CustomerKey: c.CustomerKey, Status: orderCharging, RenewsPeriodEnd: &end,
+	o := store.OrderDoc{UID: uid, Plan: "pro", Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
+		OrderName: "renewal", CustomerKey: c.CustomerKey, Status: store.OrderCharging, RenewsPeriodEnd: &end,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
-	if _, err := e.srv.fs.Collection(store.ColOrders).Doc(id).Create(e.ctx, o); err != nil {
+	if _, err := e.fs.Collection(store.ColOrders).Doc(id).Create(e.ctx, o); err != nil {
 		t.Fatal(err)
 	}
 	tp, err := p.charge(e.ctx, e.billing(uid).BillingKey, toss.BillingChargeRequest{CustomerKey: c.CustomerKey, Amount: o.Amount, OrderID: id, OrderName: o.OrderName})
@@ -330,7 +321,7 @@ func TestPartialRefundsReclaimOnce(t *testing.T) {
 	}
 	// Jan 31 – Feb 28 – Mar 31 – Apr 30; the newest month is 30 days.
 	e.clock.Set(kst(e.seoul, 2027, 2, 10, 10))
-	p := e.payments()
+	p := e.svc
 	for i, want := range []string{"shortened_period", "recorded"} {
 		pay, err := p.toss.Cancel(e.ctx, keys[2], toss.CancelRequest{CancelReason: "부분 환불", CancelAmount: 1000}, fmt.Sprintf("test-cancel-%s-%d", keys[2], i))
 		if err != nil {

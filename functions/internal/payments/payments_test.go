@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"strings"
@@ -306,11 +306,7 @@ func TestDunningRetriesThenEnds(t *testing.T) {
 }
 
 func (e *payEnv) srvSubscription(uid string) wire.SubscriptionResponse {
-	p, err := paymentsOf(e.srv)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p.subscriptionResponse(e.sub(uid), "")
+	return e.svc.subscriptionResponse(e.sub(uid), "")
 }
 
 func TestDunningRecoversFromTheOldPeriodEnd(t *testing.T) {
@@ -551,10 +547,7 @@ func TestDoneWebhookCompletesAnUnfinishedOrder(t *testing.T) {
 	uid, token := e.user("ko")
 	c := e.checkout(token, "basic", modeOnce)
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
-	p, err := paymentsOf(e.srv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := e.svc
 	tp, err := p.toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "confirm-"+c.OrderID+"-0")
 	if err != nil {
 		t.Fatal(err)

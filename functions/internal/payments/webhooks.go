@@ -1,9 +1,8 @@
-package api
+package payments
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -13,6 +12,7 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
@@ -27,22 +27,10 @@ import (
 // Answers: 200 when processed or ignored (Toss stops retrying), 503 when Toss
 // or Firestore could not be reached (Toss retries: 1, 4, 16 … minutes).
 
-// webhookEventDoc is webhookEvents/{id}.
-type webhookEventDoc struct {
-	EventType  string `firestore:"eventType"`
-	PaymentKey string `firestore:"paymentKey"`
-	OrderID    string `firestore:"orderId"`
-	Status     string `firestore:"status"`
-	UID        string `firestore:"uid,omitempty"`
-	// Action is what the event did: "recorded", "ended_subscription", "unknown_payment".
-	Action     string    `firestore:"action"`
-	ReceivedAt time.Time `firestore:"receivedAt"`
-}
-
-func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+func (p *Service) webhook(w http.ResponseWriter, r *http.Request) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxBodyBytes))
 	if err != nil {
-		return invalid("The webhook body could not be read.")
+		return httpx.Invalid("The webhook body could not be read.")
 	}
 	var ev struct {
 		EventType string `json:"eventType"`
@@ -51,20 +39,20 @@ func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(b, &ev); err != nil {
-		return invalid("The webhook body is not valid JSON.")
+		return httpx.Invalid("The webhook body is not valid JSON.")
 	}
 	if ev.EventType != toss.EventPaymentStatusChanged || ev.Data.PaymentKey == "" || len(ev.Data.PaymentKey) > 200 {
-		writeJSON(w, http.StatusOK, map[string]string{"result": "ignored"})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": "ignored"})
 		return nil
 	}
 	ctx := r.Context()
 	tp, err := p.toss.GetPayment(ctx, ev.Data.PaymentKey)
 	if toss.HasCode(err, toss.CodeNotFoundPayment) {
-		writeJSON(w, http.StatusOK, map[string]string{"result": "unknown_payment"})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": "unknown_payment"})
 		return nil
 	}
 	if err != nil {
-		return &Error{Code: wire.CodeUnavailable, Message: "Could not check the payment with Toss; please retry.", Cause: err}
+		return &httpx.Error{Code: wire.CodeUnavailable, Message: "Could not check the payment with Toss; please retry.", Cause: err}
 	}
 	if tp.Status == toss.StatusDone {
 		if err := p.reconcile(ctx, tp); err != nil {
@@ -78,7 +66,7 @@ func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
 	if sub != nil {
 		p.afterChange(ctx, uid, sub)
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"result": action})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": action})
 	return nil
 }
 
@@ -86,23 +74,23 @@ func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
 // approval went through at Toss but our side never finished (the confirm or
 // renewal call died after Toss answered, and the buyer did not come back).
 // applyPaid is idempotent, so this is a no-op for orders already applied.
-func (p *payments) reconcile(ctx context.Context, tp *toss.Payment) error {
+func (p *Service) reconcile(ctx context.Context, tp *toss.Payment) error {
 	orderID := tp.OrderID
 	o, err := p.getOrder(ctx, nil, orderID)
-	if isAPIError(err, wire.CodeNotFound) {
+	if httpx.IsCode(err, wire.CodeNotFound) {
 		// A billing charge after a declined attempt uses "<orderId>-<n>".
 		if i := strings.LastIndexByte(orderID, '-'); i > 0 {
 			orderID = orderID[:i]
 			o, err = p.getOrder(ctx, nil, orderID)
 		}
 	}
-	if isAPIError(err, wire.CodeNotFound) {
+	if httpx.IsCode(err, wire.CodeNotFound) {
 		return nil // not ours
 	}
 	if err != nil {
 		return err
 	}
-	if o.Status == orderPaid || tp.TotalAmount != o.Amount {
+	if o.Status == store.OrderPaid || tp.TotalAmount != o.Amount {
 		return nil
 	}
 	paid := *tp
@@ -116,11 +104,6 @@ func (p *payments) reconcile(ctx context.Context, tp *toss.Payment) error {
 		p.afterChange(ctx, o.UID, sub)
 	}
 	return nil
-}
-
-func isAPIError(err error, code wire.Code) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == code
 }
 
 // webhookEventID names one state of one payment; safe as a document id.
@@ -140,31 +123,31 @@ func webhookEventID(tp *toss.Payment) string {
 // payment was canceled or refunded (fully or in part) takes back what it paid
 // for (reclaimRefunded). It returns the action taken and,
 // when the subscription changed, the new subscription and its user.
-func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp *toss.Payment) (string, *store.SubscriptionDoc, string, error) {
+func (p *Service) applyPaymentStatus(ctx context.Context, eventType string, tp *toss.Payment) (string, *store.SubscriptionDoc, string, error) {
 	var (
 		action  string
 		changed *store.SubscriptionDoc
 		uid     string
 	)
 	id := webhookEventID(tp)
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		action, changed, uid = "", nil, ""
 		now := p.now()
-		evRef := p.s.fs.Collection(store.ColWebhookEvents).Doc(id)
-		var seen webhookEventDoc
+		evRef := p.fs.Collection(store.ColWebhookEvents).Doc(id)
+		var seen store.WebhookEventDoc
 		if found, err := getDoc(tx, evRef, &seen); err != nil {
 			return err
 		} else if found {
 			action = "duplicate"
 			return nil
 		}
-		payRef := p.s.fs.Collection(store.ColPayments).Doc(tp.PaymentKey)
-		var pay paymentDoc
+		payRef := p.fs.Collection(store.ColPayments).Doc(tp.PaymentKey)
+		var pay store.PaymentDoc
 		found, err := getDoc(tx, payRef, &pay)
 		if err != nil {
 			return err
 		}
-		ev := webhookEventDoc{EventType: eventType, PaymentKey: tp.PaymentKey, OrderID: tp.OrderID, Status: tp.Status, ReceivedAt: now}
+		ev := store.WebhookEventDoc{EventType: eventType, PaymentKey: tp.PaymentKey, OrderID: tp.OrderID, Status: tp.Status, ReceivedAt: now}
 		if !found {
 			// Not one of ours (or confirm has not stored it yet: confirm
 			// stores it itself from Toss's answer, so nothing is lost).
@@ -173,11 +156,11 @@ func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp 
 		}
 		uid, ev.UID = pay.UID, pay.UID
 		var sub store.SubscriptionDoc
-		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(pay.UID), &sub)
+		hasSub, err := getDoc(tx, p.store.SubscriptionRef(pay.UID), &sub)
 		if err != nil {
 			return err
 		}
-		var o orderDoc
+		var o store.OrderDoc
 		if _, err := getDoc(tx, p.orders().Doc(pay.OrderID), &o); err != nil {
 			return err
 		}
@@ -224,9 +207,9 @@ func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp 
 //     upgraded from (the period end stays);
 //   - anything else (a period already used up, an upgrade never applied or
 //     whose period is over): only recorded ("" action).
-func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
-	o *orderDoc, to recipient, now time.Time, mailID string) (*store.SubscriptionDoc, string, error) {
-	if o.Status != orderPaid || o.Unapplied || o.PeriodStart == nil || o.PeriodEnd == nil || !o.PeriodEnd.After(now) {
+func (p *Service) reclaimRefunded(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
+	o *store.OrderDoc, to recipient, now time.Time, mailID string) (*store.SubscriptionDoc, string, error) {
+	if o.Status != store.OrderPaid || o.Unapplied || o.PeriodStart == nil || o.PeriodEnd == nil || !o.PeriodEnd.After(now) {
 		return nil, "", nil
 	}
 	if o.Kind == kindUpgrade {
@@ -240,7 +223,7 @@ func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transactio
 		}
 		s := sub
 		s.Plan, s.UpdatedAt = o.UpgradeFrom, now
-		if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+		if err := tx.Set(p.store.SubscriptionRef(uid), s); err != nil {
 			return nil, "", err
 		}
 		return &s, "reverted_upgrade", nil
@@ -257,7 +240,7 @@ func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transactio
 		// now the one before it, about as long.
 		s.CurrentPeriodStart = newEnd.Add(-o.PeriodEnd.Sub(*o.PeriodStart))
 	}
-	if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+	if err := tx.Set(p.store.SubscriptionRef(uid), s); err != nil {
 		return nil, "", err
 	}
 	next := newEnd // auto-renew off: the run ends it then

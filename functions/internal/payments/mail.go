@@ -1,8 +1,9 @@
-package api
+package payments
 
 import (
 	"fmt"
 	"html"
+	"imageconverter/functions/internal/store"
 	"strings"
 	"time"
 )
@@ -13,23 +14,6 @@ import (
 // delivery field back. Document ids are derived from what the mail is about
 // (e.g. "receipt-<paymentKey>"), and they are created inside the transaction
 // that changes the subscription, so a replayed request never sends twice.
-
-// mailDoc is mail/{id}.
-type mailDoc struct {
-	To      string      `firestore:"to"`
-	Message mailMessage `firestore:"message"`
-	// Kind and UID are ours (the extension ignores unknown fields): they let
-	// support find a user's notices in the console.
-	Kind      string    `firestore:"kind"`
-	UID       string    `firestore:"uid"`
-	CreatedAt time.Time `firestore:"createdAt"`
-}
-
-type mailMessage struct {
-	Subject string `firestore:"subject"`
-	Text    string `firestore:"text"`
-	HTML    string `firestore:"html"`
-}
 
 // Kinds of notice.
 const (
@@ -128,7 +112,7 @@ func won(n int64) string {
 }
 
 // render builds the mail for n in the user's language; dates are shown in loc.
-func (n notice) render(to, locale, uid string, loc *time.Location, now time.Time) mailDoc {
+func (n notice) render(to, locale, uid string, loc *time.Location, now time.Time) store.MailDoc {
 	t := mailTexts[mailLang(locale)]
 	date := func(x time.Time) string {
 		if x.IsZero() {
@@ -158,6 +142,6 @@ func (n notice) render(to, locale, uid string, loc *time.Location, now time.Time
 		h.WriteString("<p>" + html.EscapeString(line) + "</p>")
 	}
 	h.WriteString(`<p style="color:#888;font-size:12px">` + html.EscapeString(t.footer) + "</p></div>")
-	return mailDoc{To: to, Kind: n.Kind, UID: uid, CreatedAt: now,
-		Message: mailMessage{Subject: fmt.Sprintf(subj, args...), Text: text, HTML: h.String()}}
+	return store.MailDoc{To: to, Kind: n.Kind, UID: uid, CreatedAt: now,
+		Message: store.MailMessage{Subject: fmt.Sprintf(subj, args...), Text: text, HTML: h.String()}}
 }

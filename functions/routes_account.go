@@ -206,6 +206,7 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c httpx.Caller,
 	}
 	resp.Plan, resp.Status, resp.PeriodEnd, resp.AutoRenew = a.plan.ID, a.eff.Status, a.eff.PeriodEnd, a.eff.AutoRenew
 	resp.CancelAtPeriodEnd, resp.Limits, resp.Day, resp.UsageToday = a.eff.CancelAt, a.plan.Limits(), a.day, used
+	resp.RenewalIssue = a.eff.RenewalIssue
 	resp.Remaining, resp.Entitlement = remaining(a.plan.DailyLimit, used), token
 	resp.OfflineUntil, resp.ServerTime, resp.Device = offlineUntil.UTC(), signedAt.UTC(), registered
 	httpx.WriteJSON(w, http.StatusOK, resp)

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
 )
 
@@ -62,5 +65,33 @@ func TestEntitlementExpiresAtPeriodEndWithoutRenewal(t *testing.T) {
 				t.Errorf("exp = %v, offlineUntil = %v, want %v", ent.ExpiresAt, got.OfflineUntil, tc.want)
 			}
 		})
+	}
+}
+
+// While a renewal is failing, the entitlement says why and when the card is
+// tried again (renewalIssue); otherwise the field is absent.
+func TestEntitlementShowsAFailingRenewal(t *testing.T) {
+	e := newTestEnv(t)
+	u := signUp(t, "renewal-issue")
+	end := testNoon.Add(2 * 24 * time.Hour)
+	next := testNoon.Add(24 * time.Hour)
+	var got wire.EntitlementResponse
+	e.subscribe(u.UID, "pro", end, true)
+	r := e.call("GET", "/v1/entitlement", u.Token, nil, device("ri-1")...)
+	r.wantOK(t, &got)
+	if got.RenewalIssue != nil || strings.Contains(string(r.Body), "renewalIssue") {
+		t.Fatalf("active subscription shows a renewal issue: %s", r.Body)
+	}
+	err := e.srv.store.SetSubscription(context.Background(), u.UID, store.SubscriptionDoc{
+		Plan: "pro", Status: wire.StatusPastDue, AutoRenew: true, CurrentPeriodStart: end.AddDate(0, -1, 0), CurrentPeriodEnd: end,
+		RenewalIssue: &store.RenewalIssueDoc{Reason: wire.RenewalPaymentError, Since: testNoon, NextAttempt: &next},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.call("GET", "/v1/entitlement", u.Token, nil, device("ri-1")...).wantOK(t, &got)
+	if got.Status != wire.StatusPastDue || got.Plan != "pro" || got.RenewalIssue == nil || got.RenewalIssue.Reason != wire.RenewalPaymentError ||
+		!got.RenewalIssue.Since.Equal(testNoon) || got.RenewalIssue.NextAttempt == nil || !got.RenewalIssue.NextAttempt.Equal(next) {
+		t.Fatalf("past due: %+v", got)
 	}
 }

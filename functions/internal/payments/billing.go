@@ -57,7 +57,7 @@ func (p *Service) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	// The authKey is single-use, so it names the issue call (hashed: a key
 	// is at most 300 characters and need not show the authKey).
 	sum := sha256.Sum256([]byte(req.AuthKey))
-	b, err := p.toss.IssueBillingKey(ctx, toss.IssueBillingKeyRequest{AuthKey: req.AuthKey, CustomerKey: o.CustomerKey}, "issue-"+hex.EncodeToString(sum[:16]))
+	b, err := p.billing.IssueBillingKey(ctx, toss.IssueBillingKeyRequest{AuthKey: req.AuthKey, CustomerKey: o.CustomerKey}, "issue-"+hex.EncodeToString(sum[:16]))
 	if err != nil {
 		code, msg := toss.APIError(err)
 		return &httpx.Error{Code: code, Message: msg, Cause: err}

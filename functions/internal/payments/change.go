@@ -81,7 +81,7 @@ func (p *Service) cancelRenewal(w http.ResponseWriter, r *http.Request, c httpx.
 			return nil, nil, nil // already off: same answer
 		}
 		s := *sub
-		s.AutoRenew, s.CancelAtPeriodEnd, s.Status = false, true, wire.StatusCanceled
+		s.AutoRenew, s.CancelAtPeriodEnd, s.Status, s.RenewalIssue = false, true, wire.StatusCanceled, nil
 		return &s, []firestore.Update{
 			{Path: "nextChargeAt", Value: s.CurrentPeriodEnd}, // the end-of-period check
 			{Path: "pendingPlan", Value: firestore.Delete},
@@ -102,7 +102,7 @@ func (p *Service) resumeRenewal(w http.ResponseWriter, r *http.Request, c httpx.
 			return nil, nil, httpx.Errorf(wire.CodeConflict, "Automatic payment is not set up. Choose a monthly subscription to register a card.")
 		}
 		s := *sub
-		s.AutoRenew, s.CancelAtPeriodEnd, s.Status = true, false, wire.StatusActive
+		s.AutoRenew, s.CancelAtPeriodEnd, s.Status, s.RenewalIssue = true, false, wire.StatusActive, nil
 		next := s.CurrentPeriodEnd.Add(-renewLead)
 		if next.Before(now) {
 			next = now
@@ -142,6 +142,12 @@ func (p *Service) changePlan(w http.ResponseWriter, r *http.Request, c httpx.Cal
 		return err
 	}
 	if target.PriceKRW > from.PriceKRW {
+		if !p.cfg.TossBillingUpgrades {
+			// The automatic-payments contract may not cover charges off
+			// the monthly cycle: the difference is then a one-time payment
+			// (POST /v1/checkout answers an "upgrade" order).
+			return httpx.Errorf(wire.CodeConflict, "Upgrade to %s from the plans page: the difference for the rest of this period is paid once there.", target.Name)
+		}
 		return p.upgradeWithCard(ctx, w, c.UID, sub, from, target)
 	}
 	return p.editSubscription(ctx, w, c.UID, func(now time.Time, s *store.SubscriptionDoc, bill *store.BillingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
@@ -209,7 +215,7 @@ func (p *Service) upgradeWithCard(ctx context.Context, w http.ResponseWriter, ui
 			}
 			return nil // charging: in flight or interrupted; the same key replays it
 		}
-		o = store.OrderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount,
+		o = store.OrderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount, Merchant: merchantBilling,
 			OrderName: fmt.Sprintf("ImageConverter %s 업그레이드", target.Name), CustomerKey: bill.CustomerKey,
 			Status: store.OrderCharging, UpgradeFrom: from.ID, PricedPeriodEnd: &end,
 			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}

@@ -37,7 +37,8 @@ func (p *Service) Register(rt *httpx.Router) {
 
 func (p *Service) subscriptionResponse(sub *store.SubscriptionDoc, pending string) wire.SubscriptionResponse {
 	eff := store.EffectiveAt(sub, p.now())
-	r := wire.SubscriptionResponse{Plan: eff.Plan, Status: eff.Status, AutoRenew: eff.AutoRenew, CancelAtPeriodEnd: eff.CancelAt, PendingPlan: pending}
+	r := wire.SubscriptionResponse{Plan: eff.Plan, Status: eff.Status, AutoRenew: eff.AutoRenew, CancelAtPeriodEnd: eff.CancelAt, PendingPlan: pending,
+		RenewalIssue: eff.RenewalIssue}
 	if sub != nil {
 		start, end := sub.CurrentPeriodStart, sub.CurrentPeriodEnd
 		r.CurrentPeriodStart, r.CurrentPeriodEnd = &start, &end
@@ -96,8 +97,14 @@ func (p *Service) checkout(w http.ResponseWriter, r *http.Request, c httpx.Calle
 		req.Mode = modeOnce // the difference is paid once; renewals then charge the new plan
 	}
 	id := newID("ic_")
+	// A subscription registers its card on the automatic-payments MID (the
+	// billing key belongs to it); everything else is a one-time payment.
+	merchant := merchantOnce
+	if req.Mode == modeSubscription {
+		merchant = merchantBilling
+	}
 	o := store.OrderDoc{UID: c.UID, Plan: plan.ID, Mode: req.Mode, Kind: kind, Amount: amount, OrderName: orderName,
-		CustomerKey: customerKey, Status: store.OrderCreated, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
+		CustomerKey: customerKey, Merchant: merchant, Status: store.OrderCreated, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
 	if kind == kindUpgrade {
 		// The price holds only for this plan and period: confirm refuses
 		// the order once either has changed (upgradeStillValid).
@@ -114,7 +121,7 @@ func (p *Service) checkout(w http.ResponseWriter, r *http.Request, c httpx.Calle
 func (p *Service) checkoutResponse(id string, o *store.OrderDoc, planName string) wire.CheckoutResponse {
 	return wire.CheckoutResponse{OrderID: id, Plan: o.Plan, PlanName: planName, Mode: o.Mode, Kind: o.Kind, Amount: o.Amount,
 		OrderName: o.OrderName, CustomerKey: o.CustomerKey, Status: o.Status, ExpiresAt: o.ExpiresAt,
-		CheckoutURL: p.webBase + "/checkout.html?orderId=" + url.QueryEscape(id), ClientKey: p.clientKey, SDKURL: p.sdkURL}
+		CheckoutURL: p.webBase + "/checkout.html?orderId=" + url.QueryEscape(id), ClientKey: p.clientKeyFor(merchantOf(o)), SDKURL: p.sdkURL}
 }
 
 // paidPlan returns the plan with id, refusing unknown and free plans.

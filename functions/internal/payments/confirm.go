@@ -63,11 +63,12 @@ func (p *Service) confirm(w http.ResponseWriter, r *http.Request) error {
 	// later, different paymentKey of the same order.
 	sum := sha256.Sum256([]byte(req.PaymentKey))
 	idem := fmt.Sprintf("confirm-%s-%d-%s", req.OrderID, o.Attempts, hex.EncodeToString(sum[:8]))
-	tp, err := p.toss.Confirm(ctx, toss.ConfirmRequest{PaymentKey: req.PaymentKey, OrderID: req.OrderID, Amount: o.Amount}, idem)
+	tc := p.tossFor(merchantOf(o))
+	tp, err := tc.Confirm(ctx, toss.ConfirmRequest{PaymentKey: req.PaymentKey, OrderID: req.OrderID, Amount: o.Amount}, idem)
 	if toss.HasCode(err, toss.CodeAlreadyProcessedPayment) {
 		// Approved by an earlier call whose answer we did not keep: trust
 		// what Toss says the payment is now.
-		tp, err = p.toss.GetPayment(ctx, req.PaymentKey)
+		tp, err = tc.GetPayment(ctx, req.PaymentKey)
 	}
 	if err != nil {
 		return p.paymentError(ctx, req.OrderID, o.Attempts, err)

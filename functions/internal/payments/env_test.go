@@ -70,7 +70,10 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		project = config.DefaultProjectID
 	}
 	seoul, _ := time.LoadLocation("Asia/Seoul")
-	fake := faketoss.New(faketoss.DefaultSecretKey, faketoss.DefaultClientKey)
+	// Two MIDs, as in production: one-time payments and automatic payments.
+	fake := faketoss.NewMerchants(
+		faketoss.Merchant{MID: faketoss.DefaultMID, SecretKey: faketoss.DefaultSecretKey, ClientKey: faketoss.DefaultClientKey},
+		faketoss.Merchant{MID: faketoss.DefaultBillingMID, SecretKey: faketoss.DefaultBillingSecretKey, ClientKey: faketoss.DefaultBillingClientKey})
 	tossSrv := httptest.NewServer(fake)
 	t.Cleanup(tossSrv.Close)
 	clock := &testClock{t: start}
@@ -79,6 +82,8 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		ProjectID: project, FirestoreEmulator: fsHost, AuthEmulator: authHost,
 		SchedulerSecret: testSchedulerSecret, TossAPIBase: tossSrv.URL,
 		TossSecretKey: faketoss.DefaultSecretKey, TossClientKey: faketoss.DefaultClientKey,
+		TossBillingSecretKey: faketoss.DefaultBillingSecretKey, TossBillingClientKey: faketoss.DefaultBillingClientKey,
+		OperatorEmail: "ops@example.com",
 		QuotaLocation: seoul, CORSOrigins: []string{"http://127.0.0.1:5190"},
 		TossSDKURL: tossSrv.URL + "/sdk.js", WebBaseURL: config.LocalWebBase,
 	}

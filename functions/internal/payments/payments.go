@@ -26,11 +26,11 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// Local-stack defaults; they equal faketoss.DefaultSecretKey/DefaultClientKey
-// (a test checks it) so the stack works with no settings.
+// The two Toss MIDs (store.OrderDoc.Merchant): one-time payments in the
+// payment window, and automatic payments (자동결제) with billing keys.
 const (
-	localTossSecretKey = "test_sk_fake_imageconverter"
-	localTossClientKey = "test_ck_fake_imageconverter"
+	merchantOnce    = "once"
+	merchantBilling = "billing"
 )
 
 // Order kinds.
@@ -53,18 +53,19 @@ const (
 	chargeLease = 2 * time.Minute
 )
 
-// Service is the payment routes: their settings, clients and the Toss client.
+// Service is the payment routes: their settings, clients and the Toss clients.
 type Service struct {
-	cfg       *config.Config
-	fs        *firestore.Client
-	auth      *auth.Client // nil: plan claims are not mirrored
-	store     *store.Store
-	clock     func() time.Time
-	toss      *toss.Client
-	clientKey string
-	sdkURL    string
-	webBase   string // where the checkout pages are served (config WebBaseURL)
-	loc       *time.Location
+	cfg   *config.Config
+	fs    *firestore.Client
+	auth  *auth.Client // nil: plan claims are not mirrored
+	store *store.Store
+	clock func() time.Time
+	// once and billing call Toss with the keys of the one-time MID and of the
+	// automatic-payments MID; each payment is made and looked up with its own.
+	once, billing *toss.Client
+	sdkURL        string
+	webBase       string // where the checkout pages are served (config WebBaseURL)
+	loc           *time.Location
 }
 
 // Deps is what New needs from the server that hosts the routes.
@@ -80,20 +81,15 @@ type Deps struct {
 // New builds the payment routes' state from the configuration.
 func New(d Deps) (*Service, error) {
 	cfg := d.Config
-	secret, client := cfg.TossSecretKey, cfg.TossClientKey
-	if cfg.Emulated() {
-		if secret == "" {
-			secret = localTossSecretKey
-		}
-		if client == "" {
-			client = localTossClientKey
-		}
-	}
-	tc, err := toss.New(cfg.TossAPIBase, secret)
+	once, err := toss.New(cfg.TossAPIBase, cfg.TossSecretKey)
 	if err != nil {
-		return nil, fmt.Errorf("payments: %w", err)
+		return nil, fmt.Errorf("payments: one-time MID: %w", err)
 	}
-	p := &Service{cfg: cfg, fs: d.Firestore, auth: d.Auth, store: d.Store, clock: d.Now, toss: tc, clientKey: client,
+	billing, err := toss.New(cfg.TossAPIBase, cfg.TossBillingSecretKey)
+	if err != nil {
+		return nil, fmt.Errorf("payments: automatic-payments MID (TOSS_BILLING_SECRET_KEY): %w", err)
+	}
+	p := &Service{cfg: cfg, fs: d.Firestore, auth: d.Auth, store: d.Store, clock: d.Now, once: once, billing: billing,
 		loc: cfg.QuotaLocation, sdkURL: cfg.TossSDKURL, webBase: cfg.WebBaseURL}
 	if p.clock == nil {
 		p.clock = time.Now
@@ -102,6 +98,33 @@ func New(d Deps) (*Service, error) {
 		p.loc = time.UTC
 	}
 	return p, nil
+}
+
+// merchantOf is the MID order o is paid on.
+func merchantOf(o *store.OrderDoc) string {
+	switch {
+	case o.Merchant != "":
+		return o.Merchant
+	case o.Mode == modeSubscription || o.Kind == kindRenewal:
+		return merchantBilling
+	}
+	return merchantOnce
+}
+
+// tossFor is the Toss client of a MID.
+func (p *Service) tossFor(merchant string) *toss.Client {
+	if merchant == merchantBilling {
+		return p.billing
+	}
+	return p.once
+}
+
+// clientKeyFor is the client key the checkout page opens merchant's window with.
+func (p *Service) clientKeyFor(merchant string) string {
+	if merchant == merchantBilling {
+		return p.cfg.TossBillingClientKey
+	}
+	return p.cfg.TossClientKey
 }
 
 func (p *Service) now() time.Time { return p.clock() }
@@ -194,7 +217,7 @@ func (p *Service) queueMail(ctx context.Context, tx *firestore.Transaction, id, 
 
 // paymentRecord converts a Toss payment for payments/{paymentKey}.
 func (p *Service) paymentRecord(uid string, o *store.OrderDoc, orderID string, tp *toss.Payment) store.PaymentDoc {
-	d := store.PaymentDoc{UID: uid, OrderID: orderID, Kind: o.Kind, Plan: o.Plan, Amount: tp.TotalAmount,
+	d := store.PaymentDoc{UID: uid, Merchant: merchantOf(o), MID: tp.MID, OrderID: orderID, Kind: o.Kind, Plan: o.Plan, Amount: tp.TotalAmount,
 		BalanceAmount: tp.BalanceAmount, Status: tp.Status, Method: tp.Method, Type: tp.Type,
 		ApprovedAt: tp.ApprovedAt.Time, UpdatedAt: p.now()}
 	if tp.Card != nil {
@@ -206,13 +229,18 @@ func (p *Service) paymentRecord(uid string, o *store.OrderDoc, orderID string, t
 	return d
 }
 
-// charge charges a billing key for Toss order tossOrderID. If Toss says the
-// order id was already approved (a replay after its idempotency record
-// expired), the approved payment is looked up instead of charging again.
+// charge charges a billing key (automatic-payments MID) for Toss order
+// req.OrderID; the order id names the Idempotency-Key. If Toss says the order
+// id was already approved (a replay after its idempotency record expired),
+// the approved payment is looked up instead of charging again.
 func (p *Service) charge(ctx context.Context, billingKey string, req toss.BillingChargeRequest) (*toss.Payment, error) {
-	tp, err := p.toss.ChargeBilling(ctx, billingKey, req, "charge-"+req.OrderID)
+	tp, err := p.billing.ChargeBilling(ctx, billingKey, req, "charge-"+req.OrderID)
 	if toss.HasCode(err, toss.CodeDuplicatedOrderID) {
-		return p.toss.GetPaymentByOrderID(ctx, req.OrderID)
+		found, lerr := p.billing.GetPaymentByOrderID(ctx, req.OrderID)
+		if !toss.HasCode(lerr, toss.CodeNotFoundPayment) {
+			return found, lerr
+		}
+		// Used, but by no payment we can see: keep Toss's answer (a person looks).
 	}
 	return tp, err
 }
@@ -296,6 +324,7 @@ func (p *Service) applyPaid(ctx context.Context, orderID string, tp *toss.Paymen
 			{Path: "failedAttempts", Value: 0},
 			{Path: "firstFailureAt", Value: firestore.Delete},
 			{Path: "lastFailureCode", Value: firestore.Delete},
+			{Path: "operatorAlert", Value: firestore.Delete},
 			{Path: "updatedAt", Value: now},
 		}
 		if sub.AutoRenew {

@@ -44,8 +44,11 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	if c.Kind != kindUpgrade || c.Amount >= 1000 {
 		t.Fatalf("upgrade order = %+v", c)
 	}
+	// The buyer opens the payment window just before the end (it stays open
+	// 10 minutes) and comes back just after it.
+	e.clock.Set(end.Add(-5 * time.Minute))
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
-	e.clock.Set(end.Add(30 * time.Minute)) // the period is over; the user is on free
+	e.clock.Set(end.Add(time.Minute)) // the period is over; the user is on free
 	if status, code := e.call("GET", "/v1/checkout/"+c.OrderID, "", nil, nil); status != 409 || code != string(wire.CodeConflict) {
 		t.Fatalf("order info of a stale upgrade: %d %s (the page must not open the payment window)", status, code)
 	}
@@ -57,7 +60,7 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	}
 	// The payment is approved at Toss anyway (a confirm racing the period
 	// end); its DONE webhook must not start a Pro month.
-	tp, err := e.svc.toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "test-"+c.OrderID)
+	tp, err := e.svc.once.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "test-"+c.OrderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,6 +237,7 @@ func TestRefundTakesBackTheRefundedMonth(t *testing.T) {
 // Retried or double-clicked card upgrades charge the card once.
 func TestCardUpgradeRetriesChargeOnce(t *testing.T) {
 	e := newPayEnv(t, kst(seoulTZ(), 2027, 6, 1, 0))
+	e.svc.cfg.TossBillingUpgrades = true
 	uid, token := e.user("ko")
 	e.subscribe(token, "basic", faketoss.CardOK)
 	e.clock.Set(kst(e.seoul, 2027, 6, 16, 0))
@@ -323,7 +327,7 @@ func TestPartialRefundsReclaimOnce(t *testing.T) {
 	e.clock.Set(kst(e.seoul, 2027, 2, 10, 10))
 	p := e.svc
 	for i, want := range []string{"shortened_period", "recorded"} {
-		pay, err := p.toss.Cancel(e.ctx, keys[2], toss.CancelRequest{CancelReason: "부분 환불", CancelAmount: 1000}, fmt.Sprintf("test-cancel-%s-%d", keys[2], i))
+		pay, err := p.tossFor(merchantOnce).Cancel(e.ctx, keys[2], toss.CancelRequest{CancelReason: "부분 환불", CancelAmount: 1000}, fmt.Sprintf("test-cancel-%s-%d", keys[2], i))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,6 +36,7 @@ func (p *Service) webhook(w http.ResponseWriter, r *http.Request) error {
 		EventType string `json:"eventType"`
 		Data      struct {
 			PaymentKey string `json:"paymentKey"`
+			Type       string `json:"type"`
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(b, &ev); err != nil {
@@ -46,7 +47,7 @@ func (p *Service) webhook(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	ctx := r.Context()
-	tp, err := p.toss.GetPayment(ctx, ev.Data.PaymentKey)
+	tp, err := p.lookupPayment(ctx, ev.Data.PaymentKey, r.URL.Query().Get("merchant"), ev.Data.Type)
 	if toss.HasCode(err, toss.CodeNotFoundPayment) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": "unknown_payment"})
 		return nil
@@ -70,19 +71,38 @@ func (p *Service) webhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// lookupPayment asks Toss for a payment with the keys of the MID that made it:
+// each MID sees only its own payments. Toss sends each MID's webhooks to the
+// URL registered for that MID, which names it (?merchant=once|billing); an
+// unsigned body's type (BILLING: a billing-key charge) is the next hint.
+// Both hints can be wrong (a forged body, a URL registered on the wrong MID),
+// so a NOT_FOUND_PAYMENT with one MID's keys is asked again with the other's.
+func (p *Service) lookupPayment(ctx context.Context, paymentKey, merchant, paymentType string) (*toss.Payment, error) {
+	order := []string{merchantOnce, merchantBilling}
+	if merchant == merchantBilling || merchant == "" && paymentType == "BILLING" {
+		order = []string{merchantBilling, merchantOnce}
+	}
+	var err error
+	for _, m := range order {
+		var tp *toss.Payment
+		if tp, err = p.tossFor(m).GetPayment(ctx, paymentKey); !toss.HasCode(err, toss.CodeNotFoundPayment) {
+			return tp, err
+		}
+	}
+	return nil, err
+}
+
 // reconcile applies an approved payment whose order is not marked paid: the
 // approval went through at Toss but our side never finished (the confirm or
 // renewal call died after Toss answered, and the buyer did not come back).
 // applyPaid is idempotent, so this is a no-op for orders already applied.
 func (p *Service) reconcile(ctx context.Context, tp *toss.Payment) error {
-	orderID := tp.OrderID
+	ids := orderIDsOf(tp.OrderID)
+	orderID := ids[0]
 	o, err := p.getOrder(ctx, nil, orderID)
-	if httpx.IsCode(err, wire.CodeNotFound) {
-		// A billing charge after a declined attempt uses "<orderId>-<n>".
-		if i := strings.LastIndexByte(orderID, '-'); i > 0 {
-			orderID = orderID[:i]
-			o, err = p.getOrder(ctx, nil, orderID)
-		}
+	if httpx.IsCode(err, wire.CodeNotFound) && len(ids) > 1 {
+		orderID = ids[1]
+		o, err = p.getOrder(ctx, nil, orderID)
 	}
 	if httpx.IsCode(err, wire.CodeNotFound) {
 		return nil // not ours
@@ -104,6 +124,16 @@ func (p *Service) reconcile(ctx context.Context, tp *toss.Payment) error {
 		p.afterChange(ctx, o.UID, sub)
 	}
 	return nil
+}
+
+// orderIDsOf is the order a Toss orderId may belong to: itself, or — for a
+// retry after a declined attempt, "<orderId>-<n>" (tossOrderID) — the order
+// without the suffix.
+func orderIDsOf(tossOrderID string) []string {
+	if i := strings.LastIndexByte(tossOrderID, '-'); i > 0 {
+		return []string{tossOrderID, tossOrderID[:i]}
+	}
+	return []string{tossOrderID}
 }
 
 // webhookEventID names one state of one payment; safe as a document id.
@@ -149,9 +179,25 @@ func (p *Service) applyPaymentStatus(ctx context.Context, eventType string, tp *
 		}
 		ev := store.WebhookEventDoc{EventType: eventType, PaymentKey: tp.PaymentKey, OrderID: tp.OrderID, Status: tp.Status, ReceivedAt: now}
 		if !found {
-			// Not one of ours (or confirm has not stored it yet: confirm
-			// stores it itself from Toss's answer, so nothing is lost).
-			ev.Action, action = "unknown_payment", "unknown_payment"
+			// No payment of ours went through with this key: a refused
+			// (ABORTED) or expired (EXPIRED) attempt at one of our orders —
+			// recorded, nothing changes: the order stays payable and the
+			// route that made the attempt answered the customer — or
+			// nobody's (an approval confirm has not stored yet is stored by
+			// confirm itself from Toss's answer, so nothing is lost).
+			ev.Action = "unknown_payment"
+			if tp.Status == toss.StatusAborted || tp.Status == toss.StatusExpired {
+				var o store.OrderDoc
+				for _, id := range orderIDsOf(tp.OrderID) {
+					if found, err := getDoc(tx, p.orders().Doc(id), &o); err != nil {
+						return err
+					} else if found {
+						ev.UID, ev.OrderID, ev.Action = o.UID, id, "not_paid"
+						break
+					}
+				}
+			}
+			action = ev.Action
 			return tx.Create(evRef, ev)
 		}
 		uid, ev.UID = pay.UID, pay.UID

@@ -25,9 +25,19 @@ type OrderDoc struct {
 	OrderName   string `firestore:"orderName"`
 	CustomerKey string `firestore:"customerKey"`
 	Status      string `firestore:"status"`
+	// Merchant is the Toss MID the order is paid on: "once" (one-time
+	// payments) or "billing" (automatic payments). Empty on orders from before
+	// two MIDs: then the mode says (subscription and renewal: billing).
+	Merchant    string `firestore:"merchant,omitempty"`
 	Attempts    int    `firestore:"attempts"` // declined attempts so far (part of the Idempotency-Key)
 	FailureCode string `firestore:"failureCode,omitempty"`
-	PaymentKey  string `firestore:"paymentKey,omitempty"`
+	// NeedsOperator marks a refusal a person must look at (toss.Operator).
+	NeedsOperator bool `firestore:"needsOperator,omitempty"`
+	// TemporaryFailures counts temporary failures of the current attempt;
+	// RetryAt is when it is sent again with the same Idempotency-Key.
+	TemporaryFailures int        `firestore:"temporaryFailures,omitempty"`
+	RetryAt           *time.Time `firestore:"retryAt,omitempty"`
+	PaymentKey        string     `firestore:"paymentKey,omitempty"`
 	// PeriodStart and PeriodEnd are the period the order paid for (set when paid).
 	PeriodStart *time.Time `firestore:"periodStart,omitempty"`
 	PeriodEnd   *time.Time `firestore:"periodEnd,omitempty"`
@@ -49,6 +59,8 @@ type OrderDoc struct {
 // PaymentDoc is payments/{paymentKey}: our copy of what Toss said.
 type PaymentDoc struct {
 	UID           string     `firestore:"uid"`
+	Merchant      string     `firestore:"merchant,omitempty"` // OrderDoc.Merchant
+	MID           string     `firestore:"mid,omitempty"`      // Toss's mId
 	OrderID       string     `firestore:"orderId"`
 	Kind          string     `firestore:"kind"`
 	Plan          string     `firestore:"plan"`
@@ -83,8 +95,20 @@ type BillingDoc struct {
 	FailedAttempts  int        `firestore:"failedAttempts"`
 	FirstFailureAt  *time.Time `firestore:"firstFailureAt,omitempty"`
 	LastFailureCode string     `firestore:"lastFailureCode,omitempty"`
-	CreatedAt       time.Time  `firestore:"createdAt"`
-	UpdatedAt       time.Time  `firestore:"updatedAt"`
+	// OperatorAlert is set when a renewal failed for a reason the customer
+	// cannot fix (toss.Operator), until a payment goes through: the admin's
+	// list of subscriptions to look at (query billing where operatorAlert.at > 0).
+	OperatorAlert *OperatorAlert `firestore:"operatorAlert,omitempty"`
+	CreatedAt     time.Time      `firestore:"createdAt"`
+	UpdatedAt     time.Time      `firestore:"updatedAt"`
+}
+
+// OperatorAlert is BillingDoc.OperatorAlert.
+type OperatorAlert struct {
+	Code    string    `firestore:"code"`    // Toss error code
+	Message string    `firestore:"message"` // Toss's message
+	OrderID string    `firestore:"orderId"`
+	At      time.Time `firestore:"at"`
 }
 
 // WebhookEventDoc is webhookEvents/{id}.

@@ -22,6 +22,16 @@ type SubscriptionDoc struct {
 	CancelAtPeriodEnd  bool      `firestore:"cancelAtPeriodEnd"`
 	UpdatedAt          time.Time `firestore:"updatedAt"`
 	LastPaymentID      string    `firestore:"lastPaymentId"`
+	// RenewalIssue is set while the automatic renewal is failing; it is
+	// here (not in billing/{uid}) so the entitlement route reads one document.
+	RenewalIssue *RenewalIssueDoc `firestore:"renewalIssue,omitempty"`
+}
+
+// RenewalIssueDoc is SubscriptionDoc.RenewalIssue (see wire.RenewalIssue).
+type RenewalIssueDoc struct {
+	Reason      string     `firestore:"reason"` // wire.RenewalCardDeclined or wire.RenewalPaymentError
+	Since       time.Time  `firestore:"since"`
+	NextAttempt *time.Time `firestore:"nextAttempt"`
 }
 
 // SubscriptionRef is subscriptions/{uid}.
@@ -62,6 +72,8 @@ type Effective struct {
 	PeriodEnd *time.Time // nil without a subscription
 	AutoRenew bool
 	CancelAt  bool
+	// RenewalIssue is why the renewal is failing (status past_due only).
+	RenewalIssue *wire.RenewalIssue
 }
 
 // EffectiveAt decides the plan a subscription grants at now: active, past_due
@@ -73,6 +85,11 @@ func EffectiveAt(d *SubscriptionDoc, now time.Time) Effective {
 	}
 	end := d.CurrentPeriodEnd
 	e := Effective{Plan: d.Plan, Status: d.Status, PeriodEnd: &end, AutoRenew: d.AutoRenew, CancelAt: d.CancelAtPeriodEnd}
+	if d.Status == wire.StatusPastDue && d.RenewalIssue != nil {
+		// Shown also once the period is over: dunning goes on, and a new
+		// card brings the plan back.
+		e.RenewalIssue = &wire.RenewalIssue{Reason: d.RenewalIssue.Reason, Since: d.RenewalIssue.Since, NextAttempt: d.RenewalIssue.NextAttempt}
+	}
 	switch d.Status {
 	case wire.StatusActive, wire.StatusPastDue, wire.StatusCanceled:
 		if now.Before(end) {

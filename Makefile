@@ -5,11 +5,12 @@
 #   make build  the desktop app binary for the local stack (build/bin/imageconverter; learns the local API's key)
 #   make release the shippable binary (build/bin/imageconverter-release): trusts only compiled-in keys, refuses to build without one
 #   make bench  converter speed against cwebp/avifenc, side by side (prints ratios)
+#   make deploy PROJECT=<id> [DRY_RUN=1]  the backend to one Google Cloud project (scripts/deploy.sh, deploy/<id>.env)
 SHELL := /bin/bash
 APP_TAGS := desktop,production,webkit2_41
 BIN := build/bin/imageconverter
 
-.PHONY: setup frontend build release run stack-start stack-stop test lint bench clean
+.PHONY: setup frontend build release run stack-start stack-stop test lint bench deploy clean
 
 setup:
 	@scripts/setup.sh
@@ -49,6 +50,10 @@ test: setup
 
 bench: setup
 	scripts/bench.sh
+
+# A preflight runs first and lists everything missing; DRY_RUN=1 prints the commands and changes nothing.
+deploy:
+	scripts/deploy.sh --project "$(PROJECT)" $(if $(DRY_RUN),--dry-run)
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +183,34 @@ func TestConcurrentSameKeyWaitsForTheFirst(t *testing.T) {
 	a, b := <-out, <-out
 	if a.err != nil || b.err != nil || a.p.PaymentKey != b.p.PaymentKey || len(f.Approvals()) != 1 {
 		t.Fatalf("two confirms with one key: %v / %v, %d approvals", a.err, b.err, len(f.Approvals()))
+	}
+}
+
+// docs/payments.md shows the table: every code in the row of its action, with its status.
+func TestDocsListEveryCode(t *testing.T) {
+	b, err := os.ReadFile("../../docs/payments.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[toss.Action]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, a := range []toss.Action{toss.Decline, toss.Retry, toss.Operator, toss.Lookup} {
+			if strings.HasPrefix(line, "| **"+a.String()+"**") {
+				cells := strings.Split(strings.TrimSuffix(strings.TrimSpace(line), "|"), "|")
+				rows[a] = cells[len(cells)-1] // the codes column
+			}
+		}
+	}
+	n := 0
+	for _, row := range toss.Codes {
+		if want := fmt.Sprintf("`%s` (%d)", row.Code, row.Status); !strings.Contains(rows[row.Action], want) {
+			t.Errorf("docs/payments.md: the %s row does not list %s", row.Action, want)
+		}
+	}
+	for _, line := range rows {
+		n += strings.Count(line, "` (")
+	}
+	if n != len(toss.Codes) {
+		t.Errorf("docs/payments.md lists %d codes, the table has %d", n, len(toss.Codes))
 	}
 }

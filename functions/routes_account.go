@@ -2,15 +2,12 @@ package api
 
 import (
 	"context"
-	"errors"
 	"log"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
-
-	"golang.org/x/sync/errgroup"
 
 	"imageconverter/functions/entitlement"
 	"imageconverter/functions/internal/claims"
@@ -57,38 +54,36 @@ type account struct {
 	day  string
 }
 
-func (s *Server) accountOf(r *http.Request, uid string) (account, error) {
-	sub, err := s.store.Subscription(r.Context(), uid)
+// planOf is the plan a subscription grants at now (unknown plan ids: free).
+func (s *Server) planOf(ctx context.Context, sub *store.SubscriptionDoc, now time.Time) (store.Effective, wire.Plan, error) {
+	eff := store.EffectiveAt(sub, now)
+	plan, err := s.store.Plan(ctx, eff.Plan)
 	if err != nil {
-		return account{}, err
+		return eff, wire.Plan{}, err
 	}
-	now := s.now()
-	a := account{eff: store.EffectiveAt(sub, now), day: store.DayKey(now, s.cfg.QuotaLocation)}
-	if a.plan, err = s.store.Plan(r.Context(), a.eff.Plan); err != nil {
-		return account{}, err
-	}
-	a.eff.Plan = a.plan.ID // unknown plan ids fall back to free
-	return a, nil
+	eff.Plan = plan.ID
+	return eff, plan, nil
 }
 
-// accountOnDevice is accountOf for the usage routes, which only a registered
-// device within the plan's device limit may call (the rule of GET
-// /v1/entitlement): otherwise device_limit with the device list. Without the
-// check a removed device, or one beyond the limit after a downgrade, would
-// keep converting with an entitlement it still holds.
+// accountOnDevice is what the usage routes know of the caller: only a
+// registered device within the plan's device limit may call them (the rule of
+// GET /v1/entitlement); otherwise device_limit with the device list. Without
+// the check a removed device, or one beyond the limit after a downgrade, would
+// keep converting with an entitlement it still holds. One document read.
 func (s *Server) accountOnDevice(r *http.Request, uid, device string) (account, error) {
 	if !httpx.ValidID(device) {
 		return account{}, httpx.Invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
 	}
-	var a account
-	var devices []wire.Device
-	g, ctx := errgroup.WithContext(r.Context())
-	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), uid); return err })
-	g.Go(func() (err error) { devices, err = s.store.Devices(ctx, uid); return err })
-	if err := g.Wait(); err != nil {
+	acc, err := s.store.ReadAccount(r.Context(), uid)
+	if err != nil {
 		return account{}, err
 	}
-	if err := store.DeviceAllowed(devices, device, a.plan.MaxDevices); err != nil {
+	now := s.now()
+	a := account{day: store.DayKey(now, s.cfg.QuotaLocation)}
+	if a.eff, a.plan, err = s.planOf(r.Context(), acc.Subscription, now); err != nil {
+		return account{}, err
+	}
+	if err := store.DeviceAllowed(acc.Devices(), device, a.plan.MaxDevices); err != nil {
 		return account{}, err
 	}
 	return a, nil
@@ -121,9 +116,10 @@ func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c 
 
 // entitle answers both forms of /v1/entitlement. Every part of the body is
 // checked before anything is written, and the device is registered (or
-// refused with device_limit) before usage is touched: the usage routes'
-// rule that only a registered device within the limit counts conversions.
-// Sync and reserve then run in their own transactions, as on their routes.
+// refused with device_limit, writing nothing) in the same transaction that
+// counts today's usage: the usage routes' rule that only a registered device
+// within the limit counts conversions. The usual call (today's entries, a
+// reservation) is two document reads and two writes.
 func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c httpx.Caller, req wire.EntitlementRequest) error {
 	dev := wire.Device{
 		ID:         r.Header.Get(wire.HeaderDeviceID),
@@ -147,47 +143,51 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c httpx.Caller,
 			return err
 		}
 	}
-	// Independent reads and the user touch run at once; the device check needs the plan.
-	var a account
-	var used int
+	// The account, the device, today's sync entries and the reservation:
+	// one transaction over users/{uid} and today's usage document. Entries of
+	// other days (offline days, a client clock ahead) follow, one transaction
+	// per day, once the device is known to be allowed.
 	day := store.DayKey(now, s.cfg.QuotaLocation)
 	locale, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
-	g, ctx := errgroup.WithContext(r.Context())
-	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), c.UID); return err })
-	g.Go(func() error { return s.store.TouchUser(ctx, c.UID, c.Email, cleanText(locale, 20)) })
-	g.Go(func() (err error) {
-		used, err = s.store.UsageOn(ctx, c.UID, day)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	a.day = day
-	registered, err := s.store.RegisterDevice(r.Context(), c.UID, dev, a.plan.MaxDevices)
+	todays, late, later := batch.split(day)
+	args := store.EntitleArgs{UID: c.UID, Email: c.Email, Locale: cleanText(locale, 20), Device: dev, Day: day, Reserve: req.Reserve,
+		Sync: todays, Late: late,
+		Plan: func(ctx context.Context, sub *store.SubscriptionDoc) (wire.Plan, error) {
+			_, plan, err := s.planOf(ctx, sub, now)
+			return plan, err
+		}}
+	res, err := s.store.Entitle(r.Context(), args)
 	if err != nil {
 		return err
 	}
+	a := account{plan: res.Plan, day: day}
+	if a.eff, _, err = s.planOf(r.Context(), res.Subscription, now); err != nil {
+		return err
+	}
+	registered := res.Device
 	registered.Current = true
 	resp := wire.EntitlementResponse{}
+	used := res.Count
 	if len(req.Sync) > 0 {
-		sr, err := s.applySync(r.Context(), c.UID, day, batch, dev.ID)
-		if err != nil {
-			return err
+		sr := wire.SyncResponse{Recorded: res.Synced, UsageToday: res.AfterSync, Day: day}
+		for _, d := range later {
+			applied, _, err := s.store.Sync(r.Context(), c.UID, d, batch.byDay[d], dev.ID)
+			if err != nil {
+				return err
+			}
+			sr.Recorded += applied
 		}
-		resp.Sync, used = &sr, sr.UsageToday
+		resp.Sync = &sr
 	}
 	if req.Reserve != nil {
-		rr, err := s.reserveRun(r.Context(), c.UID, a, *req.Reserve, dev.ID)
-		var qe *httpx.Error
-		if errors.As(err, &qe) && qe.Code == wire.CodeQuotaExceeded {
-			// The route's quota_exceeded; here the entitlement is still due.
+		// Where POST /v1/usage/reserve answers quota_exceeded, the grant is
+		// 0 and the entitlement is still due.
+		rr := wire.ReserveResponse{Granted: res.Reserve.Granted, Remaining: remaining(a.plan.DailyLimit, res.Count), UsageToday: res.Count, Day: day}
+		if res.QuotaExceeded {
 			zero := 0
-			rr, err = wire.ReserveResponse{Granted: 0, Remaining: &zero, UsageToday: rr.UsageToday, Day: a.day}, nil
+			rr.Granted, rr.Remaining = 0, &zero
 		}
-		if err != nil {
-			return err
-		}
-		resp.Grant, used = &rr, rr.UsageToday
+		resp.Grant = &rr
 	}
 	signedAt := s.now().Truncate(time.Second)
 	offlineUntil := offlineUntil(a.plan.ID, a.eff, signedAt)
@@ -298,6 +298,24 @@ type syncBatch struct {
 	byDay map[string][]wire.SyncEntry
 }
 
+// split sorts the batch by what each entry does: entries dated today count
+// today; entries of earlier days are bookkeeping of days that are over (late
+// entries, kept in today's document); entries dated tomorrow (a client clock
+// slightly ahead) count on that day, by day.
+func (b syncBatch) split(today string) (todays, late []wire.SyncEntry, later []string) {
+	for _, d := range b.days {
+		switch {
+		case d == today:
+			todays = b.byDay[d]
+		case d < today:
+			late = append(late, b.byDay[d]...)
+		default:
+			later = append(later, d)
+		}
+	}
+	return todays, late, later
+}
+
 // parseSync checks sync entries as of now; field names them in messages.
 func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string) (syncBatch, error) {
 	if len(entries) == 0 || len(entries) > maxSyncEntries {
@@ -341,27 +359,22 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 }
 
 // applySync records a checked batch for a device already allowed (POST
-// /v1/usage/sync and POST /v1/entitlement): one transaction per day, replays
+// /v1/usage/sync): today's entries and the late ones of earlier days in one
+// transaction on today's document, entries dated tomorrow on theirs; replays
 // change nothing. The response's usage is today's after the batch.
 func (s *Server) applySync(ctx context.Context, uid, today string, b syncBatch, device string) (wire.SyncResponse, error) {
-	resp := wire.SyncResponse{Day: today}
-	todaySeen := false
-	for _, day := range b.days {
-		applied, count, err := s.store.Sync(ctx, uid, day, b.byDay[day], device)
-		if err != nil {
-			return wire.SyncResponse{}, err
-		}
-		resp.Recorded += applied
-		if day == today {
-			resp.UsageToday, todaySeen = count, true
-		}
+	todays, late, later := b.split(today)
+	applied, count, err := s.store.SyncToday(ctx, uid, today, todays, late, device)
+	if err != nil {
+		return wire.SyncResponse{}, err
 	}
-	if !todaySeen {
-		used, err := s.store.UsageOn(ctx, uid, today)
+	resp := wire.SyncResponse{Day: today, Recorded: applied, UsageToday: count}
+	for _, day := range later {
+		n, _, err := s.store.Sync(ctx, uid, day, b.byDay[day], device)
 		if err != nil {
 			return wire.SyncResponse{}, err
 		}
-		resp.UsageToday = used
+		resp.Recorded += n
 	}
 	return resp, nil
 }

@@ -317,7 +317,7 @@ func TestSyncRoute(t *testing.T) {
 	if got.Recorded != 0 || got.UsageToday != 7 {
 		t.Fatalf("replay = %+v", got)
 	}
-	if n, _ := e.srv.store.UsageOn(context.Background(), b.UID, "2026-11-26"); n != 7 {
+	if n, _ := e.srv.store.UsageRecord(context.Background(), b.UID, "2026-11-26"); n != 7 {
 		t.Fatalf("yesterday = %d", n)
 	}
 	// Offline use beyond the limit is recorded (it happened), so reserve then grants nothing.
@@ -506,7 +506,7 @@ func TestEntitlementWithUsage(t *testing.T) {
 	if rr.Granted != 10 || rr.UsageToday != 17 {
 		t.Fatalf("block-1 on the reserve route = %+v", rr)
 	}
-	if n, _ := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-26"); n != 7 {
+	if n, _ := e.srv.store.UsageRecord(context.Background(), u.UID, "2026-11-26"); n != 7 {
 		t.Fatalf("yesterday = %d, want 7", n)
 	}
 	// Only what is left; then nothing, which does not fail the call.

@@ -30,6 +30,8 @@ type Server struct {
 	// (tests: a project of their own on the shared emulator; Auth stays on
 	// cfg.ProjectID, whose ID tokens the tests sign in for).
 	fsProject string
+	// fsOpts are more Firestore client options (tests: a counting connection).
+	fsOpts []option.ClientOption
 
 	ipLimit, userLimit *limiter
 	// payments serves the payment routes (package payments).
@@ -45,6 +47,11 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 
 // withFirestoreProject keeps the server's Firestore data in project id (tests).
 func withFirestoreProject(id string) Option { return func(s *Server) { s.fsProject = id } }
+
+// withFirestoreOptions adds Firestore client options (tests: fscount's counting connection).
+func withFirestoreOptions(o ...option.ClientOption) Option {
+	return func(s *Server) { s.fsOpts = append(s.fsOpts, o...) }
+}
 
 // NewServer connects to Firestore and Firebase Auth (emulators when their
 // hosts are configured) and builds the router.
@@ -69,7 +76,7 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ...Option) (*Server
 	if s.fsProject != "" {
 		fsProject = s.fsProject
 	}
-	if s.fs, err = firestore.NewClient(ctx, fsProject, copts...); err != nil {
+	if s.fs, err = firestore.NewClient(ctx, fsProject, append(copts, s.fsOpts...)...); err != nil {
 		return nil, fmt.Errorf("firestore client: %w", err)
 	}
 	s.store = store.New(s.fs)

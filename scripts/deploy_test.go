@@ -50,7 +50,9 @@ type cli struct {
 	noFirebase                  bool
 }
 
-func loggedIn() cli { return cli{gcloudAccount: "deployer@example.com", firebaseUser: "deployer@example.com", adc: true} }
+func loggedIn() cli {
+	return cli{gcloudAccount: "deployer@example.com", firebaseUser: "deployer@example.com", adc: true}
+}
 
 func write(t *testing.T, path, content string, mode os.FileMode) {
 	t.Helper()

@@ -47,7 +47,7 @@ func (p *Service) editSubscription(ctx context.Context, w http.ResponseWriter, u
 		out, pending = sub, bill.PendingPlan
 		if newSub != nil {
 			newSub.UpdatedAt = now
-			if err := tx.Set(p.store.SubscriptionRef(uid), *newSub); err != nil {
+			if err := p.store.SetSubscriptionTx(tx, uid, *newSub); err != nil {
 				return err
 			}
 			out = *newSub

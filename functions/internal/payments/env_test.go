@@ -20,6 +20,7 @@ import (
 	"google.golang.org/api/option"
 
 	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/fscount"
 	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss/faketoss"
@@ -48,6 +49,7 @@ type payEnv struct {
 	fs    *firestore.Client
 	auth  *auth.Client
 	store *store.Store
+	ops   *fscount.Counter // Firestore operations of the service
 	api   *httptest.Server
 	fake  *faketoss.Server
 	clock *testClock
@@ -103,7 +105,11 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := firestore.NewClient(ctx, fsProject, option.WithoutAuthentication())
+	countOpt, ops, err := fscount.Emulator(fsHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := firestore.NewClient(ctx, fsProject, option.WithoutAuthentication(), countOpt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +132,7 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 	svc.Register(rt)
 	api := httptest.NewServer(rt.Mux())
 	t.Cleanup(api.Close)
-	return &payEnv{t: t, ctx: ctx, svc: svc, fs: fs, auth: authc, store: st, api: api, fake: fake, clock: clock, seoul: seoul}
+	return &payEnv{t: t, ctx: ctx, svc: svc, fs: fs, auth: authc, store: st, ops: ops, api: api, fake: fake, clock: clock, seoul: seoul}
 }
 
 // user creates an Auth user (with an unrelated custom claim that must

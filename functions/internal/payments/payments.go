@@ -337,7 +337,7 @@ func (p *Service) applyPaid(ctx context.Context, orderID string, tp *toss.Paymen
 		}
 		billUpd = append(billUpd, extraBill...)
 		start, end := sub.CurrentPeriodStart, sub.CurrentPeriodEnd
-		if err := tx.Set(subRef, sub); err != nil {
+		if err := p.store.SetSubscriptionTx(tx, o.UID, sub); err != nil {
 			return err
 		}
 		if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{

@@ -173,7 +173,7 @@ func (p *Service) renewalFailed(ctx context.Context, uid, orderID string, r refu
 			return nil
 		}
 		out.RenewalIssue, out.UpdatedAt = issue, now
-		if err := tx.Set(p.store.SubscriptionRef(uid), out); err != nil {
+		if err := p.store.SetSubscriptionTx(tx, uid, out); err != nil {
 			return err
 		}
 		if err := tx.Update(p.billingRef(uid), billUpd); err != nil {
@@ -209,7 +209,7 @@ func (p *Service) endSubscription(ctx context.Context, tx *firestore.Transaction
 	if endedAt.Before(s.CurrentPeriodEnd) {
 		s.CurrentPeriodEnd = endedAt
 	}
-	if err := tx.Set(p.store.SubscriptionRef(uid), s); err != nil {
+	if err := p.store.SetSubscriptionTx(tx, uid, s); err != nil {
 		return nil, err
 	}
 	upd := []firestore.Update{{Path: "nextChargeAt", Value: firestore.Delete}, {Path: "pendingPlan", Value: firestore.Delete}, {Path: "updatedAt", Value: now}}

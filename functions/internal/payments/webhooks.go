@@ -269,7 +269,7 @@ func (p *Service) reclaimRefunded(ctx context.Context, tx *firestore.Transaction
 		}
 		s := sub
 		s.Plan, s.UpdatedAt = o.UpgradeFrom, now
-		if err := tx.Set(p.store.SubscriptionRef(uid), s); err != nil {
+		if err := p.store.SetSubscriptionTx(tx, uid, s); err != nil {
 			return nil, "", err
 		}
 		return &s, "reverted_upgrade", nil
@@ -286,7 +286,7 @@ func (p *Service) reclaimRefunded(ctx context.Context, tx *firestore.Transaction
 		// now the one before it, about as long.
 		s.CurrentPeriodStart = newEnd.Add(-o.PeriodEnd.Sub(*o.PeriodStart))
 	}
-	if err := tx.Set(p.store.SubscriptionRef(uid), s); err != nil {
+	if err := p.store.SetSubscriptionTx(tx, uid, s); err != nil {
 		return nil, "", err
 	}
 	next := newEnd // auto-renew off: the run ends it then

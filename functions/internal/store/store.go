@@ -212,36 +212,3 @@ func (s *Store) planMap(ctx context.Context) (map[string]wire.Plan, error) {
 	s.mu.Unlock()
 	return m, nil
 }
-
-// --- users ---
-
-// UserDoc is users/{uid}.
-type UserDoc struct {
-	Email      string    `firestore:"email"`
-	CreatedAt  time.Time `firestore:"createdAt"`
-	LastSeenAt time.Time `firestore:"lastSeenAt"`
-	Locale     string    `firestore:"locale"`
-}
-
-// TouchUser creates users/{uid} on first sight and refreshes lastSeenAt, email
-// and locale afterwards.
-func (s *Store) TouchUser(ctx context.Context, uid, email, locale string) error {
-	ref := s.FS.Collection(ColUsers).Doc(uid)
-	now := s.Now()
-	// Update first: the user usually exists, so this is one round trip.
-	upd := []firestore.Update{{Path: "lastSeenAt", Value: now}, {Path: "email", Value: email}}
-	if locale != "" {
-		upd = append(upd, firestore.Update{Path: "locale", Value: locale})
-	}
-	_, err := ref.Update(ctx, upd)
-	if isNotFound(err) {
-		_, err = ref.Create(ctx, UserDoc{Email: email, CreatedAt: now, LastSeenAt: now, Locale: locale})
-		if status.Code(err) == codes.AlreadyExists { // created concurrently
-			_, err = ref.Update(ctx, upd)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("firestore touch user %s: %w", uid, err)
-	}
-	return nil
-}

@@ -55,14 +55,28 @@ func (s *Store) Subscription(ctx context.Context, uid string) (*SubscriptionDoc,
 	return &d, nil
 }
 
-// SetSubscription writes subscriptions/{uid} (UpdatedAt set to now). Call
-// MirrorPlanClaim afterwards (the api package does both in setSubscription).
+// SetSubscription writes subscriptions/{uid} and its copy in users/{uid}
+// (UpdatedAt set to now). Call claims.MirrorPlan afterwards.
 func (s *Store) SetSubscription(ctx context.Context, uid string, d SubscriptionDoc) error {
 	d.UpdatedAt = s.Now()
-	if _, err := s.SubscriptionRef(uid).Set(ctx, d); err != nil {
+	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		return s.SetSubscriptionTx(tx, uid, d)
+	}, firestore.MaxAttempts(TxMaxAttempts))
+	if err != nil {
 		return fmt.Errorf("firestore set subscription %s: %w", uid, err)
 	}
 	return nil
+}
+
+// SetSubscriptionTx writes subscriptions/{uid} in tx, and the copy the
+// account routes read in users/{uid} (creating that document if needed).
+// Every change of a subscription goes through here.
+func (s *Store) SetSubscriptionTx(tx *firestore.Transaction, uid string, d SubscriptionDoc) error {
+	if err := tx.Set(s.SubscriptionRef(uid), d); err != nil {
+		return err
+	}
+	return tx.Set(s.userRef(uid), map[string]any{"subscription": d, "subscriptionCopied": true},
+		firestore.Merge([]string{"subscription"}, []string{"subscriptionCopied"}))
 }
 
 // Effective is what a subscription grants at a moment.

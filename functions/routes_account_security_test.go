@@ -94,6 +94,14 @@ func TestEntitlementShowsAFailingRenewal(t *testing.T) {
 		!got.RenewalIssue.Since.Equal(testNoon) || got.RenewalIssue.NextAttempt == nil || !got.RenewalIssue.NextAttempt.Equal(next) {
 		t.Fatalf("past due: %+v", got)
 	}
+	// Paid again: the copy the route reads loses the issue with the subscription.
+	e.subscribe(u.UID, "pro", end.AddDate(0, 1, 0), true)
+	got = wire.EntitlementResponse{}
+	r = e.call("GET", "/v1/entitlement", u.Token, nil, device("ri-1")...)
+	r.wantOK(t, &got)
+	if got.Status != wire.StatusActive || got.RenewalIssue != nil || strings.Contains(string(r.Body), "renewalIssue") {
+		t.Fatalf("after the renewal: %s", r.Body)
+	}
 }
 
 // Entries of earlier days (the last day's settlements, offline days) arrive

@@ -10,6 +10,7 @@
 #   make dist   every package this machine can build, into build/dist/: the Windows x64 installer
 #               (cross-built, codecs from Debian's sources, cached in ~/.cache/imageconverter) and the .deb
 #   make test-dist  the packages tested: the installer under Wine, the .deb installed, run and purged
+#   make deploy PROJECT=<id> [DRY_RUN=1]  the backend to one Google Cloud project (scripts/deploy.sh, deploy/<id>.env)
 # docs/release.md tells how a release is made (and what only GitHub Actions builds: macOS).
 SHELL := /bin/bash
 APP_TAGS := desktop,production,webkit2_41
@@ -19,7 +20,7 @@ VERSION := $(shell scripts/dist/version.sh)
 VERSION_LDFLAGS := -X imageconverter/version.Version=$(VERSION)
 ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: setup frontend build release release-manifest run stack-start stack-stop test lint bench clean \
+.PHONY: setup frontend build release release-manifest run stack-start stack-stop test lint bench deploy clean \
 	dist dist-setup dist-windows dist-deb test-dist
 
 setup:
@@ -76,9 +77,8 @@ dist: dist-windows dist-deb
 dist-setup:
 	@scripts/setup.sh --dist
 
-# The packages are built with the shippable tags. scripts/dist/release-check.sh says loudly when no
-# production key is compiled in (such a package would put every paying user on Free) and fails a
-# tagged release build (IC_RELEASE=1).
+# The packages are built with the shippable tags. scripts/dist/release-check.sh says loudly what a
+# release would lack (production keys, IC_RELEASE_* settings) and fails a tagged build (IC_RELEASE=1).
 dist-windows: dist-setup frontend
 	scripts/dist/release-check.sh
 	scripts/dist/windows.sh
@@ -89,6 +89,10 @@ dist-deb: dist-setup frontend
 
 test-dist: dist-setup
 	tests/dist/run.sh
+
+# A preflight runs first and lists everything missing; DRY_RUN=1 prints the commands and changes nothing.
+deploy:
+	scripts/deploy.sh --project "$(PROJECT)" $(if $(DRY_RUN),--dry-run)
 
 clean:
 	rm -rf build/bin build/dist frontend/dist/assets frontend/dist/index.html

@@ -1,6 +1,6 @@
 // Package api is the `api` Cloud Function: one HTTP function whose router
-// serves the versioned /v1 routes of SPEC §6 (plans, entitlement, usage,
-// devices, and the payment routes added by payments*.go and friends).
+// serves the versioned /v1 routes: plans, keys, entitlement, usage, devices,
+// and the payment routes of internal/payments (see Server.routes).
 //
 // Clients (Firestore, Firebase Auth) are created on the first request, not in
 // init, so a missing setting shows up as a clear 503 with a logged message
@@ -16,6 +16,7 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/wire"
 )
 
@@ -54,7 +55,7 @@ func serveAPI(w http.ResponseWriter, r *http.Request) {
 	s, err := defaultServer(r.Context())
 	if err != nil {
 		log.Printf("api: setup failed: %v", err)
-		writeError(w, &Error{Code: wire.CodeUnavailable, Message: "The service is starting or misconfigured. Please try again in a minute."})
+		httpx.WriteError(w, &httpx.Error{Code: wire.CodeUnavailable, Message: "The service is starting or misconfigured. Please try again in a minute."})
 		return
 	}
 	s.ServeHTTP(w, r)

@@ -50,8 +50,8 @@ func newLimiter(rps float64, burst int) *limiter {
 		buckets: map[string]*list.Element{}, lru: list.New(), lastSweep: time.Now()}
 }
 
-// allow takes one token for key.
-func (l *limiter) allow(key string) bool {
+// Allow takes one token for key (a nil limiter allows everything).
+func (l *limiter) Allow(key string) bool {
 	if l == nil {
 		return true
 	}

@@ -58,7 +58,7 @@ func TestSpoofedForwardedForSharesTheBucket(t *testing.T) {
 	for i := range 50 {
 		r := httptest.NewRequest("POST", "/v1/webhooks/toss", nil)
 		r.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.1, 198.51.100.4", i/256, i%256))
-		if l.allow(s.clientIP(r)) {
+		if l.Allow(s.clientIP(r)) {
 			allowed++
 		}
 	}
@@ -68,14 +68,14 @@ func TestSpoofedForwardedForSharesTheBucket(t *testing.T) {
 }
 
 func TestLimiter(t *testing.T) {
-	if !newLimiter(0, 0).allow("x") {
+	if !newLimiter(0, 0).Allow("x") {
 		t.Fatal("disabled limiter refused")
 	}
 	l := newLimiter(0.001, 2)
-	if !l.allow("a") || !l.allow("a") || l.allow("a") {
+	if !l.Allow("a") || !l.Allow("a") || l.Allow("a") {
 		t.Fatal("burst of 2 not enforced")
 	}
-	if !l.allow("b") {
+	if !l.Allow("b") {
 		t.Fatal("keys share a bucket")
 	}
 }
@@ -85,12 +85,12 @@ func TestLimiter(t *testing.T) {
 func TestLimiterBoundsItsBuckets(t *testing.T) {
 	l := newLimiter(0.001, 1)
 	l.maxBuckets = 100
-	if !l.allow("busy") || l.allow("busy") {
+	if !l.Allow("busy") || l.Allow("busy") {
 		t.Fatal("burst of 1 not enforced")
 	}
 	for i := range 10000 {
-		l.allow(fmt.Sprintf("k%d", i))
-		if i%50 == 0 && l.allow("busy") {
+		l.Allow(fmt.Sprintf("k%d", i))
+		if i%50 == 0 && l.Allow("busy") {
 			t.Fatalf("the busy key got a fresh bucket after %d new keys", i)
 		}
 	}

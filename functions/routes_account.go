@@ -2,25 +2,21 @@ package api
 
 import (
 	"context"
-	"errors"
 	"log"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
-	"golang.org/x/sync/errgroup"
-
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/claims"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
 )
 
-func init() { addRoutes(registerAccountRoutes) }
-
-func registerAccountRoutes(s *Server, rt *Router) {
+func (s *Server) registerAccountRoutes(rt *httpx.Router) {
 	rt.User("GET /v1/entitlement", s.entitlement)
 	rt.User("POST /v1/entitlement", s.entitlementWithUsage)
 	rt.User("POST /v1/usage/reserve", s.reserve)
@@ -36,12 +32,6 @@ const (
 	maxSyncCount    = 10000
 	syncMaxAgeDays  = 31 // older offline entries are ignored (the offline grace is 7 days)
 )
-
-// idPattern is what device ids and run ids may look like: safe as Firestore
-// document ids and map keys (the app sends hex hashes and UUIDs).
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-
-func validID(id string) bool { return idPattern.MatchString(id) && !strings.HasPrefix(id, "__") }
 
 // cleanText trims a header value for display: no control characters, at most n runes.
 func cleanText(s string, n int) string {
@@ -64,38 +54,36 @@ type account struct {
 	day  string
 }
 
-func (s *Server) accountOf(r *http.Request, uid string) (account, error) {
-	sub, err := s.store.Subscription(r.Context(), uid)
+// planOf is the plan a subscription grants at now (unknown plan ids: free).
+func (s *Server) planOf(ctx context.Context, sub *store.SubscriptionDoc, now time.Time) (store.Effective, wire.Plan, error) {
+	eff := store.EffectiveAt(sub, now)
+	plan, err := s.store.Plan(ctx, eff.Plan)
+	if err != nil {
+		return eff, wire.Plan{}, err
+	}
+	eff.Plan = plan.ID
+	return eff, plan, nil
+}
+
+// accountOnDevice is what the usage routes know of the caller: only a
+// registered device within the plan's device limit may call them (the rule of
+// GET /v1/entitlement); otherwise device_limit with the device list. Without
+// the check a removed device, or one beyond the limit after a downgrade, would
+// keep converting with an entitlement it still holds. One document read.
+func (s *Server) accountOnDevice(r *http.Request, uid, device string) (account, error) {
+	if !httpx.ValidID(device) {
+		return account{}, httpx.Invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
+	}
+	acc, err := s.store.ReadAccount(r.Context(), uid)
 	if err != nil {
 		return account{}, err
 	}
 	now := s.now()
-	a := account{eff: store.EffectiveAt(sub, now), day: store.DayKey(now, s.cfg.QuotaLocation)}
-	if a.plan, err = s.store.Plan(r.Context(), a.eff.Plan); err != nil {
+	a := account{day: store.DayKey(now, s.cfg.QuotaLocation)}
+	if a.eff, a.plan, err = s.planOf(r.Context(), acc.Subscription, now); err != nil {
 		return account{}, err
 	}
-	a.eff.Plan = a.plan.ID // unknown plan ids fall back to free
-	return a, nil
-}
-
-// accountOnDevice is accountOf for the usage routes, which only a registered
-// device within the plan's device limit may call (the rule of GET
-// /v1/entitlement): otherwise device_limit with the device list. Without the
-// check a removed device, or one beyond the limit after a downgrade, would
-// keep converting with an entitlement it still holds.
-func (s *Server) accountOnDevice(r *http.Request, uid, device string) (account, error) {
-	if !validID(device) {
-		return account{}, invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
-	}
-	var a account
-	var devices []wire.Device
-	g, ctx := errgroup.WithContext(r.Context())
-	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), uid); return err })
-	g.Go(func() (err error) { devices, err = s.store.Devices(ctx, uid); return err })
-	if err := g.Wait(); err != nil {
-		return account{}, err
-	}
-	if err := store.DeviceAllowed(devices, device, a.plan.MaxDevices); err != nil {
+	if err := store.DeviceAllowed(acc.Devices(), device, a.plan.MaxDevices); err != nil {
 		return account{}, err
 	}
 	return a, nil
@@ -111,16 +99,16 @@ func remaining(limit *int, used int) *int {
 
 // entitlement is GET /v1/entitlement: registers the device, reports the plan
 // and today's usage, and signs an entitlement for offline use.
-func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) entitlement(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	return s.entitle(w, r, c, wire.EntitlementRequest{})
 }
 
 // entitlementWithUsage is POST /v1/entitlement: GET /v1/entitlement plus the
 // sync entries and reservation of the body (wire.EntitlementRequest), so the
 // desktop's daily refresh, its waiting syncs and the day's block are one call.
-func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.EntitlementRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	return s.entitle(w, r, c, req)
@@ -128,18 +116,19 @@ func (s *Server) entitlementWithUsage(w http.ResponseWriter, r *http.Request, c 
 
 // entitle answers both forms of /v1/entitlement. Every part of the body is
 // checked before anything is written, and the device is registered (or
-// refused with device_limit) before usage is touched: the usage routes'
-// rule that only a registered device within the limit counts conversions.
-// Sync and reserve then run in their own transactions, as on their routes.
-func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req wire.EntitlementRequest) error {
+// refused with device_limit, writing nothing) in the same transaction that
+// counts today's usage: the usage routes' rule that only a registered device
+// within the limit counts conversions. The usual call (today's entries, a
+// reservation) is two document reads and two writes.
+func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c httpx.Caller, req wire.EntitlementRequest) error {
 	dev := wire.Device{
 		ID:         r.Header.Get(wire.HeaderDeviceID),
 		Name:       cleanText(r.Header.Get(wire.HeaderDeviceName), 100),
 		OS:         cleanText(r.Header.Get(wire.HeaderDeviceOS), 50),
 		AppVersion: cleanText(r.Header.Get(wire.HeaderAppVersion), 50),
 	}
-	if !validID(dev.ID) {
-		return invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
+	if !httpx.ValidID(dev.ID) {
+		return httpx.Invalid("Header %s is missing or malformed (1–128 letters, digits, '-' or '_').", wire.HeaderDeviceID)
 	}
 	now := s.now()
 	var batch syncBatch
@@ -154,47 +143,51 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 			return err
 		}
 	}
-	// Independent reads and the user touch run at once; the device check needs the plan.
-	var a account
-	var used int
+	// The account, the device, today's sync entries and the reservation:
+	// one transaction over users/{uid} and today's usage document. Entries of
+	// other days (offline days, a client clock ahead) follow, one transaction
+	// per day, once the device is known to be allowed.
 	day := store.DayKey(now, s.cfg.QuotaLocation)
 	locale, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
-	g, ctx := errgroup.WithContext(r.Context())
-	g.Go(func() (err error) { a, err = s.accountOf(r.WithContext(ctx), c.UID); return err })
-	g.Go(func() error { return s.store.TouchUser(ctx, c.UID, c.Email, cleanText(locale, 20)) })
-	g.Go(func() (err error) {
-		used, err = s.store.UsageOn(ctx, c.UID, day)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	a.day = day
-	registered, err := s.store.RegisterDevice(r.Context(), c.UID, dev, a.plan.MaxDevices)
+	todays, late, later := batch.split(day)
+	args := store.EntitleArgs{UID: c.UID, Email: c.Email, Locale: cleanText(locale, 20), Device: dev, Day: day, Reserve: req.Reserve,
+		Sync: todays, Late: late,
+		Plan: func(ctx context.Context, sub *store.SubscriptionDoc) (wire.Plan, error) {
+			_, plan, err := s.planOf(ctx, sub, now)
+			return plan, err
+		}}
+	res, err := s.store.Entitle(r.Context(), args)
 	if err != nil {
 		return err
 	}
+	a := account{plan: res.Plan, day: day}
+	if a.eff, _, err = s.planOf(r.Context(), res.Subscription, now); err != nil {
+		return err
+	}
+	registered := res.Device
 	registered.Current = true
 	resp := wire.EntitlementResponse{}
+	used := res.Count
 	if len(req.Sync) > 0 {
-		sr, err := s.applySync(r.Context(), c.UID, day, batch, dev.ID)
-		if err != nil {
-			return err
+		sr := wire.SyncResponse{Recorded: res.Synced, UsageToday: res.AfterSync, Day: day}
+		for _, d := range later {
+			applied, _, err := s.store.Sync(r.Context(), c.UID, d, batch.byDay[d], dev.ID)
+			if err != nil {
+				return err
+			}
+			sr.Recorded += applied
 		}
-		resp.Sync, used = &sr, sr.UsageToday
+		resp.Sync = &sr
 	}
 	if req.Reserve != nil {
-		rr, err := s.reserveRun(r.Context(), c.UID, a, *req.Reserve, dev.ID)
-		var qe *Error
-		if errors.As(err, &qe) && qe.Code == wire.CodeQuotaExceeded {
-			// The route's quota_exceeded; here the entitlement is still due.
+		// Where POST /v1/usage/reserve answers quota_exceeded, the grant is
+		// 0 and the entitlement is still due.
+		rr := wire.ReserveResponse{Granted: res.Reserve.Granted, Remaining: remaining(a.plan.DailyLimit, res.Count), UsageToday: res.Count, Day: day}
+		if res.QuotaExceeded {
 			zero := 0
-			rr, err = wire.ReserveResponse{Granted: 0, Remaining: &zero, UsageToday: rr.UsageToday, Day: a.day}, nil
+			rr.Granted, rr.Remaining = 0, &zero
 		}
-		if err != nil {
-			return err
-		}
-		resp.Grant, used = &rr, rr.UsageToday
+		resp.Grant = &rr
 	}
 	signedAt := s.now().Truncate(time.Second)
 	offlineUntil := offlineUntil(a.plan.ID, a.eff, signedAt)
@@ -207,15 +200,16 @@ func (s *Server) entitle(w http.ResponseWriter, r *http.Request, c Caller, req w
 	}
 	if c.Plan != a.plan.ID {
 		// Keep the custom claim in step (e.g. after a period ended); not worth failing the call.
-		if err := MirrorPlanClaim(r.Context(), s.auth, c.UID, a.plan.ID); err != nil {
+		if err := claims.MirrorPlan(r.Context(), s.auth, c.UID, a.plan.ID); err != nil {
 			log.Printf("api: %v", err)
 		}
 	}
 	resp.Plan, resp.Status, resp.PeriodEnd, resp.AutoRenew = a.plan.ID, a.eff.Status, a.eff.PeriodEnd, a.eff.AutoRenew
 	resp.CancelAtPeriodEnd, resp.Limits, resp.Day, resp.UsageToday = a.eff.CancelAt, a.plan.Limits(), a.day, used
+	resp.RenewalIssue = a.eff.RenewalIssue
 	resp.Remaining, resp.Entitlement = remaining(a.plan.DailyLimit, used), token
 	resp.OfflineUntil, resp.ServerTime, resp.Device = offlineUntil.UTC(), signedAt.UTC(), registered
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -241,11 +235,11 @@ func offlineUntil(plan string, eff store.Effective, iat time.Time) time.Time {
 
 // checkReserve validates a reservation request; field prefixes its names in messages.
 func checkReserve(req wire.ReserveRequest, field string) error {
-	if !validID(req.RunID) {
-		return invalid("%srunId is missing or malformed (1–128 letters, digits, '-' or '_').", field)
+	if !httpx.ValidID(req.RunID) {
+		return httpx.Invalid("%srunId is missing or malformed (1–128 letters, digits, '-' or '_').", field)
 	}
 	if req.Count < 1 || req.Count > maxReserveCount {
-		return invalid("%scount must be between 1 and %d.", field, maxReserveCount)
+		return httpx.Invalid("%scount must be between 1 and %d.", field, maxReserveCount)
 	}
 	return nil
 }
@@ -258,7 +252,7 @@ func checkReserve(req wire.ReserveRequest, field string) error {
 func (s *Server) reserveRun(ctx context.Context, uid string, a account, req wire.ReserveRequest, device string) (wire.ReserveResponse, error) {
 	res, err := s.store.Reserve(ctx, uid, a.day, req.RunID, req.Count, a.plan.DailyLimit, device)
 	if err == store.ErrQuotaExceeded {
-		return wire.ReserveResponse{UsageToday: res.Count, Day: a.day}, &Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
+		return wire.ReserveResponse{UsageToday: res.Count, Day: a.day}, &httpx.Error{Code: wire.CodeQuotaExceeded, Message: quotaMessage(a.plan), Cause: err}
 	}
 	if err != nil {
 		return wire.ReserveResponse{}, err
@@ -269,9 +263,9 @@ func (s *Server) reserveRun(ctx context.Context, uid string, a account, req wire
 }
 
 // reserve is POST /v1/usage/reserve.
-func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.ReserveRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	if err := checkReserve(req, ""); err != nil {
@@ -286,7 +280,7 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -304,10 +298,28 @@ type syncBatch struct {
 	byDay map[string][]wire.SyncEntry
 }
 
+// split sorts the batch by what each entry does: entries dated today count
+// today; entries of earlier days are bookkeeping of days that are over (late
+// entries, kept in today's document); entries dated tomorrow (a client clock
+// slightly ahead) count on that day, by day.
+func (b syncBatch) split(today string) (todays, late []wire.SyncEntry, later []string) {
+	for _, d := range b.days {
+		switch {
+		case d == today:
+			todays = b.byDay[d]
+		case d < today:
+			late = append(late, b.byDay[d]...)
+		default:
+			later = append(later, d)
+		}
+	}
+	return todays, late, later
+}
+
 // parseSync checks sync entries as of now; field names them in messages.
 func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string) (syncBatch, error) {
 	if len(entries) == 0 || len(entries) > maxSyncEntries {
-		return syncBatch{}, invalid("%s must hold between 1 and %d items.", field, maxSyncEntries)
+		return syncBatch{}, httpx.Invalid("%s must hold between 1 and %d items.", field, maxSyncEntries)
 	}
 	tomorrow := store.DayKey(now.Add(24*time.Hour), s.cfg.QuotaLocation)
 	today := store.DayKey(now, s.cfg.QuotaLocation)
@@ -315,15 +327,15 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 	b := syncBatch{byDay: map[string][]wire.SyncEntry{}}
 	seen := map[string]bool{}
 	for i, e := range entries {
-		if !validID(e.ID) {
-			return syncBatch{}, invalid("%s[%d].id is missing or malformed.", field, i)
+		if !httpx.ValidID(e.ID) {
+			return syncBatch{}, httpx.Invalid("%s[%d].id is missing or malformed.", field, i)
 		}
 		if seen[e.ID] {
-			return syncBatch{}, invalid("%s[%d].id %q appears twice.", field, i, e.ID)
+			return syncBatch{}, httpx.Invalid("%s[%d].id %q appears twice.", field, i, e.ID)
 		}
 		seen[e.ID] = true
 		if _, err := time.Parse(time.DateOnly, e.Day); err != nil {
-			return syncBatch{}, invalid("%s[%d].day must be a date like 2026-01-31.", field, i)
+			return syncBatch{}, httpx.Invalid("%s[%d].day must be a date like 2026-01-31.", field, i)
 		}
 		if e.Day > tomorrow { // tomorrow tolerates a client clock slightly ahead
 			// A client clock that ran ahead dated real conversions in the
@@ -333,7 +345,7 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 			e.Day = today
 		}
 		if e.Count < 0 || e.Count > maxSyncCount {
-			return syncBatch{}, invalid("%s[%d].count must be between 0 and %d.", field, i, maxSyncCount)
+			return syncBatch{}, httpx.Invalid("%s[%d].count must be between 0 and %d.", field, i, maxSyncCount)
 		}
 		if e.Day < oldest {
 			continue // too old to matter for any daily limit
@@ -347,35 +359,30 @@ func (s *Server) parseSync(entries []wire.SyncEntry, now time.Time, field string
 }
 
 // applySync records a checked batch for a device already allowed (POST
-// /v1/usage/sync and POST /v1/entitlement): one transaction per day, replays
+// /v1/usage/sync): today's entries and the late ones of earlier days in one
+// transaction on today's document, entries dated tomorrow on theirs; replays
 // change nothing. The response's usage is today's after the batch.
 func (s *Server) applySync(ctx context.Context, uid, today string, b syncBatch, device string) (wire.SyncResponse, error) {
-	resp := wire.SyncResponse{Day: today}
-	todaySeen := false
-	for _, day := range b.days {
-		applied, count, err := s.store.Sync(ctx, uid, day, b.byDay[day], device)
-		if err != nil {
-			return wire.SyncResponse{}, err
-		}
-		resp.Recorded += applied
-		if day == today {
-			resp.UsageToday, todaySeen = count, true
-		}
+	todays, late, later := b.split(today)
+	applied, count, err := s.store.SyncToday(ctx, uid, today, todays, late, device)
+	if err != nil {
+		return wire.SyncResponse{}, err
 	}
-	if !todaySeen {
-		used, err := s.store.UsageOn(ctx, uid, today)
+	resp := wire.SyncResponse{Day: today, Recorded: applied, UsageToday: count}
+	for _, day := range later {
+		n, _, err := s.store.Sync(ctx, uid, day, b.byDay[day], device)
 		if err != nil {
 			return wire.SyncResponse{}, err
 		}
-		resp.UsageToday = used
+		resp.Recorded += n
 	}
 	return resp, nil
 }
 
 // syncUsage is POST /v1/usage/sync.
-func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.SyncRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	now := s.now()
@@ -391,12 +398,12 @@ func (s *Server) syncUsage(w http.ResponseWriter, r *http.Request, c Caller) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
 // listDevices is GET /v1/devices.
-func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	list, err := s.store.Devices(r.Context(), c.UID)
 	if err != nil {
 		return err
@@ -405,19 +412,19 @@ func (s *Server) listDevices(w http.ResponseWriter, r *http.Request, c Caller) e
 	for i := range list {
 		list[i].Current = list[i].ID == current
 	}
-	writeJSON(w, http.StatusOK, wire.DevicesResponse{Devices: list})
+	httpx.WriteJSON(w, http.StatusOK, wire.DevicesResponse{Devices: list})
 	return nil
 }
 
 // removeDevice is DELETE /v1/devices/{id}: frees a device slot.
-func (s *Server) removeDevice(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (s *Server) removeDevice(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	id := r.PathValue("id")
-	if !validID(id) {
-		return invalid("The device id is malformed.")
+	if !httpx.ValidID(id) {
+		return httpx.Invalid("The device id is malformed.")
 	}
 	if err := s.store.RemoveDevice(r.Context(), c.UID, id); err != nil {
 		if err == store.ErrNotFound {
-			return errorf(wire.CodeNotFound, "This computer is not registered to your account.")
+			return httpx.Errorf(wire.CodeNotFound, "This computer is not registered to your account.")
 		}
 		return err
 	}

@@ -4,12 +4,11 @@ import (
 	"net/http"
 
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/wire"
 )
 
-func init() { addRoutes(registerPublicRoutes) }
-
-func registerPublicRoutes(s *Server, rt *Router) {
+func (s *Server) registerPublicRoutes(rt *httpx.Router) {
 	rt.Public("GET /v1/health", s.health)
 	rt.Public("GET /v1/plans", s.plans)
 	rt.Public("GET /v1/keys", s.keys)
@@ -20,25 +19,25 @@ func registerPublicRoutes(s *Server, rt *Router) {
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("deep") == "1" {
 		if _, err := s.store.Plans(r.Context()); err != nil {
-			return &Error{Code: wire.CodeUnavailable, Message: "Firestore is not reachable.", Cause: err}
+			return &httpx.Error{Code: wire.CodeUnavailable, Message: "Firestore is not reachable.", Cause: err}
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "keyId": s.cfg.Signer.KeyID()})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "keyId": s.cfg.Signer.KeyID()})
 	return nil
 }
 
-// plans is GET /v1/plans: the plans table (SPEC §2) from Firestore.
+// plans is GET /v1/plans: the plans table from Firestore.
 func (s *Server) plans(w http.ResponseWriter, r *http.Request) error {
 	plans, err := s.store.Plans(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wire.PlansResponse{Plans: plans})
+	httpx.WriteJSON(w, http.StatusOK, wire.PlansResponse{Plans: plans})
 	return nil
 }
 
 // keys is GET /v1/keys: the public keys that verify entitlements, as a JWKS.
 func (s *Server) keys(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, entitlement.JWKS(s.cfg.TrustedKeys...))
+	httpx.WriteJSON(w, http.StatusOK, entitlement.JWKS(s.cfg.TrustedKeys...))
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"firebase.google.com/go/v4/auth"
 
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
 )
@@ -270,7 +271,7 @@ func TestReserveErrors(t *testing.T) {
 		"wrong type":   `{"runId":"r","count":"three"}`,
 		"two objects":  `{"runId":"r","count":1}{"runId":"r","count":1}`,
 		"empty":        "",
-		"too large":    `{"runId":"r","count":1,"pad":"` + strings.Repeat("x", MaxBodyBytes) + `"}`,
+		"too large":    `{"runId":"r","count":1,"pad":"` + strings.Repeat("x", httpx.MaxBodyBytes) + `"}`,
 		"not an array": `[]`,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -316,7 +317,7 @@ func TestSyncRoute(t *testing.T) {
 	if got.Recorded != 0 || got.UsageToday != 7 {
 		t.Fatalf("replay = %+v", got)
 	}
-	if n, _ := e.srv.store.UsageOn(context.Background(), b.UID, "2026-11-26"); n != 7 {
+	if n, _ := e.srv.store.UsageRecord(context.Background(), b.UID, "2026-11-26"); n != 7 {
 		t.Fatalf("yesterday = %d", n)
 	}
 	// Offline use beyond the limit is recorded (it happened), so reserve then grants nothing.
@@ -505,7 +506,7 @@ func TestEntitlementWithUsage(t *testing.T) {
 	if rr.Granted != 10 || rr.UsageToday != 17 {
 		t.Fatalf("block-1 on the reserve route = %+v", rr)
 	}
-	if n, _ := e.srv.store.UsageOn(context.Background(), u.UID, "2026-11-26"); n != 7 {
+	if n, _ := e.srv.store.UsageRecord(context.Background(), u.UID, "2026-11-26"); n != 7 {
 		t.Fatalf("yesterday = %d, want 7", n)
 	}
 	// Only what is left; then nothing, which does not fail the call.

@@ -13,11 +13,12 @@ import (
 	"google.golang.org/api/option"
 
 	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/payments"
 	"imageconverter/functions/internal/store"
 )
 
-// Server holds the configuration, the clients and the router. Handlers are
-// methods on it (or closures over it) registered through a Router.
+// Server holds the configuration, the clients and the routes. Handlers are
+// methods on it (or on the payments service) registered in routes().
 type Server struct {
 	cfg   *config.Config
 	fs    *firestore.Client
@@ -29,9 +30,13 @@ type Server struct {
 	// (tests: a project of their own on the shared emulator; Auth stays on
 	// cfg.ProjectID, whose ID tokens the tests sign in for).
 	fsProject string
+	// fsOpts are more Firestore client options (tests: a counting connection).
+	fsOpts []option.ClientOption
 
 	ipLimit, userLimit *limiter
-	handler            http.Handler
+	// payments serves the payment routes (package payments).
+	payments *payments.Service
+	handler  http.Handler
 }
 
 // Option adjusts a Server (tests).
@@ -42,6 +47,11 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 
 // withFirestoreProject keeps the server's Firestore data in project id (tests).
 func withFirestoreProject(id string) Option { return func(s *Server) { s.fsProject = id } }
+
+// withFirestoreOptions adds Firestore client options (tests: fscount's counting connection).
+func withFirestoreOptions(o ...option.ClientOption) Option {
+	return func(s *Server) { s.fsOpts = append(s.fsOpts, o...) }
+}
 
 // NewServer connects to Firestore and Firebase Auth (emulators when their
 // hosts are configured) and builds the router.
@@ -66,13 +76,17 @@ func NewServer(ctx context.Context, cfg *config.Config, opts ...Option) (*Server
 	if s.fsProject != "" {
 		fsProject = s.fsProject
 	}
-	if s.fs, err = firestore.NewClient(ctx, fsProject, copts...); err != nil {
+	if s.fs, err = firestore.NewClient(ctx, fsProject, append(copts, s.fsOpts...)...); err != nil {
 		return nil, fmt.Errorf("firestore client: %w", err)
 	}
 	s.store = store.New(s.fs)
 	s.store.Now = func() time.Time { return s.now() }
 	s.ipLimit = newLimiter(cfg.IPRate, cfg.IPBurst)
 	s.userLimit = newLimiter(cfg.UserRate, cfg.UserBurst)
+	s.payments, err = payments.New(payments.Deps{Config: cfg, Firestore: s.fs, Auth: s.auth, Store: s.store, Now: s.now})
+	if err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	if cfg.DevKeyFile != "" {
 		log.Printf("api: signing entitlements with development key %s from %s", cfg.Signer.KeyID(), cfg.DevKeyFile)

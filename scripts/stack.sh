@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The local backend: Firebase emulators + seeded plans and demo users + the `api`
-# function server (+ the fake Toss when functions/cmd/faketoss exists). Idempotent: `start` on a
+# The local backend: Firebase emulators + seeded plans and demo users + the `api` function server
+# (+ the fake Toss, with its two MIDs, when functions/cmd/faketoss exists). Idempotent: `start` on a
 # running stack only checks it and re-seeds; `stop` stops what the PID files name.
 #
 #   scripts/stack.sh start|stop|restart|status|env
@@ -92,12 +92,17 @@ start() {
   build
   (cd "$ROOT/functions" && "$BIN/admin" seed-plans && "$BIN/admin" seed-demo) || die "seeding failed"
   if have_faketoss; then
-    # Fake Toss (payments issue). Same keys as the api function below.
-    FAKETOSS_ADDR=127.0.0.1:$TOSS_PORT FAKETOSS_WEBHOOK_URL=http://127.0.0.1:$API_PORT/v1/webhooks/toss \
-      start_bg faketoss "$TOSS_PORT" "http://127.0.0.1:$TOSS_PORT/sdk.js" -- "$BIN/faketoss"
-    export TOSS_API_BASE=http://127.0.0.1:$TOSS_PORT
+    # Fake Toss with two MIDs (one-time payments, automatic payments), each sending its webhooks to
+    # the URL registered for it, as in production. Same keys as the api function below.
     export TOSS_SECRET_KEY=${TOSS_SECRET_KEY:-test_sk_fake_imageconverter}
     export TOSS_CLIENT_KEY=${TOSS_CLIENT_KEY:-test_ck_fake_imageconverter}
+    export TOSS_BILLING_SECRET_KEY=${TOSS_BILLING_SECRET_KEY:-test_sk_fake_imageconverter_billing}
+    export TOSS_BILLING_CLIENT_KEY=${TOSS_BILLING_CLIENT_KEY:-test_ck_fake_imageconverter_billing}
+    FAKETOSS_ADDR=127.0.0.1:$TOSS_PORT \
+      FAKETOSS_WEBHOOK_URL="http://127.0.0.1:$API_PORT/v1/webhooks/toss?merchant=once" \
+      FAKETOSS_BILLING_WEBHOOK_URL="http://127.0.0.1:$API_PORT/v1/webhooks/toss?merchant=billing" \
+      start_bg faketoss "$TOSS_PORT" "http://127.0.0.1:$TOSS_PORT/sdk.js" -- "$BIN/faketoss"
+    export TOSS_API_BASE=http://127.0.0.1:$TOSS_PORT
   fi
   # The checkout links the server hands out, and the origins its CORS answers, follow the hosting port.
   export WEB_BASE_URL=${WEB_BASE_URL:-http://127.0.0.1:$WEB_PORT}

@@ -1,4 +1,4 @@
-// Package entitlement signs and verifies the offline entitlement of SPEC §5:
+// Package entitlement signs and verifies the offline entitlement:
 // a compact JWS (JWT) signed with Ed25519 (alg "EdDSA") whose header names the
 // key ("kid"), so keys can be rotated while old app builds keep trusting the
 // keys they were built with. The server signs; the server and the desktop app

@@ -58,7 +58,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(hdr, &h); err != nil || h["alg"] != "EdDSA" || h["kid"] != "k1" {
 		t.Fatalf("header = %s (%v)", hdr, err)
 	}
-	// Claims as SPEC §5.
+	// The claims the desktop reads.
 	body, _ := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[1])
 	var c map[string]any
 	_ = json.Unmarshal(body, &c)

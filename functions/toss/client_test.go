@@ -77,7 +77,7 @@ func TestConfirmFailures(t *testing.T) {
 		declined   bool
 	}{
 		{"declined card", faketoss.CardDeclined, 9900, toss.CodeRejectCardCompany, wire.CodePaymentFailed, true},
-		{"provider error", faketoss.CardProviderError, 9900, toss.CodeProviderError, wire.CodePaymentFailed, true},
+		{"provider error", faketoss.CardProviderError, 9900, toss.CodeProviderError, wire.CodeUnavailable, false},
 		{"tampered amount", faketoss.CardOK, 100, toss.CodeInvalidRequest, wire.CodeInvalidArgument, false},
 	}
 	for _, tc := range cases {

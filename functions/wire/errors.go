@@ -9,7 +9,7 @@ import (
 // codes, never messages, to what they show.
 type Code string
 
-// The closed list of error codes (SPEC §6). Adding one is an API change:
+// The closed list of error codes. Adding one is an API change:
 // update Codes, HTTPStatus and the client's mapping together.
 const (
 	CodeUnauthenticated  Code = "unauthenticated"    // 401: missing, invalid, expired or revoked ID token

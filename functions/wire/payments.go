@@ -54,9 +54,11 @@ type SubscriptionResponse struct {
 	CurrentPeriodStart *time.Time `json:"currentPeriodStart"`
 	CurrentPeriodEnd   *time.Time `json:"currentPeriodEnd"`
 	PendingPlan        string     `json:"pendingPlan,omitempty"` // plan the next renewal switches to
-	OrderID            string     `json:"orderId,omitempty"`
-	PaymentKey         string     `json:"paymentKey,omitempty"`
-	Amount             int64      `json:"amount,omitempty"`
+	// RenewalIssue is set while the automatic renewal is failing (see EntitlementResponse).
+	RenewalIssue *RenewalIssue `json:"renewalIssue,omitempty"`
+	OrderID      string        `json:"orderId,omitempty"`
+	PaymentKey   string        `json:"paymentKey,omitempty"`
+	Amount       int64         `json:"amount,omitempty"`
 }
 
 // ConfirmRequest is the body of POST /v1/payments/confirm: the query
@@ -85,8 +87,13 @@ type ChangePlanRequest struct {
 type RenewalReport struct {
 	Due      int `json:"due"`      // billing documents whose time had come
 	Charged  int `json:"charged"`  // renewals paid
-	Declined int `json:"declined"` // renewals refused (past_due; retried later)
-	Ended    int `json:"ended"`    // subscriptions ended
-	Skipped  int `json:"skipped"`  // nothing to do, or another run has it
-	Errors   int `json:"errors"`   // left for the next run (Toss or Firestore unavailable)
+	Declined int `json:"declined"` // renewals refused by the card (past_due; retried later)
+	// NeedsOperator counts renewals refused for a reason the customer cannot
+	// fix (billing/{uid}.operatorAlert set, operator mailed); dunning goes on.
+	NeedsOperator int `json:"needsOperator,omitempty"`
+	// Retrying counts temporary failures, sent again later with the same key.
+	Retrying int `json:"retrying,omitempty"`
+	Ended    int `json:"ended"`   // subscriptions ended
+	Skipped  int `json:"skipped"` // nothing to do, or another run has it
+	Errors   int `json:"errors"`  // left for the next run (Toss or Firestore unavailable)
 }

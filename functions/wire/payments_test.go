@@ -24,6 +24,10 @@ func TestPaymentShapes(t *testing.T) {
 		{ConfirmRequest{PaymentKey: "pk", OrderID: "o", Amount: 4900}, `{"paymentKey":"pk","orderId":"o","amount":4900}`},
 		{BillingIssueRequest{AuthKey: "a", CustomerKey: "c", OrderID: "o"}, `{"authKey":"a","customerKey":"c","orderId":"o"}`},
 		{ChangePlanRequest{Plan: "basic"}, `{"plan":"basic"}`},
+		// A failing renewal adds renewalIssue; older clients ignore it.
+		{SubscriptionResponse{Plan: "pro", Status: StatusPastDue, RenewalIssue: &RenewalIssue{Reason: RenewalCardDeclined, Since: at, NextAttempt: &at}},
+			`{"plan":"pro","status":"past_due","autoRenew":false,"cancelAtPeriodEnd":false,"currentPeriodStart":null,"currentPeriodEnd":null,"renewalIssue":{"reason":"card_declined","since":"2026-11-27T03:00:00Z","nextAttempt":"2026-11-27T03:00:00Z"}}`},
+		{RenewalIssue{Reason: RenewalPaymentError, Since: at}, `{"reason":"payment_error","since":"2026-11-27T03:00:00Z","nextAttempt":null}`},
 		{RenewalReport{Due: 1, Charged: 2, Declined: 3, Ended: 4, Skipped: 5, Errors: 6}, `{"due":1,"charged":2,"declined":3,"ended":4,"skipped":5,"errors":6}`},
 	} {
 		b, err := json.Marshal(tc.v)

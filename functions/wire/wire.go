@@ -8,14 +8,14 @@ package wire
 
 import "time"
 
-// Plan ids of SPEC §2. Unknown ids fall back to PlanFree.
+// Plan ids. Unknown ids fall back to PlanFree.
 const (
 	PlanFree  = "free"
 	PlanBasic = "basic"
 	PlanPro   = "pro"
 )
 
-// Features a plan may include (SPEC §2).
+// Features a plan may include.
 const (
 	FeatureFiles     = "files"
 	FeatureFolders   = "folders"
@@ -23,7 +23,7 @@ const (
 	FeatureScan      = "scan"
 )
 
-// Subscription statuses (SPEC §7). A user without a subscription document is
+// Subscription statuses (subscriptions/{uid}.status). A user without a subscription document is
 // reported as plan "free" with status StatusNone.
 const (
 	StatusActive   = "active"
@@ -121,12 +121,35 @@ type EntitlementResponse struct {
 	OfflineUntil      time.Time  `json:"offlineUntil"` // = exp of the signed entitlement
 	ServerTime        time.Time  `json:"serverTime"`   // lets the client detect a clock set back
 	Device            Device     `json:"device"`
+	// RenewalIssue is set while the automatic renewal is failing (status
+	// past_due): why, and when the card is tried again. Absent otherwise.
+	RenewalIssue *RenewalIssue `json:"renewalIssue,omitempty"`
 	// POST only: the results of the request's parts, absent when not asked.
 	Sync *SyncResponse `json:"sync,omitempty"`
 	// Grant answers the request's reserve as POST /v1/usage/reserve would;
 	// where that route answers quota_exceeded, Granted and Remaining are 0
 	// and nothing is recorded (the entitlement is still worth having).
 	Grant *ReserveResponse `json:"grant,omitempty"`
+}
+
+// Reasons of a RenewalIssue.
+const (
+	// RenewalCardDeclined: the card company refused the renewal; the user
+	// can fix it by checking the card or registering another one.
+	RenewalCardDeclined = "card_declined"
+	// RenewalPaymentError: the charge failed for a reason on our or Toss's
+	// side (an operator has been alerted); registering the card again may
+	// also fix it.
+	RenewalPaymentError = "payment_error"
+)
+
+// RenewalIssue says why an automatic renewal is failing. The paid plan runs
+// to PeriodEnd of the same answer; after the last attempt fails, the
+// subscription ends (NextAttempt is then null).
+type RenewalIssue struct {
+	Reason      string     `json:"reason"`      // RenewalCardDeclined or RenewalPaymentError
+	Since       time.Time  `json:"since"`       // the first failed attempt
+	NextAttempt *time.Time `json:"nextAttempt"` // when the card is tried again; null: no attempt left
 }
 
 // Device is one registered computer of a user.

@@ -2,20 +2,77 @@ package wire
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-func TestEveryCodeHasAStatus(t *testing.T) {
-	seen := map[Code]bool{}
-	for _, c := range Codes {
-		if seen[c] {
-			t.Errorf("code %q listed twice", c)
+// declaredCodes reads the Code constants declared in this package's source,
+// so the test sees a code added to the const block but forgotten in Codes or
+// HTTPStatus.
+func declaredCodes(t *testing.T) map[Code]string {
+	t.Helper()
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[Code]string{}
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				g, ok := d.(*ast.GenDecl)
+				if !ok || g.Tok != token.CONST {
+					continue
+				}
+				for _, spec := range g.Specs {
+					vs := spec.(*ast.ValueSpec)
+					if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Code" {
+						continue
+					}
+					for i, name := range vs.Names {
+						lit, ok := vs.Values[i].(*ast.BasicLit)
+						if !ok {
+							t.Fatalf("code %s is not a string literal", name.Name)
+						}
+						v, err := strconv.Unquote(lit.Value)
+						if err != nil {
+							t.Fatal(err)
+						}
+						out[Code(v)] = name.Name
+					}
+				}
+			}
 		}
-		seen[c] = true
+	}
+	return out
+}
+
+func TestEveryCodeHasAStatus(t *testing.T) {
+	declared := declaredCodes(t)
+	if len(declared) < 10 {
+		t.Fatalf("found only %d Code constants in the source: %v", len(declared), declared)
+	}
+	listed := map[Code]bool{}
+	for _, c := range Codes {
+		if listed[c] {
+			t.Errorf("code %q listed twice in Codes", c)
+		}
+		listed[c] = true
+		if _, ok := declared[c]; !ok {
+			t.Errorf("Codes lists %q, which is not a declared constant", c)
+		}
+	}
+	for c, name := range declared {
+		if !listed[c] {
+			t.Errorf("%s (%q) is declared but missing from Codes", name, c)
+		}
 		if s := HTTPStatus(c); s < 400 || (s == http.StatusInternalServerError && c != CodeInternal) {
-			t.Errorf("code %q maps to status %d", c, s)
+			t.Errorf("%s (%q) maps to status %d", name, c, s)
 		}
 	}
 }
@@ -45,7 +102,7 @@ func TestJSONShapes(t *testing.T) {
 		t.Errorf("empty entitlement request JSON = %s", b)
 	}
 	b, _ = json.Marshal(EntitlementResponse{})
-	if strings.Contains(string(b), `"sync"`) || strings.Contains(string(b), `"grant"`) {
+	if strings.Contains(string(b), `"sync"`) || strings.Contains(string(b), `"grant"`) || strings.Contains(string(b), `"renewalIssue"`) {
 		t.Errorf("GET entitlement JSON has the POST parts: %s", b)
 	}
 	b, _ = json.Marshal(EntitlementResponse{Sync: &SyncResponse{Recorded: 1}, Grant: &ReserveResponse{Granted: 4}})

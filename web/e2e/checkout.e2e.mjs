@@ -124,6 +124,32 @@ await scenario("tampered amount on the success URL", async (page) => {
   assert.equal(order.amount, 9900);
 });
 
+await scenario("the SDK's payment() refuses a payment-widget key (gck), takes an API key (ck)", async (page) => {
+  const { order } = await checkoutURL("basic", "once", "ko");
+  await page.goto(`${WEB}/index.html`);
+  await page.addScriptTag({ url: order.sdkUrl });
+  const got = await page.evaluate(() => {
+    const out = {};
+    for (const [name, key] of [["widget", "test_gck_docs_x"], ["api", "test_ck_x"]]) {
+      try {
+        window.TossPayments(key).payment({ customerKey: "c" });
+        out[name] = "accepted";
+      } catch (e) {
+        out[name] = e.code || String(e);
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(got, { widget: "INVALID_CLIENT_KEY", api: "accepted" });
+});
+
+await scenario("each mode opens its own MID's window", async (page) => {
+  const once = (await checkoutURL("basic", "once", "en")).order;
+  const sub = (await checkoutURL("basic", "subscription", "en")).order;
+  assert.ok(once.clientKey && sub.clientKey && once.clientKey !== sub.clientKey, "one-time and automatic payments use different client keys");
+  await page.goto("about:blank");
+});
+
 await browser.close();
 if (failures.length) {
   console.log(`${failures.length} scenario(s) failed`);

@@ -1,7 +1,7 @@
 // Command admin manages plans and users in Firestore and Firebase Auth, with
 // the same environment as the server (emulators locally):
 //
-//	go run ./cmd/admin seed-plans [-overwrite]      create the plans of SPEC §2 that are missing
+//	go run ./cmd/admin seed-plans [-overwrite]      create the default plans (wire.DefaultPlans) that are missing
 //	go run ./cmd/admin seed-demo                    demo users free@, basic@, pro@example.com (local only)
 //	go run ./cmd/admin grant -email E -plan P [-months N] [-auto-renew]
 //	go run ./cmd/admin revoke -email E              end the subscription now (back to free)
@@ -21,6 +21,7 @@ import (
 	"firebase.google.com/go/v4/auth"
 
 	api "imageconverter/functions"
+	"imageconverter/functions/internal/claims"
 	"imageconverter/functions/internal/config"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
@@ -142,7 +143,7 @@ func (a *admin) grant(ctx context.Context, email, plan string, months int, autoR
 	if err := a.st.SetSubscription(ctx, uid, d); err != nil {
 		return err
 	}
-	if err := api.MirrorPlanClaim(ctx, a.auth, uid, plan); err != nil {
+	if err := claims.MirrorPlan(ctx, a.auth, uid, plan); err != nil {
 		return err
 	}
 	fmt.Printf("%s (%s): %s until %s\n", email, uid, plan, d.CurrentPeriodEnd.Format(time.RFC3339))
@@ -166,7 +167,7 @@ func (a *admin) revoke(ctx context.Context, email string) error {
 	if err := a.st.SetSubscription(ctx, uid, *sub); err != nil {
 		return err
 	}
-	if err := api.MirrorPlanClaim(ctx, a.auth, uid, wire.PlanFree); err != nil {
+	if err := claims.MirrorPlan(ctx, a.auth, uid, wire.PlanFree); err != nil {
 		return err
 	}
 	fmt.Printf("%s: subscription ended, now free\n", email)

@@ -3,11 +3,17 @@
 //
 //	cd functions && go run ./cmd/faketoss
 //
-// Environment: FAKETOSS_ADDR (default 127.0.0.1:8091), TOSS_SECRET_KEY and
-// TOSS_CLIENT_KEY (default faketoss.DefaultSecretKey / DefaultClientKey; the
-// api function must use the same), FAKETOSS_WEBHOOK_URL (where status-change
-// webhooks go, e.g. http://127.0.0.1:8081/v1/webhooks/toss; unset = none),
-// FAKETOSS_LATENCY (added to every POST, e.g. 800ms; default none).
+// It serves two merchants, as production has: the one-time payments MID
+// (TOSS_SECRET_KEY, TOSS_CLIENT_KEY) and the automatic payments MID
+// (TOSS_BILLING_SECRET_KEY, TOSS_BILLING_CLIENT_KEY); the defaults are
+// faketoss.Default*, which the api function also uses locally.
+//
+// Environment: FAKETOSS_ADDR (default 127.0.0.1:8091), FAKETOSS_WEBHOOK_URL and
+// FAKETOSS_BILLING_WEBHOOK_URL (where each MID's status-change webhooks go,
+// e.g. http://127.0.0.1:8081/v1/webhooks/toss?merchant=once; unset = none),
+// FAKETOSS_BILLING_CHARGE_WEBHOOKS (1, default: billing-key charges send
+// webhooks too; 0: they do not), FAKETOSS_LATENCY (added to every POST, e.g.
+// 800ms; default none).
 package main
 
 import (
@@ -28,8 +34,12 @@ func env(k, def string) string {
 
 func main() {
 	addr := env("FAKETOSS_ADDR", "127.0.0.1:8091")
-	s := faketoss.New(env("TOSS_SECRET_KEY", faketoss.DefaultSecretKey), env("TOSS_CLIENT_KEY", faketoss.DefaultClientKey))
-	s.WebhookURL = os.Getenv("FAKETOSS_WEBHOOK_URL")
+	once := faketoss.Merchant{MID: faketoss.DefaultMID, SecretKey: env("TOSS_SECRET_KEY", faketoss.DefaultSecretKey),
+		ClientKey: env("TOSS_CLIENT_KEY", faketoss.DefaultClientKey), WebhookURL: os.Getenv("FAKETOSS_WEBHOOK_URL")}
+	billing := faketoss.Merchant{MID: faketoss.DefaultBillingMID, SecretKey: env("TOSS_BILLING_SECRET_KEY", faketoss.DefaultBillingSecretKey),
+		ClientKey: env("TOSS_BILLING_CLIENT_KEY", faketoss.DefaultBillingClientKey), WebhookURL: os.Getenv("FAKETOSS_BILLING_WEBHOOK_URL")}
+	s := faketoss.NewMerchants(once, billing)
+	s.BillingChargeWebhooks = env("FAKETOSS_BILLING_CHARGE_WEBHOOKS", "1") != "0"
 	if v := os.Getenv("FAKETOSS_LATENCY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -38,7 +48,8 @@ func main() {
 		s.Latency = d
 	}
 	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	log.Printf("faketoss: listening on http://%s (payment window /pay, billing window /billing-auth, SDK /sdk.js)", addr)
+	log.Printf("faketoss: listening on http://%s (MIDs %s and %s; payment window /pay, billing window /billing-auth, SDK /sdk.js)",
+		addr, once.MID, billing.MID)
 	if err := srv.ListenAndServe(); err != nil {
 		log.Fatalf("faketoss: %v", err)
 	}

@@ -31,7 +31,7 @@ import (
 	firebase "firebase.google.com/go/v4"
 	"google.golang.org/api/option"
 
-	api "imageconverter/functions"
+	"imageconverter/functions/internal/claims"
 	"imageconverter/functions/internal/config"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/wire"
@@ -87,7 +87,7 @@ func main() {
 					CurrentPeriodStart: now, CurrentPeriodEnd: now.AddDate(0, 1, 0), LastPaymentID: "loadtest"})
 			}
 			if err == nil {
-				err = api.MirrorPlanClaim(ctx, authc, uid, wire.PlanPro)
+				err = claims.MirrorPlan(ctx, authc, uid, wire.PlanPro)
 			}
 			if err == nil {
 				tok, _, err = authCall(httpc, authHost, "accounts:signInWithPassword", email)

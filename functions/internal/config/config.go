@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"imageconverter/functions/entitlement"
+	"imageconverter/functions/toss"
 )
 
 // Defaults of the local stack (docs/ARCHITECTURE.md).
@@ -36,6 +37,15 @@ const (
 	DefaultTossSDKURL = "https://js.tosspayments.com/v2/standard"
 	// LocalWebBase is the Hosting emulator serving web/ (the checkout pages).
 	LocalWebBase = "http://127.0.0.1:5190"
+)
+
+// The fake Toss's keys (faketoss.Default*; a test checks they agree): the
+// local stack uses them when no Toss keys are set.
+const (
+	LocalTossSecretKey        = "test_sk_fake_imageconverter"
+	LocalTossClientKey        = "test_ck_fake_imageconverter"
+	LocalTossBillingSecretKey = "test_sk_fake_imageconverter_billing"
+	LocalTossBillingClientKey = "test_ck_fake_imageconverter_billing"
 )
 
 // Config is everything the backend reads from the environment.
@@ -63,9 +73,26 @@ type Config struct {
 	SchedulerOIDCAudience   string // SCHEDULER_OIDC_AUDIENCE
 	SchedulerServiceAccount string // SCHEDULER_SERVICE_ACCOUNT
 
-	TossAPIBase   string // TOSS_API_BASE
-	TossSecretKey string // TOSS_SECRET_KEY
-	TossClientKey string // TOSS_CLIENT_KEY
+	TossAPIBase string // TOSS_API_BASE
+	// Toss contracts one-time payments and automatic payments (자동결제,
+	// billing keys) separately, usually on two MIDs with their own keys:
+	// TossSecretKey/TossClientKey are the one-time MID's (TOSS_SECRET_KEY,
+	// TOSS_CLIENT_KEY), TossBillingSecretKey/TossBillingClientKey the
+	// automatic-payments MID's (TOSS_BILLING_SECRET_KEY, TOSS_BILLING_CLIENT_KEY;
+	// the same values when one MID has both contracts). All are API 개별
+	// 연동 키 (…_sk_…, …_ck_…), all test_ or all live_ (checked).
+	TossSecretKey        string
+	TossClientKey        string
+	TossBillingSecretKey string
+	TossBillingClientKey string
+	// TossBillingUpgrades allows charging the registered card off-cycle for
+	// an upgrade (POST /v1/subscription/change; TOSS_BILLING_UPGRADES=1).
+	// Off by default: upgrades are one-time payments through checkout unless
+	// the automatic-payments contract allows such charges (docs/payments.md).
+	TossBillingUpgrades bool
+	// OperatorEmail receives the alerts a person must act on (a renewal that
+	// Toss refused for a reason the customer cannot fix); OPERATOR_EMAIL.
+	OperatorEmail string
 	// TossSDKURL is the Toss JS SDK the checkout pages load (TOSS_SDK_URL;
 	// default DefaultTossSDKURL, locally TossAPIBase + "/sdk.js").
 	TossSDKURL string
@@ -109,12 +136,24 @@ func FromEnv() (*Config, error) {
 		SchedulerServiceAccount: os.Getenv("SCHEDULER_SERVICE_ACCOUNT"),
 		TossSecretKey:           os.Getenv("TOSS_SECRET_KEY"),
 		TossClientKey:           os.Getenv("TOSS_CLIENT_KEY"),
+		TossBillingSecretKey:    os.Getenv("TOSS_BILLING_SECRET_KEY"),
+		TossBillingClientKey:    os.Getenv("TOSS_BILLING_CLIENT_KEY"),
+		OperatorEmail:           strings.TrimSpace(os.Getenv("OPERATOR_EMAIL")),
 	}
 	var problems []string
 	if c.Emulated() != (c.AuthEmulator != "") {
 		problems = append(problems, "FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST must be set together (both emulators, or production)")
 	}
 	if c.Emulated() {
+		for _, k := range []struct {
+			v   *string
+			def string
+		}{{&c.TossSecretKey, LocalTossSecretKey}, {&c.TossClientKey, LocalTossClientKey},
+			{&c.TossBillingSecretKey, LocalTossBillingSecretKey}, {&c.TossBillingClientKey, LocalTossBillingClientKey}} {
+			if *k.v == "" {
+				*k.v = k.def
+			}
+		}
 		c.TossAPIBase = env("TOSS_API_BASE", LocalTossBase)
 		// The fake Toss serves a stand-in of the SDK that opens its own windows.
 		c.TossSDKURL = env("TOSS_SDK_URL", strings.TrimRight(c.TossAPIBase, "/")+"/sdk.js")
@@ -125,6 +164,17 @@ func FromEnv() (*Config, error) {
 		c.WebBaseURL = env("WEB_BASE_URL", "https://"+c.ProjectID+".web.app")
 	}
 	c.WebBaseURL = strings.TrimRight(c.WebBaseURL, "/")
+	switch v := strings.TrimSpace(os.Getenv("TOSS_BILLING_UPGRADES")); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.TossBillingUpgrades = true
+	default:
+		problems = append(problems, fmt.Sprintf("TOSS_BILLING_UPGRADES=%q: want 1 (the automatic-payments contract allows off-cycle charges for upgrades) or 0", v))
+	}
+	problems = append(problems, toss.CheckKeys(
+		toss.KeyPair{ClientName: "TOSS_CLIENT_KEY", Client: c.TossClientKey, SecretName: "TOSS_SECRET_KEY", Secret: c.TossSecretKey},
+		toss.KeyPair{ClientName: "TOSS_BILLING_CLIENT_KEY", Client: c.TossBillingClientKey, SecretName: "TOSS_BILLING_SECRET_KEY", Secret: c.TossBillingSecretKey},
+	)...)
 	if (c.SchedulerOIDCAudience == "") != (c.SchedulerServiceAccount == "") {
 		problems = append(problems, "SCHEDULER_OIDC_AUDIENCE and SCHEDULER_SERVICE_ACCOUNT must be set together (the scheduler job's URL and its service account)")
 	}
@@ -180,9 +230,12 @@ func FromEnv() (*Config, error) {
 		problems = append(problems, err.Error())
 	}
 	if !c.Emulated() {
-		for name, v := range map[string]string{"TOSS_SECRET_KEY": c.TossSecretKey, "TOSS_CLIENT_KEY": c.TossClientKey} {
-			if v == "" {
-				problems = append(problems, name+" is not set (production needs it; see functions/README.md, Deploy)")
+		for _, k := range []struct{ name, v string }{
+			{"TOSS_SECRET_KEY", c.TossSecretKey}, {"TOSS_CLIENT_KEY", c.TossClientKey},
+			{"TOSS_BILLING_SECRET_KEY", c.TossBillingSecretKey}, {"TOSS_BILLING_CLIENT_KEY", c.TossBillingClientKey},
+		} {
+			if k.v == "" {
+				problems = append(problems, k.name+" is not set (production needs the keys of both Toss MIDs; see docs/payments.md)")
 			}
 		}
 		// The renewal route needs one way to authenticate Cloud Scheduler.

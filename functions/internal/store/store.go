@@ -1,4 +1,4 @@
-// Package store is the Firestore data layer of SPEC §7: plans, users, devices,
+// Package store is the Firestore data layer: plans, users, devices,
 // subscriptions and daily usage. Documents use Timestamps and plain field
 // names so an admin can read and edit them in the Firebase console.
 package store
@@ -18,7 +18,7 @@ import (
 	"imageconverter/functions/wire"
 )
 
-// Collection names (SPEC §7).
+// Collection names.
 const (
 	ColPlans         = "plans"
 	ColUsers         = "users"
@@ -157,7 +157,7 @@ func (s *Store) Plans(ctx context.Context) ([]wire.Plan, error) {
 	return out, nil
 }
 
-// Plan returns plan id; unknown ids fall back to free (SPEC §2).
+// Plan returns plan id; unknown ids fall back to free.
 func (s *Store) Plan(ctx context.Context, id string) (wire.Plan, error) {
 	m, err := s.planMap(ctx)
 	if err != nil {
@@ -201,37 +201,4 @@ func (s *Store) planMap(ctx context.Context) (map[string]wire.Plan, error) {
 	s.plans, s.plansAt = m, s.Now()
 	s.mu.Unlock()
 	return m, nil
-}
-
-// --- users ---
-
-// UserDoc is users/{uid}.
-type UserDoc struct {
-	Email      string    `firestore:"email"`
-	CreatedAt  time.Time `firestore:"createdAt"`
-	LastSeenAt time.Time `firestore:"lastSeenAt"`
-	Locale     string    `firestore:"locale"`
-}
-
-// TouchUser creates users/{uid} on first sight and refreshes lastSeenAt, email
-// and locale afterwards.
-func (s *Store) TouchUser(ctx context.Context, uid, email, locale string) error {
-	ref := s.FS.Collection(ColUsers).Doc(uid)
-	now := s.Now()
-	// Update first: the user usually exists, so this is one round trip.
-	upd := []firestore.Update{{Path: "lastSeenAt", Value: now}, {Path: "email", Value: email}}
-	if locale != "" {
-		upd = append(upd, firestore.Update{Path: "locale", Value: locale})
-	}
-	_, err := ref.Update(ctx, upd)
-	if isNotFound(err) {
-		_, err = ref.Create(ctx, UserDoc{Email: email, CreatedAt: now, LastSeenAt: now, Locale: locale})
-		if status.Code(err) == codes.AlreadyExists { // created concurrently
-			_, err = ref.Update(ctx, upd)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("firestore touch user %s: %w", uid, err)
-	}
-	return nil
 }

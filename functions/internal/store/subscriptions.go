@@ -22,6 +22,16 @@ type SubscriptionDoc struct {
 	CancelAtPeriodEnd  bool      `firestore:"cancelAtPeriodEnd"`
 	UpdatedAt          time.Time `firestore:"updatedAt"`
 	LastPaymentID      string    `firestore:"lastPaymentId"`
+	// RenewalIssue is set while the automatic renewal is failing; it is
+	// here (not in billing/{uid}) so the entitlement route reads one document.
+	RenewalIssue *RenewalIssueDoc `firestore:"renewalIssue,omitempty"`
+}
+
+// RenewalIssueDoc is SubscriptionDoc.RenewalIssue (see wire.RenewalIssue).
+type RenewalIssueDoc struct {
+	Reason      string     `firestore:"reason"` // wire.RenewalCardDeclined or wire.RenewalPaymentError
+	Since       time.Time  `firestore:"since"`
+	NextAttempt *time.Time `firestore:"nextAttempt"`
 }
 
 // SubscriptionRef is subscriptions/{uid}.
@@ -45,14 +55,28 @@ func (s *Store) Subscription(ctx context.Context, uid string) (*SubscriptionDoc,
 	return &d, nil
 }
 
-// SetSubscription writes subscriptions/{uid} (UpdatedAt set to now). Call
-// MirrorPlanClaim afterwards (the api package does both in setSubscription).
+// SetSubscription writes subscriptions/{uid} and its copy in users/{uid}
+// (UpdatedAt set to now). Call claims.MirrorPlan afterwards.
 func (s *Store) SetSubscription(ctx context.Context, uid string, d SubscriptionDoc) error {
 	d.UpdatedAt = s.Now()
-	if _, err := s.SubscriptionRef(uid).Set(ctx, d); err != nil {
+	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		return s.SetSubscriptionTx(tx, uid, d)
+	}, firestore.MaxAttempts(TxMaxAttempts))
+	if err != nil {
 		return fmt.Errorf("firestore set subscription %s: %w", uid, err)
 	}
 	return nil
+}
+
+// SetSubscriptionTx writes subscriptions/{uid} in tx, and the copy the
+// account routes read in users/{uid} (creating that document if needed).
+// Every change of a subscription goes through here.
+func (s *Store) SetSubscriptionTx(tx *firestore.Transaction, uid string, d SubscriptionDoc) error {
+	if err := tx.Set(s.SubscriptionRef(uid), d); err != nil {
+		return err
+	}
+	return tx.Set(s.userRef(uid), map[string]any{"subscription": d, "subscriptionCopied": true},
+		firestore.Merge([]string{"subscription"}, []string{"subscriptionCopied"}))
 }
 
 // Effective is what a subscription grants at a moment.
@@ -62,17 +86,24 @@ type Effective struct {
 	PeriodEnd *time.Time // nil without a subscription
 	AutoRenew bool
 	CancelAt  bool
+	// RenewalIssue is why the renewal is failing (status past_due only).
+	RenewalIssue *wire.RenewalIssue
 }
 
 // EffectiveAt decides the plan a subscription grants at now: active, past_due
 // (dunning) and canceled (auto-renew off) keep the plan until the period end;
-// afterwards, or when expired, the user is on free (SPEC §2, §8).
+// afterwards, or when expired, the user is on free.
 func EffectiveAt(d *SubscriptionDoc, now time.Time) Effective {
 	if d == nil {
 		return Effective{Plan: wire.PlanFree, Status: wire.StatusNone}
 	}
 	end := d.CurrentPeriodEnd
 	e := Effective{Plan: d.Plan, Status: d.Status, PeriodEnd: &end, AutoRenew: d.AutoRenew, CancelAt: d.CancelAtPeriodEnd}
+	if d.Status == wire.StatusPastDue && d.RenewalIssue != nil {
+		// Shown also once the period is over: dunning goes on, and a new
+		// card brings the plan back.
+		e.RenewalIssue = &wire.RenewalIssue{Reason: d.RenewalIssue.Reason, Since: d.RenewalIssue.Since, NextAttempt: d.RenewalIssue.NextAttempt}
+	}
 	switch d.Status {
 	case wire.StatusActive, wire.StatusPastDue, wire.StatusCanceled:
 		if now.Before(end) {

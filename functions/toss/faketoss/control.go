@@ -9,24 +9,45 @@ import (
 	"imageconverter/functions/toss"
 )
 
-// OpenPayment does what a customer does in the payment window: it
-// authenticates card for the order and returns the paymentKey Toss would put
-// on the successUrl. The payment waits for confirm.
+// OpenPayment does what a customer does in the payment window of the first
+// (one-time) merchant: it authenticates card for the order and returns the
+// paymentKey Toss would put on the successUrl. The payment waits for confirm
+// (at most PaymentWindow).
 func (s *Server) OpenPayment(orderID, orderName string, amount int64, card string) string {
+	return s.OpenPaymentAt(s.merchants[0].ClientKey, orderID, orderName, amount, card)
+}
+
+// OpenPaymentAt is OpenPayment in the window opened with clientKey ("" when
+// no merchant has that client key).
+func (s *Server) OpenPaymentAt(clientKey, orderID, orderName string, amount int64, card string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	m := s.byClient(clientKey)
+	if m == nil {
+		return ""
+	}
 	key := newKey("pk_")
-	s.sessions[key] = &session{orderID: orderID, orderName: orderName, amount: amount, card: card}
+	s.sessions[key] = &session{m: m, orderID: orderID, orderName: orderName, amount: amount, card: card, openedAt: s.Now()}
 	return key
 }
 
-// AuthorizeBilling does what a customer does in the billing-auth window and
-// returns the authKey Toss would put on the successUrl.
+// AuthorizeBilling does what a customer does in the billing-auth window of
+// the last (automatic payments) merchant and returns the authKey Toss would
+// put on the successUrl.
 func (s *Server) AuthorizeBilling(customerKey, card string) string {
+	return s.AuthorizeBillingAt(s.merchants[len(s.merchants)-1].ClientKey, customerKey, card)
+}
+
+// AuthorizeBillingAt is AuthorizeBilling in the window opened with clientKey.
+func (s *Server) AuthorizeBillingAt(clientKey, customerKey, card string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	m := s.byClient(clientKey)
+	if m == nil {
+		return ""
+	}
 	key := newKey("ak_")
-	s.authKeys[key] = &authorization{customerKey: customerKey, card: card}
+	s.authKeys[key] = &authorization{m: m, customerKey: customerKey, card: card}
 	return key
 }
 
@@ -43,6 +64,37 @@ func (s *Server) SetCustomerCard(customerKey, card string) int {
 		}
 	}
 	return n
+}
+
+// DeleteBillingKeys forgets every billing key of customerKey, as when the
+// customer or the card company removed them: charges answer NOT_FOUND.
+func (s *Server) DeleteBillingKeys(customerKey string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, b := range s.billing {
+		if b.customerKey == customerKey {
+			delete(s.billing, k)
+			n++
+		}
+	}
+	return n
+}
+
+// ExpireWindows ends the payment windows older than PaymentWindow now (the
+// API does it on every call) and returns how many it ended.
+func (s *Server) ExpireWindows() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.expireWindowsLocked()
+}
+
+// ForgetIdempotency drops every recorded Idempotency-Key answer, as Toss does
+// after 15 days.
+func (s *Server) ForgetIdempotency() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idem = map[string]recorded{}
 }
 
 // Refund cancels a payment in full as if the merchant had done it in the Toss
@@ -82,21 +134,22 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.sessions, s.payments = map[string]*session{}, map[string]*toss.Payment{}
 	s.authKeys, s.billing = map[string]*authorization{}, map[string]*billingKey{}
-	s.idem, s.approvals = map[string]recorded{}, nil
+	s.idem, s.inflight, s.approvals = map[string]recorded{}, map[string]bool{}, nil
 }
 
 // control registers /_fake/ endpoints: the Go methods above over HTTP, for
-// tests that run the fake as a separate process. They need the same Basic auth
-// as the API so a web page cannot drive them.
+// tests that run the fake as a separate process. They need the Basic auth of
+// one of the merchants' secret keys so a web page cannot drive them.
 func (s *Server) control(m *http.ServeMux) {
 	auth := func(h func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			if r.Header.Get("Authorization") != basicAuth(s.secretKey) {
-				writeJSON(w, 401, map[string]string{"code": toss.CodeUnauthorizedKey, "message": "인증되지 않은 시크릿 키 입니다."})
+			user, _, ok := r.BasicAuth()
+			if !ok || s.bySecret(user) == nil {
+				writeErr(w, errorFor(toss.CodeUnauthorizedKey))
 				return
 			}
 			if err := h(w, r); err != nil {
-				writeJSON(w, 400, map[string]string{"code": toss.CodeInvalidRequest, "message": err.Error()})
+				writeErr(w, &apiErr{400, toss.CodeInvalidRequest, err.Error()})
 			}
 		}
 	}
@@ -108,8 +161,8 @@ func (s *Server) control(m *http.ServeMux) {
 	}
 	m.HandleFunc("POST /_fake/payments", auth(func(w http.ResponseWriter, r *http.Request) error {
 		var v struct {
-			OrderID, OrderName, Card string
-			Amount                   int64
+			OrderID, OrderName, Card, ClientKey string
+			Amount                              int64
 		}
 		if err := decode(r, &v); err != nil {
 			return err
@@ -117,18 +170,32 @@ func (s *Server) control(m *http.ServeMux) {
 		if v.Card == "" {
 			v.Card = CardOK
 		}
-		writeJSON(w, 200, map[string]string{"paymentKey": s.OpenPayment(v.OrderID, v.OrderName, v.Amount, v.Card)})
+		if v.ClientKey == "" {
+			v.ClientKey = s.merchants[0].ClientKey
+		}
+		key := s.OpenPaymentAt(v.ClientKey, v.OrderID, v.OrderName, v.Amount, v.Card)
+		if key == "" {
+			return errors.New("no merchant has this clientKey")
+		}
+		writeJSON(w, 200, map[string]string{"paymentKey": key})
 		return nil
 	}))
 	m.HandleFunc("POST /_fake/billing-auths", auth(func(w http.ResponseWriter, r *http.Request) error {
-		var v struct{ CustomerKey, Card string }
+		var v struct{ CustomerKey, Card, ClientKey string }
 		if err := decode(r, &v); err != nil {
 			return err
 		}
 		if v.Card == "" {
 			v.Card = CardOK
 		}
-		writeJSON(w, 200, map[string]string{"authKey": s.AuthorizeBilling(v.CustomerKey, v.Card), "customerKey": v.CustomerKey})
+		if v.ClientKey == "" {
+			v.ClientKey = s.merchants[len(s.merchants)-1].ClientKey
+		}
+		key := s.AuthorizeBillingAt(v.ClientKey, v.CustomerKey, v.Card)
+		if key == "" {
+			return errors.New("no merchant has this clientKey")
+		}
+		writeJSON(w, 200, map[string]string{"authKey": key, "customerKey": v.CustomerKey})
 		return nil
 	}))
 	m.HandleFunc("POST /_fake/customers/{customerKey}/card", auth(func(w http.ResponseWriter, r *http.Request) error {
@@ -158,6 +225,14 @@ func (s *Server) control(m *http.ServeMux) {
 	}))
 	m.HandleFunc("GET /_fake/approvals", auth(func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, map[string]any{"approvals": s.Approvals()})
+		return nil
+	}))
+	m.HandleFunc("POST /_fake/expire", auth(func(w http.ResponseWriter, r *http.Request) error {
+		writeJSON(w, 200, map[string]int{"expired": s.ExpireWindows()})
+		return nil
+	}))
+	m.HandleFunc("GET /_fake/deliveries", auth(func(w http.ResponseWriter, r *http.Request) error {
+		writeJSON(w, 200, map[string]any{"deliveries": s.Deliveries()})
 		return nil
 	}))
 	m.HandleFunc("POST /_fake/reset", auth(func(w http.ResponseWriter, r *http.Request) error {

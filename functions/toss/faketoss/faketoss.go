@@ -2,13 +2,20 @@
 // payment windows, for tests and the offline local stack. It serves the same
 // paths, request and response shapes and error codes as the real API (see
 // package toss for the doc pages), keeps everything in memory, honours
-// Idempotency-Key, checks Basic auth, and adds a few /_fake/ endpoints that
+// Idempotency-Key (409 IDEMPOTENT_REQUEST_PROCESSING while the first request
+// with a key runs), checks Basic auth, and adds a few /_fake/ endpoints that
 // let tests and people drive what Toss would do on its own (refunds from the
-// dashboard, a card that starts failing).
+// dashboard, a card that starts failing, payment windows running out).
+//
+// Like Toss, it serves several merchants (MIDs), each with its own key pair:
+// a payment made with one MID's keys is NOT_FOUND_PAYMENT with another's, and
+// each MID's webhooks go to its own URL. A one-time payment window lives 10
+// minutes (PaymentWindow); confirming later fails with
+// NOT_FOUND_PAYMENT_SESSION and the payment is EXPIRED.
 //
 // Test cards: CardOK approves, CardDeclined is refused with
-// REJECT_CARD_COMPANY (403), CardProviderError fails with PROVIDER_ERROR (400).
-// Any other 16-digit number approves.
+// REJECT_CARD_COMPANY (403), CardProviderError fails with PROVIDER_ERROR (400),
+// CardFailingWith(code) fails with any documented code. Any other number approves.
 package faketoss
 
 import (
@@ -17,8 +24,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"log"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,58 +32,85 @@ import (
 	"imageconverter/functions/toss"
 )
 
-// Test card numbers.
-const (
-	CardOK            = "4330000000000001"
-	CardDeclined      = "4000000000000002"
-	CardProviderError = "4000000000000119"
-)
-
 // Defaults used by cmd/faketoss and the local stack; tests may use them too.
+// The first pair is the one-time payments MID, the second the automatic
+// payments (billing) MID.
 const (
-	DefaultSecretKey = "test_sk_fake_imageconverter"
-	DefaultClientKey = "test_ck_fake_imageconverter"
+	DefaultSecretKey        = "test_sk_fake_imageconverter"
+	DefaultClientKey        = "test_ck_fake_imageconverter"
+	DefaultMID              = "tvivarepublica"
+	DefaultBillingSecretKey = "test_sk_fake_imageconverter_billing"
+	DefaultBillingClientKey = "test_ck_fake_imageconverter_billing"
+	DefaultBillingMID       = "tvivarepublica2"
 )
 
-// Server is the fake. Create it with New; it is an http.Handler.
-type Server struct {
-	secretKey, clientKey string
-	// WebhookURL, when set, receives PAYMENT_STATUS_CHANGED events like the
-	// URL registered in the Toss developer console.
+// PaymentWindow is how long an authenticated payment waits for its confirm.
+const PaymentWindow = 10 * time.Minute
+
+// Merchant is one MID and its API 개별 연동 키.
+type Merchant struct {
+	MID, SecretKey, ClientKey string
+	// WebhookURL receives this MID's webhooks ("" = Server.WebhookURL).
 	WebhookURL string
-	// Now is the fake's clock (approvedAt, canceledAt).
+}
+
+// Server is the fake. Create it with New or NewMerchants; it is an http.Handler.
+type Server struct {
+	// WebhookURL, when set, receives PAYMENT_STATUS_CHANGED events of every
+	// merchant without a WebhookURL of its own, like the URL registered in
+	// the Toss developer console.
+	WebhookURL string
+	// BillingChargeWebhooks: whether approvals and failures of billing-key
+	// charges send PAYMENT_STATUS_CHANGED (Toss's documentation does not
+	// say; the server must work both ways). Cancels always notify.
+	BillingChargeWebhooks bool
+	// ReplayTransientErrors keeps temporary errors (PROVIDER_ERROR, 5xx, ...)
+	// under their Idempotency-Key like any other answer, so a retry with the
+	// same key gets the same error again (Toss does not document which it
+	// does; the server must cope with both).
+	ReplayTransientErrors bool
+	// Now is the fake's clock (approvedAt, canceledAt, the payment window).
 	Now func() time.Time
 	// Latency is added to every POST, like a card company taking its time
-	// (measurements of the renewal run; 0 by default).
+	// (measurements of the renewal run; 0 by default). A second request
+	// with the same Idempotency-Key meanwhile gets 409.
 	Latency time.Duration
 
-	mux *http.ServeMux
+	merchants []*Merchant
+	mux       *http.ServeMux
 
-	// mu serialises every state change, so concurrent requests with the same
-	// Idempotency-Key see the first one's recorded answer.
+	// mu serialises every state change.
 	mu        sync.Mutex
 	sessions  map[string]*session // paymentKey -> authenticated, not yet confirmed
 	payments  map[string]*toss.Payment
 	authKeys  map[string]*authorization // authKey -> billing auth not yet exchanged
 	billing   map[string]*billingKey    // billingKey -> card
 	idem      map[string]recorded
-	approvals []toss.Payment // every approval, in order
+	inflight  map[string]bool // idempotency keys whose first request is running
+	approvals []toss.Payment  // every approval, in order
 
 	hooks       sync.WaitGroup // webhooks queued and not yet delivered
 	hookMu      sync.Mutex
 	hookQueue   []hook
 	hookRunning bool
+	deliveries  []Delivery
 }
 
 type session struct {
+	m                  *Merchant
 	orderID, orderName string
 	amount             int64
 	card               string
+	openedAt           time.Time
 }
 
-type authorization struct{ customerKey, card string }
+type authorization struct {
+	m                 *Merchant
+	customerKey, card string
+}
 
 type billingKey struct {
+	m                 *Merchant
 	customerKey, card string
 	issuedAt          time.Time
 }
@@ -88,14 +120,24 @@ type recorded struct {
 	body   []byte
 }
 
-// New returns a fake that accepts secretKey on the API and clientKey on the
-// payment windows.
+// New returns a fake with one merchant that accepts secretKey on the API and
+// clientKey on the payment windows, for both one-time and billing payments.
 func New(secretKey, clientKey string) *Server {
+	return NewMerchants(Merchant{MID: DefaultMID, SecretKey: secretKey, ClientKey: clientKey})
+}
+
+// NewMerchants returns a fake serving each merchant. The first one takes the
+// payments OpenPayment makes; the last one the billing auths AuthorizeBilling makes.
+func NewMerchants(ms ...Merchant) *Server {
 	s := &Server{
-		secretKey: secretKey, clientKey: clientKey, Now: time.Now,
+		Now: time.Now, BillingChargeWebhooks: true,
 		sessions: map[string]*session{}, payments: map[string]*toss.Payment{},
 		authKeys: map[string]*authorization{}, billing: map[string]*billingKey{},
-		idem: map[string]recorded{},
+		idem: map[string]recorded{}, inflight: map[string]bool{},
+	}
+	for i := range ms {
+		m := ms[i]
+		s.merchants = append(s.merchants, &m)
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("POST /v1/payments/confirm", s.api(s.confirm))
@@ -119,53 +161,79 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // Wait blocks until webhooks already triggered have been delivered.
 func (s *Server) Wait() { s.hooks.Wait() }
 
+func (s *Server) bySecret(key string) *Merchant {
+	for _, m := range s.merchants {
+		if m.SecretKey == key {
+			return m
+		}
+	}
+	return nil
+}
+
+func (s *Server) byClient(key string) *Merchant {
+	for _, m := range s.merchants {
+		if m.ClientKey == key {
+			return m
+		}
+	}
+	return nil
+}
+
 // apiErr is a Toss error answer.
 type apiErr struct {
 	status        int
 	code, message string
 }
 
-type handler func(r *http.Request, body []byte) (int, any, *apiErr)
+type handler func(m *Merchant, r *http.Request, body []byte) (int, any, *apiErr)
 
 // api wraps an API handler with Basic auth, idempotency and JSON encoding.
 func (s *Server) api(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		user, pass, ok := r.BasicAuth()
 		if !ok {
-			writeJSON(w, 401, map[string]string{"code": "INCORRECT_BASIC_AUTH_FORMAT", "message": "잘못된 요청입니다. ':' 를 포함해 인코딩해주세요."})
+			writeErr(w, errorFor(toss.CodeIncorrectBasicAuthFormat))
 			return
 		}
-		if user != s.secretKey || pass != "" {
-			writeJSON(w, 401, map[string]string{"code": toss.CodeUnauthorizedKey, "message": "인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다."})
+		m := s.bySecret(user)
+		if m == nil || pass != "" {
+			writeErr(w, errorFor(toss.CodeUnauthorizedKey))
 			return
 		}
-		body := make([]byte, 0, 512)
+		var buf bytes.Buffer
 		if r.Body != nil {
-			var buf bytes.Buffer
 			if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, 1<<20)); err != nil {
 				writeJSON(w, 400, map[string]string{"code": toss.CodeInvalidRequest, "message": "잘못된 요청입니다."})
 				return
 			}
-			body = buf.Bytes()
 		}
+		body := buf.Bytes()
 		key := r.Header.Get("Idempotency-Key")
+		// Idempotency is keyed on key + API key + URL + method
+		// (docs.tosspayments.com/reference/using-api/idempotency-key).
+		ik := m.SecretKey + " " + r.Method + " " + r.URL.Path + " " + key
+		s.mu.Lock()
+		if key != "" {
+			if rec, seen := s.idem[ik]; seen {
+				s.mu.Unlock()
+				writeRaw(w, rec.status, rec.body)
+				return
+			}
+			if s.inflight[ik] {
+				s.mu.Unlock()
+				writeErr(w, errorFor(toss.CodeIdempotentRequestProcessing))
+				return
+			}
+			s.inflight[ik] = true
+		}
+		s.mu.Unlock()
 		if r.Method == http.MethodPost && s.Latency > 0 {
 			time.Sleep(s.Latency)
 		}
 		s.mu.Lock()
-		// Idempotency is keyed on key + API key + URL + method
-		// (docs.tosspayments.com/reference/using-api/idempotency-key).
-		ik := r.Method + " " + r.URL.Path + " " + key
-		if key != "" {
-			if rec, seen := s.idem[ik]; seen {
-				s.mu.Unlock()
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(rec.status)
-				w.Write(rec.body)
-				return
-			}
-		}
-		status, out, e := h(r, body)
+		delete(s.inflight, ik)
+		s.expireWindowsLocked()
+		status, out, e := h(m, r, body)
 		var b []byte
 		if e != nil {
 			status = e.status
@@ -173,20 +241,27 @@ func (s *Server) api(h handler) http.HandlerFunc {
 		} else {
 			b, _ = json.Marshal(out)
 		}
-		if key != "" && status < 500 {
+		if key != "" && status < 500 && (e == nil || !e.transient() || s.ReplayTransientErrors) {
 			s.idem[ik] = recorded{status, b}
 		}
 		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		w.Write(b)
+		writeRaw(w, status, b)
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(b)
+}
+
+func writeErr(w http.ResponseWriter, e *apiErr) {
+	writeJSON(w, e.status, map[string]string{"code": e.code, "message": e.message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	writeRaw(w, status, b)
 }
 
 func newKey(prefix string) string {
@@ -200,238 +275,6 @@ func mask(card string) string {
 		return "****"
 	}
 	return card[:8] + strings.Repeat("*", len(card)-12) + card[len(card)-4:len(card)-1] + "*"
-}
-
-// outcome applies a test card's behaviour to an approval.
-func outcome(card string) *apiErr {
-	switch card {
-	case CardDeclined:
-		return &apiErr{403, toss.CodeRejectCardCompany, "[1002] 카드사에서 승인을 거절했습니다. 카드사에 문의해주세요."}
-	case CardProviderError:
-		return &apiErr{400, toss.CodeProviderError, "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해주세요."}
-	}
-	return nil
-}
-
-// approve records a DONE payment. Callers hold mu.
-func (s *Server) approve(paymentKey, orderID, orderName, typ, card string, amount int64) *toss.Payment {
-	now := s.Now()
-	vat := (amount + 5) / 11
-	p := &toss.Payment{
-		Version: "2022-11-16", MID: "tvivarepublica", PaymentKey: paymentKey,
-		LastTransactionKey: newKey("tx"), Type: typ, OrderID: orderID, OrderName: orderName,
-		Currency: "KRW", Method: "카드", Status: toss.StatusDone,
-		RequestedAt: toss.Time{Time: now.Add(-time.Second)}, ApprovedAt: toss.Time{Time: now},
-		TotalAmount: amount, BalanceAmount: amount, SuppliedAmount: amount - vat, VAT: vat,
-		Card: &toss.PaymentCard{
-			Amount: amount, IssuerCode: "4V", AcquirerCode: "21", Number: mask(card),
-			ApproveNo: fmt.Sprintf("%08d", len(s.approvals)+1), CardType: "신용", OwnerType: "개인",
-			AcquireStatus: "READY",
-		},
-	}
-	s.payments[paymentKey] = p
-	s.approvals = append(s.approvals, *p)
-	s.notify(p)
-	return p
-}
-
-// abort records a failed approval the way Toss shows it on lookup.
-func (s *Server) abort(paymentKey, orderID, orderName, typ string, amount int64, e *apiErr) {
-	s.payments[paymentKey] = &toss.Payment{
-		Version: "2022-11-16", PaymentKey: paymentKey, Type: typ, OrderID: orderID, OrderName: orderName,
-		Currency: "KRW", Method: "카드", Status: toss.StatusAborted, RequestedAt: toss.Time{Time: s.Now()},
-		TotalAmount: amount, BalanceAmount: amount, Failure: &toss.Failure{Code: e.code, Message: e.message},
-	}
-}
-
-func (s *Server) confirm(_ *http.Request, body []byte) (int, any, *apiErr) {
-	var req toss.ConfirmRequest
-	if err := json.Unmarshal(body, &req); err != nil || req.PaymentKey == "" || req.OrderID == "" || req.Amount <= 0 {
-		return 0, nil, &apiErr{400, toss.CodeInvalidRequest, "잘못된 요청입니다."}
-	}
-	if p, ok := s.payments[req.PaymentKey]; ok && p.Status != toss.StatusAborted {
-		return 0, nil, &apiErr{400, toss.CodeAlreadyProcessedPayment, "이미 처리된 결제 입니다."}
-	}
-	ss, ok := s.sessions[req.PaymentKey]
-	if !ok {
-		return 0, nil, &apiErr{404, toss.CodeNotFoundPaymentSession, "결제 시간이 만료되어 결제 진행 데이터가 존재하지 않습니다."}
-	}
-	if ss.orderID != req.OrderID || ss.amount != req.Amount {
-		// The window was opened for another order or amount: Toss refuses to
-		// approve a tampered request. (The fake's choice of code.)
-		return 0, nil, &apiErr{400, toss.CodeInvalidRequest, "결제 요청 정보(주문번호 또는 금액)가 결제창과 다릅니다."}
-	}
-	if e := outcome(ss.card); e != nil {
-		delete(s.sessions, req.PaymentKey)
-		s.abort(req.PaymentKey, ss.orderID, ss.orderName, "NORMAL", ss.amount, e)
-		return 0, nil, e
-	}
-	delete(s.sessions, req.PaymentKey)
-	return 200, s.approve(req.PaymentKey, ss.orderID, ss.orderName, "NORMAL", ss.card, ss.amount), nil
-}
-
-func (s *Server) getPayment(r *http.Request, _ []byte) (int, any, *apiErr) {
-	p, ok := s.payments[r.PathValue("paymentKey")]
-	if !ok {
-		return 0, nil, &apiErr{404, toss.CodeNotFoundPayment, "존재하지 않는 결제 정보 입니다."}
-	}
-	return 200, p, nil
-}
-
-func (s *Server) getPaymentByOrder(r *http.Request, _ []byte) (int, any, *apiErr) {
-	for _, p := range s.payments {
-		if p.OrderID == r.PathValue("orderId") && p.Status != toss.StatusAborted {
-			return 200, p, nil
-		}
-	}
-	return 0, nil, &apiErr{404, toss.CodeNotFoundPayment, "존재하지 않는 결제 정보 입니다."}
-}
-
-func (s *Server) cancel(r *http.Request, body []byte) (int, any, *apiErr) {
-	var req toss.CancelRequest
-	if err := json.Unmarshal(body, &req); err != nil || req.CancelReason == "" {
-		return 0, nil, &apiErr{400, toss.CodeInvalidRequest, "취소 사유(cancelReason)는 필수입니다."}
-	}
-	p, e := s.cancelLocked(r.PathValue("paymentKey"), req)
-	if e != nil {
-		return 0, nil, e
-	}
-	return 200, p, nil
-}
-
-func (s *Server) cancelLocked(paymentKey string, req toss.CancelRequest) (*toss.Payment, *apiErr) {
-	p, ok := s.payments[paymentKey]
-	if !ok {
-		return nil, &apiErr{404, toss.CodeNotFoundPayment, "존재하지 않는 결제 정보 입니다."}
-	}
-	switch p.Status {
-	case toss.StatusCanceled:
-		return nil, &apiErr{400, toss.CodeAlreadyCanceledPayment, "이미 취소된 결제 입니다."}
-	case toss.StatusDone, toss.StatusPartialCanceled:
-	default:
-		return nil, &apiErr{403, toss.CodeNotCancelablePayment, "취소 할 수 없는 결제 입니다."}
-	}
-	amount := req.CancelAmount
-	if amount == 0 {
-		amount = p.BalanceAmount
-	}
-	if amount < 0 || amount > p.BalanceAmount {
-		return nil, &apiErr{403, "NOT_CANCELABLE_AMOUNT", "취소 할 수 없는 금액 입니다."}
-	}
-	p.BalanceAmount -= amount
-	p.Status = toss.StatusPartialCanceled
-	if p.BalanceAmount == 0 {
-		p.Status = toss.StatusCanceled
-	}
-	tx := newKey("tx")
-	p.LastTransactionKey = tx
-	p.Cancels = append(p.Cancels, toss.Cancel{
-		TransactionKey: tx, CancelReason: req.CancelReason, CanceledAt: toss.Time{Time: s.Now()},
-		CancelAmount: amount, RefundableAmount: p.BalanceAmount, CancelStatus: "DONE",
-	})
-	s.notify(p)
-	return p, nil
-}
-
-func (s *Server) issueBillingKey(_ *http.Request, body []byte) (int, any, *apiErr) {
-	var req toss.IssueBillingKeyRequest
-	if err := json.Unmarshal(body, &req); err != nil || req.AuthKey == "" || req.CustomerKey == "" {
-		return 0, nil, &apiErr{400, toss.CodeInvalidRequest, "잘못된 요청입니다."}
-	}
-	a, ok := s.authKeys[req.AuthKey]
-	if !ok {
-		return 0, nil, &apiErr{400, "INVALID_AUTHORIZE_AUTH", "유효하지 않은 인증 방식입니다."}
-	}
-	if a.customerKey != req.CustomerKey {
-		return 0, nil, &apiErr{400, "NOT_MATCHES_CUSTOMER_KEY", "빌링 인증 고객키와 결제 요청 고객키가 일치하지 않습니다."}
-	}
-	delete(s.authKeys, req.AuthKey)
-	key := newKey("bk_")
-	now := s.Now()
-	s.billing[key] = &billingKey{customerKey: a.customerKey, card: a.card, issuedAt: now}
-	return 200, toss.Billing{
-		MID: "tvivarepublica", CustomerKey: a.customerKey, AuthenticatedAt: toss.Time{Time: now},
-		Method: "카드", BillingKey: key, CardCompany: "비자", CardNumber: mask(a.card),
-		Card: &toss.BillingCard{IssuerCode: "4V", AcquirerCode: "21", Number: mask(a.card), CardType: "신용", OwnerType: "개인"},
-	}, nil
-}
-
-func (s *Server) chargeBilling(r *http.Request, body []byte) (int, any, *apiErr) {
-	var req toss.BillingChargeRequest
-	if err := json.Unmarshal(body, &req); err != nil || req.CustomerKey == "" || req.OrderID == "" || req.OrderName == "" || req.Amount <= 0 {
-		return 0, nil, &apiErr{400, toss.CodeInvalidRequest, "잘못된 요청입니다."}
-	}
-	bk, ok := s.billing[r.PathValue("billingKey")]
-	if !ok {
-		return 0, nil, &apiErr{404, toss.CodeNotFound, "존재하지 않는 정보 입니다."}
-	}
-	if bk.customerKey != req.CustomerKey {
-		return 0, nil, &apiErr{400, "NOT_MATCHES_CUSTOMER_KEY", "빌링 인증 고객키와 결제 요청 고객키가 일치하지 않습니다."}
-	}
-	for _, p := range s.payments {
-		if p.OrderID == req.OrderID && p.Status != toss.StatusAborted {
-			return 0, nil, &apiErr{400, toss.CodeDuplicatedOrderID, "이미 승인 및 취소가 진행된 중복된 주문번호 입니다. 다른 주문번호로 진행해주세요."}
-		}
-	}
-	paymentKey := newKey("pk_")
-	if e := outcome(bk.card); e != nil {
-		s.abort(paymentKey, req.OrderID, req.OrderName, "BILLING", req.Amount, e)
-		return 0, nil, e
-	}
-	return 200, s.approve(paymentKey, req.OrderID, req.OrderName, "BILLING", bk.card, req.Amount), nil
-}
-
-// notify queues a PAYMENT_STATUS_CHANGED webhook with the payment as it is
-// now (callers hold mu). One goroutine delivers the queue in order, after the
-// current request: the receiver calls the fake back, so delivery never holds mu.
-func (s *Server) notify(p *toss.Payment) {
-	if s.WebhookURL == "" {
-		return
-	}
-	ev := toss.WebhookEvent{EventType: toss.EventPaymentStatusChanged, CreatedAt: toss.Time{Time: s.Now()}, Data: *p}
-	b, _ := json.Marshal(ev)
-	s.hookMu.Lock()
-	defer s.hookMu.Unlock()
-	s.hookQueue = append(s.hookQueue, hook{url: s.WebhookURL, body: b})
-	s.hooks.Add(1)
-	if !s.hookRunning {
-		s.hookRunning = true
-		go s.deliver()
-	}
-}
-
-type hook struct {
-	url  string
-	body []byte
-}
-
-func (s *Server) deliver() {
-	for {
-		s.hookMu.Lock()
-		if len(s.hookQueue) == 0 {
-			s.hookRunning = false
-			s.hookMu.Unlock()
-			return
-		}
-		h := s.hookQueue[0]
-		s.hookQueue = s.hookQueue[1:]
-		s.hookMu.Unlock()
-		// Toss retries a webhook that did not get 200 (1, 4, 16 … minutes);
-		// the fake tries three times a second apart, enough for a local stack.
-		for i := 0; i < 3; i++ {
-			resp, err := http.Post(h.url, "application/json", bytes.NewReader(h.body))
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					break
-				}
-				err = fmt.Errorf("status %d", resp.StatusCode)
-			}
-			log.Printf("faketoss: webhook to %s: %v", h.url, err)
-			time.Sleep(time.Second)
-		}
-		s.hooks.Done()
-	}
 }
 
 // basicAuth is the Authorization header value for a secret key; tests use it

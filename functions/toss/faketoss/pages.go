@@ -61,7 +61,7 @@ func redirect(w http.ResponseWriter, r *http.Request, base string, params url.Va
 }
 
 func (s *Server) checkWindow(w http.ResponseWriter, v url.Values, need ...string) bool {
-	if v.Get("clientKey") != s.clientKey {
+	if s.byClient(v.Get("clientKey")) == nil {
 		http.Error(w, "invalid clientKey (INVALID_CLIENT_KEY)", http.StatusUnauthorized)
 		return false
 	}
@@ -104,7 +104,7 @@ func (s *Server) paySubmit(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, f.Get("failUrl"), url.Values{"code": {"INVALID_REQUEST"}, "message": {"잘못된 금액입니다."}, "orderId": {f.Get("orderId")}})
 		return
 	}
-	key := s.OpenPayment(f.Get("orderId"), f.Get("orderName"), amount, f.Get("card"))
+	key := s.OpenPaymentAt(f.Get("clientKey"), f.Get("orderId"), f.Get("orderName"), amount, f.Get("card"))
 	redirect(w, r, f.Get("successUrl"), url.Values{"paymentType": {"NORMAL"}, "paymentKey": {key}, "orderId": {f.Get("orderId")}, "amount": {f.Get("amount")}})
 }
 
@@ -133,14 +133,16 @@ func (s *Server) billingSubmit(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, f.Get("failUrl"), url.Values{"code": {"PAY_PROCESS_CANCELED"}, "message": {"사용자에 의해 결제가 취소되었습니다."}})
 		return
 	}
-	key := s.AuthorizeBilling(f.Get("customerKey"), f.Get("card"))
+	key := s.AuthorizeBillingAt(f.Get("clientKey"), f.Get("customerKey"), f.Get("card"))
 	redirect(w, r, f.Get("successUrl"), url.Values{"authKey": {key}, "customerKey": {f.Get("customerKey")}})
 }
 
 // sdk serves a tiny stand-in for the Toss JS SDK v2 (js.tosspayments.com/v2/standard):
 // TossPayments(clientKey).payment({customerKey}).requestPayment({...}) and
 // .requestBillingAuth({...}) navigate to the fake windows above, so the
-// checkout page runs the same code locally and in production.
+// checkout page runs the same code locally and in production. Like the real
+// SDK, payment() throws for a 결제위젯 (widget) client key (…_gck_…): the
+// payment window needs the API 개별 연동 키 (…_ck_…).
 func (s *Server) sdk(w http.ResponseWriter, r *http.Request) {
 	base := "http://" + r.Host
 	if r.TLS != nil {
@@ -156,9 +158,20 @@ func (s *Server) sdk(w http.ResponseWriter, r *http.Request) {
     window.location.assign(BASE + path + "?" + q.toString());
     return new Promise(function () {});
   }
+  function keyError(message) {
+    var e = new Error(message);
+    e.code = "INVALID_CLIENT_KEY";
+    return e;
+  }
   window.TossPayments = function (clientKey) {
+    if (typeof clientKey !== "string" || !/^(test|live)_g?ck_/.test(clientKey)) {
+      throw keyError("클라이언트 키가 올바르지 않습니다. (" + clientKey + ")");
+    }
     return {
       payment: function (opts) {
+        if (/^(test|live)_gck_/.test(clientKey)) {
+          throw keyError("결제위젯 연동 키(…_gck_…)로는 payment()를 사용할 수 없습니다. API 개별 연동 키(…_ck_…)를 사용하세요.");
+        }
         var customerKey = opts && opts.customerKey;
         return {
           requestPayment: function (p) {

@@ -1,4 +1,9 @@
-package api
+// Package payments is the payment routes of the `api` function: checkout,
+// one-time payments and billing keys through Toss Payments, plan changes, the
+// renewal run and Toss's webhooks. Its documents (orders, payments, billing,
+// webhookEvents, mail) are described in internal/store; the flows and rules
+// in docs/payments.md.
+package payments
 
 import (
 	"context"
@@ -6,37 +11,26 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log"
-	"net/http"
-	"sync"
 	"time"
 
 	"cloud.google.com/go/firestore"
+	"firebase.google.com/go/v4/auth"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"imageconverter/functions/internal/claims"
+	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
 )
 
-// This file holds what the payment routes share: the Toss client, the
-// Firestore documents of SPEC §7 that only the payment code writes (orders,
-// payments, billing), and the one transaction that turns a paid order into a
-// subscription period. See docs/payments.md for the flows and the rules.
-
-// Local-stack defaults; they equal faketoss.DefaultSecretKey/DefaultClientKey
-// (a test checks it) so the stack works with no settings.
+// The two Toss MIDs (store.OrderDoc.Merchant): one-time payments in the
+// payment window, and automatic payments (자동결제) with billing keys.
 const (
-	localTossSecretKey = "test_sk_fake_imageconverter"
-	localTossClientKey = "test_ck_fake_imageconverter"
-)
-
-// Order statuses.
-const (
-	orderCreated  = "created"  // waiting for the customer in the payment window
-	orderCharging = "charging" // a renewal charge is in flight (lease: chargeLease)
-	orderPaid     = "paid"
-	orderFailed   = "failed" // last attempt declined; a checkout order may be tried again
+	merchantOnce    = "once"
+	merchantBilling = "billing"
 )
 
 // Order kinds.
@@ -59,149 +53,85 @@ const (
 	chargeLease = 2 * time.Minute
 )
 
-// orderDoc is orders/{orderId}. The order id is a 128-bit random value: it
-// is also what lets the checkout pages (which have no ID token) act on it.
-type orderDoc struct {
-	UID         string     `firestore:"uid"`
-	Plan        string     `firestore:"plan"`
-	Mode        string     `firestore:"mode"`
-	Kind        string     `firestore:"kind"`
-	Amount      int64      `firestore:"amount"`
-	OrderName   string     `firestore:"orderName"`
-	CustomerKey string     `firestore:"customerKey"`
-	Status      string     `firestore:"status"`
-	Attempts    int        `firestore:"attempts"` // declined attempts so far (part of the Idempotency-Key)
-	FailureCode string     `firestore:"failureCode,omitempty"`
-	PaymentKey  string     `firestore:"paymentKey,omitempty"`
-	PeriodStart *time.Time `firestore:"periodStart,omitempty"` // set when paid
-	PeriodEnd   *time.Time `firestore:"periodEnd,omitempty"`
-	// RenewsPeriodEnd is, for a renewal, the end of the period it extends.
-	RenewsPeriodEnd *time.Time `firestore:"renewsPeriodEnd,omitempty"`
-	// UpgradeFrom and PricedPeriodEnd are, for an upgrade, the plan and the
-	// period end its prorated price was computed against: the upgrade is
-	// valid only while the subscription still has both (upgradeStillValid).
-	UpgradeFrom     string     `firestore:"upgradeFrom,omitempty"`
-	PricedPeriodEnd *time.Time `firestore:"pricedPeriodEnd,omitempty"`
-	// Unapplied marks a paid order that changed nothing (an upgrade whose
-	// price no longer applied when the money arrived): support refunds it.
-	Unapplied bool      `firestore:"unapplied,omitempty"`
-	CreatedAt time.Time `firestore:"createdAt"`
-	UpdatedAt time.Time `firestore:"updatedAt"`
-	ExpiresAt time.Time `firestore:"expiresAt"`
+// Service is the payment routes: their settings, clients and the Toss clients.
+type Service struct {
+	cfg   *config.Config
+	fs    *firestore.Client
+	auth  *auth.Client // nil: plan claims are not mirrored
+	store *store.Store
+	clock func() time.Time
+	// once and billing call Toss with the keys of the one-time MID and of the
+	// automatic-payments MID; each payment is made and looked up with its own.
+	once, billing *toss.Client
+	sdkURL        string
+	webBase       string // where the checkout pages are served (config WebBaseURL)
+	loc           *time.Location
 }
 
-// paymentDoc is payments/{paymentKey}: our copy of what Toss said.
-type paymentDoc struct {
-	UID           string     `firestore:"uid"`
-	OrderID       string     `firestore:"orderId"`
-	Kind          string     `firestore:"kind"`
-	Plan          string     `firestore:"plan"`
-	Amount        int64      `firestore:"amount"`
-	BalanceAmount int64      `firestore:"balanceAmount"`
-	Status        string     `firestore:"status"` // Toss status: DONE, CANCELED, PARTIAL_CANCELED
-	Method        string     `firestore:"method"`
-	Type          string     `firestore:"type"` // NORMAL or BILLING
-	CardNumber    string     `firestore:"cardNumber,omitempty"`
-	ReceiptURL    string     `firestore:"receiptUrl,omitempty"`
-	ApprovedAt    time.Time  `firestore:"approvedAt"`
-	CanceledAt    *time.Time `firestore:"canceledAt,omitempty"`
-	// Reclaimed is set once a refund of this payment has taken back the
-	// period it paid for (a second partial refund takes nothing more).
-	Reclaimed bool      `firestore:"reclaimed,omitempty"`
-	UpdatedAt time.Time `firestore:"updatedAt"`
+// Deps is what New needs from the server that hosts the routes.
+type Deps struct {
+	Config    *config.Config
+	Firestore *firestore.Client
+	Auth      *auth.Client
+	Store     *store.Store
+	// Now is the clock (tests inject one); nil is time.Now.
+	Now func() time.Time
 }
 
-// billingDoc is billing/{uid}: server only (firestore.rules deny clients).
-// It exists from the first checkout (for the customerKey) and also keeps the
-// renewal schedule, so the renewal run needs one single-field query.
-type billingDoc struct {
-	CustomerKey string `firestore:"customerKey"`
-	BillingKey  string `firestore:"billingKey,omitempty"`
-	CardCompany string `firestore:"cardCompany,omitempty"`
-	CardNumber  string `firestore:"cardNumber,omitempty"` // masked by Toss
-	AnchorDay   int    `firestore:"anchorDay,omitempty"`  // day of month periods end on (see addMonth)
-	// PendingPlan is a downgrade waiting for the next renewal.
-	PendingPlan string `firestore:"pendingPlan,omitempty"`
-	// NextChargeAt is when the renewal run should next charge (nil: nothing to charge).
-	NextChargeAt    *time.Time `firestore:"nextChargeAt,omitempty"`
-	FailedAttempts  int        `firestore:"failedAttempts"`
-	FirstFailureAt  *time.Time `firestore:"firstFailureAt,omitempty"`
-	LastFailureCode string     `firestore:"lastFailureCode,omitempty"`
-	CreatedAt       time.Time  `firestore:"createdAt"`
-	UpdatedAt       time.Time  `firestore:"updatedAt"`
-}
-
-// payments is the state of the payment routes, built once per Server.
-type payments struct {
-	s         *Server
-	toss      *toss.Client
-	clientKey string
-	sdkURL    string
-	webBase   string // where the checkout pages are served (config WebBaseURL)
-	loc       *time.Location
-}
-
-var paymentsOnce struct {
-	mu sync.Mutex
-	m  map[*Server]*payments
-}
-
-// paymentsOf returns the payment state of s, creating it on first use (the
-// Server is built by the shared plumbing; this keeps the payment settings here).
-func paymentsOf(s *Server) (*payments, error) {
-	paymentsOnce.mu.Lock()
-	defer paymentsOnce.mu.Unlock()
-	if p, ok := paymentsOnce.m[s]; ok {
-		return p, nil
-	}
-	p, err := newPayments(s)
+// New builds the payment routes' state from the configuration.
+func New(d Deps) (*Service, error) {
+	cfg := d.Config
+	once, err := toss.New(cfg.TossAPIBase, cfg.TossSecretKey)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("payments: one-time MID: %w", err)
 	}
-	if paymentsOnce.m == nil {
-		paymentsOnce.m = map[*Server]*payments{}
-	}
-	paymentsOnce.m[s] = p
-	return p, nil
-}
-
-func newPayments(s *Server) (*payments, error) {
-	secret, client := s.cfg.TossSecretKey, s.cfg.TossClientKey
-	if s.cfg.Emulated() {
-		if secret == "" {
-			secret = localTossSecretKey
-		}
-		if client == "" {
-			client = localTossClientKey
-		}
-	}
-	tc, err := toss.New(s.cfg.TossAPIBase, secret)
+	billing, err := toss.New(cfg.TossAPIBase, cfg.TossBillingSecretKey)
 	if err != nil {
-		return nil, fmt.Errorf("payments: %w", err)
+		return nil, fmt.Errorf("payments: automatic-payments MID (TOSS_BILLING_SECRET_KEY): %w", err)
 	}
-	p := &payments{s: s, toss: tc, clientKey: client, loc: s.cfg.QuotaLocation, sdkURL: s.cfg.TossSDKURL, webBase: s.cfg.WebBaseURL}
+	p := &Service{cfg: cfg, fs: d.Firestore, auth: d.Auth, store: d.Store, clock: d.Now, once: once, billing: billing,
+		loc: cfg.QuotaLocation, sdkURL: cfg.TossSDKURL, webBase: cfg.WebBaseURL}
+	if p.clock == nil {
+		p.clock = time.Now
+	}
 	if p.loc == nil {
 		p.loc = time.UTC
 	}
 	return p, nil
 }
 
-// withPayments adapts a payment handler to the router's handler shape.
-func withPayments(s *Server, h func(p *payments, w http.ResponseWriter, r *http.Request) error) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := paymentsOf(s)
-		if err != nil {
-			return &Error{Code: wire.CodeUnavailable, Message: "Payments are not available right now. Please try again later.", Cause: err}
-		}
-		return h(p, w, r)
+// merchantOf is the MID order o is paid on.
+func merchantOf(o *store.OrderDoc) string {
+	switch {
+	case o.Merchant != "":
+		return o.Merchant
+	case o.Mode == modeSubscription || o.Kind == kindRenewal:
+		return merchantBilling
 	}
+	return merchantOnce
 }
 
-func (p *payments) now() time.Time { return p.s.now() }
+// tossFor is the Toss client of a MID.
+func (p *Service) tossFor(merchant string) *toss.Client {
+	if merchant == merchantBilling {
+		return p.billing
+	}
+	return p.once
+}
 
-func (p *payments) orders() *firestore.CollectionRef { return p.s.fs.Collection(store.ColOrders) }
-func (p *payments) billingRef(uid string) *firestore.DocumentRef {
-	return p.s.fs.Collection(store.ColBilling).Doc(uid)
+// clientKeyFor is the client key the checkout page opens merchant's window with.
+func (p *Service) clientKeyFor(merchant string) string {
+	if merchant == merchantBilling {
+		return p.cfg.TossBillingClientKey
+	}
+	return p.cfg.TossClientKey
+}
+
+func (p *Service) now() time.Time { return p.clock() }
+
+func (p *Service) orders() *firestore.CollectionRef { return p.fs.Collection(store.ColOrders) }
+func (p *Service) billingRef(uid string) *firestore.DocumentRef {
+	return p.fs.Collection(store.ColBilling).Doc(uid)
 }
 
 // newID returns prefix + 32 hex digits (128 random bits). Toss order ids
@@ -218,7 +148,7 @@ func isAlreadyExists(err error) bool { return status.Code(err) == codes.AlreadyE
 func isNotFoundErr(err error) bool   { return status.Code(err) == codes.NotFound }
 
 // getOrder reads orders/{id} inside tx (tx may be nil).
-func (p *payments) getOrder(ctx context.Context, tx *firestore.Transaction, id string) (*orderDoc, error) {
+func (p *Service) getOrder(ctx context.Context, tx *firestore.Transaction, id string) (*store.OrderDoc, error) {
 	ref := p.orders().Doc(id)
 	var snap *firestore.DocumentSnapshot
 	var err error
@@ -228,12 +158,12 @@ func (p *payments) getOrder(ctx context.Context, tx *firestore.Transaction, id s
 		snap, err = ref.Get(ctx)
 	}
 	if isNotFoundErr(err) {
-		return nil, &Error{Code: wire.CodeNotFound, Message: "This order does not exist. Please start the purchase again from the app."}
+		return nil, &httpx.Error{Code: wire.CodeNotFound, Message: "This order does not exist. Please start the purchase again from the app."}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("firestore get order %s: %w", id, err)
 	}
-	var o orderDoc
+	var o store.OrderDoc
 	if err := snap.DataTo(&o); err != nil {
 		return nil, fmt.Errorf("firestore order %s: %w", id, err)
 	}
@@ -259,14 +189,14 @@ func getDoc(tx *firestore.Transaction, ref *firestore.DocumentRef, v any) (found
 // to the Auth user record for the email.
 type recipient struct{ email, locale string }
 
-func (p *payments) recipient(ctx context.Context, tx *firestore.Transaction, uid string) (recipient, error) {
+func (p *Service) recipient(ctx context.Context, tx *firestore.Transaction, uid string) (recipient, error) {
 	var u store.UserDoc
-	if _, err := getDoc(tx, p.s.fs.Collection(store.ColUsers).Doc(uid), &u); err != nil {
+	if _, err := getDoc(tx, p.fs.Collection(store.ColUsers).Doc(uid), &u); err != nil {
 		return recipient{}, err
 	}
 	r := recipient{email: u.Email, locale: u.Locale}
-	if r.email == "" && p.s.auth != nil {
-		if rec, err := p.s.auth.GetUser(ctx, uid); err == nil {
+	if r.email == "" && p.auth != nil {
+		if rec, err := p.auth.GetUser(ctx, uid); err == nil {
 			r.email = rec.Email
 		}
 	}
@@ -275,19 +205,19 @@ func (p *payments) recipient(ctx context.Context, tx *firestore.Transaction, uid
 
 // queueMail creates mail/{id} in tx (a no-op for users without an email).
 // n.PlanName is a plan id; the mail shows the plan's name.
-func (p *payments) queueMail(ctx context.Context, tx *firestore.Transaction, id, uid string, to recipient, n notice) error {
+func (p *Service) queueMail(ctx context.Context, tx *firestore.Transaction, id, uid string, to recipient, n notice) error {
 	if to.email == "" {
 		return nil
 	}
-	if plan, err := p.s.store.Plan(ctx, n.PlanName); err == nil && plan.ID == n.PlanName && plan.Name != "" {
+	if plan, err := p.store.Plan(ctx, n.PlanName); err == nil && plan.ID == n.PlanName && plan.Name != "" {
 		n.PlanName = plan.Name
 	}
-	return tx.Create(p.s.fs.Collection(store.ColMail).Doc(id), n.render(to.email, to.locale, uid, p.loc, p.now()))
+	return tx.Create(p.fs.Collection(store.ColMail).Doc(id), n.render(to.email, to.locale, uid, p.loc, p.now()))
 }
 
 // paymentRecord converts a Toss payment for payments/{paymentKey}.
-func (p *payments) paymentRecord(uid string, o *orderDoc, orderID string, tp *toss.Payment) paymentDoc {
-	d := paymentDoc{UID: uid, OrderID: orderID, Kind: o.Kind, Plan: o.Plan, Amount: tp.TotalAmount,
+func (p *Service) paymentRecord(uid string, o *store.OrderDoc, orderID string, tp *toss.Payment) store.PaymentDoc {
+	d := store.PaymentDoc{UID: uid, Merchant: merchantOf(o), MID: tp.MID, OrderID: orderID, Kind: o.Kind, Plan: o.Plan, Amount: tp.TotalAmount,
 		BalanceAmount: tp.BalanceAmount, Status: tp.Status, Method: tp.Method, Type: tp.Type,
 		ApprovedAt: tp.ApprovedAt.Time, UpdatedAt: p.now()}
 	if tp.Card != nil {
@@ -299,25 +229,30 @@ func (p *payments) paymentRecord(uid string, o *orderDoc, orderID string, tp *to
 	return d
 }
 
-// charge charges a billing key for Toss order tossOrderID. If Toss says the
-// order id was already approved (a replay after its idempotency record
-// expired), the approved payment is looked up instead of charging again.
-func (p *payments) charge(ctx context.Context, billingKey string, req toss.BillingChargeRequest) (*toss.Payment, error) {
-	tp, err := p.toss.ChargeBilling(ctx, billingKey, req, "charge-"+req.OrderID)
+// charge charges a billing key (automatic-payments MID) for Toss order
+// req.OrderID; the order id names the Idempotency-Key. If Toss says the order
+// id was already approved (a replay after its idempotency record expired),
+// the approved payment is looked up instead of charging again.
+func (p *Service) charge(ctx context.Context, billingKey string, req toss.BillingChargeRequest) (*toss.Payment, error) {
+	tp, err := p.billing.ChargeBilling(ctx, billingKey, req, "charge-"+req.OrderID)
 	if toss.HasCode(err, toss.CodeDuplicatedOrderID) {
-		return p.toss.GetPaymentByOrderID(ctx, req.OrderID)
+		found, lerr := p.billing.GetPaymentByOrderID(ctx, req.OrderID)
+		if !toss.HasCode(lerr, toss.CodeNotFoundPayment) {
+			return found, lerr
+		}
+		// Used, but by no payment we can see: keep Toss's answer (a person looks).
 	}
 	return tp, err
 }
 
 // verifyPaid checks that Toss's payment is the approved payment of the order.
-func verifyPaid(o *orderDoc, orderID string, tp *toss.Payment) error {
+func verifyPaid(o *store.OrderDoc, orderID string, tp *toss.Payment) error {
 	if tp.OrderID != orderID || tp.Status != toss.StatusDone {
-		return &Error{Code: wire.CodeInvalidArgument, Message: "This payment does not belong to the order, or it is not completed.",
+		return &httpx.Error{Code: wire.CodeInvalidArgument, Message: "This payment does not belong to the order, or it is not completed.",
 			Cause: fmt.Errorf("toss payment %s is %s for order %s, want DONE for %s", tp.PaymentKey, tp.Status, tp.OrderID, orderID)}
 	}
 	if tp.TotalAmount != o.Amount {
-		return &Error{Code: wire.CodeAmountMismatch, Message: "The amount paid does not match the order.",
+		return &httpx.Error{Code: wire.CodeAmountMismatch, Message: "The amount paid does not match the order.",
 			Cause: fmt.Errorf("toss amount %d, order %d", tp.TotalAmount, o.Amount)}
 	}
 	return nil
@@ -331,22 +266,22 @@ func verifyPaid(o *orderDoc, orderID string, tp *toss.Payment) error {
 // extraBill are more billing/{uid} updates that belong to this payment (the
 // billing key of a new card, stored only once its first charge went through);
 // they are written even when another call applied the order first.
-func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payment, extraBill ...firestore.Update) (*store.SubscriptionDoc, bool, error) {
+func (p *Service) applyPaid(ctx context.Context, orderID string, tp *toss.Payment, extraBill ...firestore.Update) (*store.SubscriptionDoc, bool, error) {
 	var out store.SubscriptionDoc
 	applied := false
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		applied = false
 		o, err := p.getOrder(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
-		subRef := p.s.store.SubscriptionRef(o.UID)
+		subRef := p.store.SubscriptionRef(o.UID)
 		var cur store.SubscriptionDoc
 		hasSub, err := getDoc(tx, subRef, &cur)
 		if err != nil {
 			return err
 		}
-		var bill billingDoc
+		var bill store.BillingDoc
 		if _, err := getDoc(tx, p.billingRef(o.UID), &bill); err != nil {
 			return err
 		}
@@ -354,7 +289,7 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 		if err != nil {
 			return err
 		}
-		if o.Status == orderPaid {
+		if o.Status == store.OrderPaid {
 			out = cur
 			if len(extraBill) > 0 && o.PaymentKey == tp.PaymentKey {
 				return tx.Update(p.billingRef(o.UID), extraBill)
@@ -374,12 +309,12 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 			log.Printf("payments: upgrade order %s paid (%s) after its price expired; not applied, refund it", orderID, tp.PaymentKey)
 			out = cur
 			if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{
-				{Path: "status", Value: orderPaid}, {Path: "paymentKey", Value: tp.PaymentKey},
+				{Path: "status", Value: store.OrderPaid}, {Path: "paymentKey", Value: tp.PaymentKey},
 				{Path: "unapplied", Value: true}, {Path: "updatedAt", Value: now},
 			}); err != nil {
 				return err
 			}
-			return tx.Set(p.s.fs.Collection(store.ColPayments).Doc(tp.PaymentKey), p.paymentRecord(o.UID, o, orderID, tp))
+			return tx.Set(p.fs.Collection(store.ColPayments).Doc(tp.PaymentKey), p.paymentRecord(o.UID, o, orderID, tp))
 		}
 		sub, anchor := p.nextPeriod(o, hasSub, cur, bill, now)
 		sub.LastPaymentID, sub.UpdatedAt = tp.PaymentKey, now
@@ -389,6 +324,7 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 			{Path: "failedAttempts", Value: 0},
 			{Path: "firstFailureAt", Value: firestore.Delete},
 			{Path: "lastFailureCode", Value: firestore.Delete},
+			{Path: "operatorAlert", Value: firestore.Delete},
 			{Path: "updatedAt", Value: now},
 		}
 		if sub.AutoRenew {
@@ -401,16 +337,16 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 		}
 		billUpd = append(billUpd, extraBill...)
 		start, end := sub.CurrentPeriodStart, sub.CurrentPeriodEnd
-		if err := tx.Set(subRef, sub); err != nil {
+		if err := p.store.SetSubscriptionTx(tx, o.UID, sub); err != nil {
 			return err
 		}
 		if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{
-			{Path: "status", Value: orderPaid}, {Path: "paymentKey", Value: tp.PaymentKey},
+			{Path: "status", Value: store.OrderPaid}, {Path: "paymentKey", Value: tp.PaymentKey},
 			{Path: "periodStart", Value: start}, {Path: "periodEnd", Value: end}, {Path: "updatedAt", Value: now},
 		}); err != nil {
 			return err
 		}
-		if err := tx.Set(p.s.fs.Collection(store.ColPayments).Doc(tp.PaymentKey), p.paymentRecord(o.UID, o, orderID, tp)); err != nil {
+		if err := tx.Set(p.fs.Collection(store.ColPayments).Doc(tp.PaymentKey), p.paymentRecord(o.UID, o, orderID, tp)); err != nil {
 			return err
 		}
 		if err := tx.Update(p.billingRef(o.UID), billUpd); err != nil {
@@ -436,7 +372,7 @@ func (p *payments) applyPaid(ctx context.Context, orderID string, tp *toss.Payme
 // subscription is still on the plan it was priced from, that plan still runs,
 // and the period it was priced against has not ended or been extended. (An
 // order without the priced values predates them and is refused.)
-func upgradeStillValid(o *orderDoc, hasSub bool, cur store.SubscriptionDoc, now time.Time) bool {
+func upgradeStillValid(o *store.OrderDoc, hasSub bool, cur store.SubscriptionDoc, now time.Time) bool {
 	if !hasSub || o.UpgradeFrom == "" || o.PricedPeriodEnd == nil {
 		return false
 	}
@@ -450,7 +386,7 @@ func upgradeStillValid(o *orderDoc, hasSub bool, cur store.SubscriptionDoc, now 
 // kept); a month of the plan that is running extends from the current end;
 // an upgrade (checked by upgradeStillValid) changes the plan for the current
 // period and is never a new month; anything else starts now.
-func (p *payments) nextPeriod(o *orderDoc, hasSub bool, cur store.SubscriptionDoc, bill billingDoc, now time.Time) (store.SubscriptionDoc, int) {
+func (p *Service) nextPeriod(o *store.OrderDoc, hasSub bool, cur store.SubscriptionDoc, bill store.BillingDoc, now time.Time) (store.SubscriptionDoc, int) {
 	eff := store.EffectiveAt(nil, now)
 	if hasSub {
 		eff = store.EffectiveAt(&cur, now)
@@ -509,12 +445,12 @@ func (p *payments) nextPeriod(o *orderDoc, hasSub bool, cur store.SubscriptionDo
 // afterChange mirrors the plan into the custom claim after a committed change;
 // a failure is logged, not returned: the subscription document is the truth
 // and GET /v1/entitlement reads it.
-func (p *payments) afterChange(ctx context.Context, uid string, sub *store.SubscriptionDoc) {
-	if p.s.auth == nil {
+func (p *Service) afterChange(ctx context.Context, uid string, sub *store.SubscriptionDoc) {
+	if p.auth == nil {
 		return
 	}
 	plan := store.EffectiveAt(sub, p.now()).Plan
-	if err := MirrorPlanClaim(ctx, p.s.auth, uid, plan); err != nil {
+	if err := claims.MirrorPlan(ctx, p.auth, uid, plan); err != nil {
 		log.Printf("payments: mirror plan claim of %s: %v", uid, err)
 	}
 }

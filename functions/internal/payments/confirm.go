@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
@@ -19,13 +20,13 @@ import (
 // the amount must equal the order's before Toss is called; Toss's
 // Idempotency-Key plus the order status make any number of replays charge
 // once and extend once.
-func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
+func (p *Service) confirm(w http.ResponseWriter, r *http.Request) error {
 	var req wire.ConfirmRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.PaymentKey == "" || len(req.PaymentKey) > 200 || !validID(req.OrderID) || req.Amount <= 0 {
-		return invalid("paymentKey, orderId and a positive amount are required.")
+	if req.PaymentKey == "" || len(req.PaymentKey) > 200 || !httpx.ValidID(req.OrderID) || req.Amount <= 0 {
+		return httpx.Invalid("paymentKey, orderId and a positive amount are required.")
 	}
 	ctx := r.Context()
 	o, err := p.getOrder(ctx, nil, req.OrderID)
@@ -36,21 +37,21 @@ func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if o.Mode != modeOnce || o.Kind == kindRenewal {
-		return invalid("This order is for automatic payments; it is completed by registering a card.")
+		return httpx.Invalid("This order is for automatic payments; it is completed by registering a card.")
 	}
 	if req.Amount != o.Amount {
 		// The amount on the success URL was changed: do not ask Toss to
 		// approve anything.
-		return errorf(wire.CodeAmountMismatch, "The amount does not match the order (%d KRW). Nothing was charged.", o.Amount)
+		return httpx.Errorf(wire.CodeAmountMismatch, "The amount does not match the order (%d KRW). Nothing was charged.", o.Amount)
 	}
-	if o.Status == orderPaid {
+	if o.Status == store.OrderPaid {
 		if o.PaymentKey != req.PaymentKey {
-			return errorf(wire.CodeConflict, "This order is already paid.")
+			return httpx.Errorf(wire.CodeConflict, "This order is already paid.")
 		}
 		return p.respondCurrent(ctx, w, o, req.OrderID)
 	}
 	if p.now().After(o.ExpiresAt) {
-		return errorf(wire.CodeConflict, "This order has expired. Please start the purchase again from the app.")
+		return httpx.Errorf(wire.CodeConflict, "This order has expired. Please start the purchase again from the app.")
 	}
 	if o.Kind == kindUpgrade {
 		if err := p.checkUpgradeValid(ctx, o); err != nil {
@@ -62,11 +63,12 @@ func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
 	// later, different paymentKey of the same order.
 	sum := sha256.Sum256([]byte(req.PaymentKey))
 	idem := fmt.Sprintf("confirm-%s-%d-%s", req.OrderID, o.Attempts, hex.EncodeToString(sum[:8]))
-	tp, err := p.toss.Confirm(ctx, toss.ConfirmRequest{PaymentKey: req.PaymentKey, OrderID: req.OrderID, Amount: o.Amount}, idem)
+	tc := p.tossFor(merchantOf(o))
+	tp, err := tc.Confirm(ctx, toss.ConfirmRequest{PaymentKey: req.PaymentKey, OrderID: req.OrderID, Amount: o.Amount}, idem)
 	if toss.HasCode(err, toss.CodeAlreadyProcessedPayment) {
 		// Approved by an earlier call whose answer we did not keep: trust
 		// what Toss says the payment is now.
-		tp, err = p.toss.GetPayment(ctx, req.PaymentKey)
+		tp, err = tc.GetPayment(ctx, req.PaymentKey)
 	}
 	if err != nil {
 		return p.paymentError(ctx, req.OrderID, o.Attempts, err)
@@ -78,7 +80,7 @@ func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
 	p.afterChange(ctx, o.UID, sub)
 	resp := p.subscriptionResponse(sub, "")
 	resp.OrderID, resp.PaymentKey, resp.Amount = req.OrderID, tp.PaymentKey, tp.TotalAmount
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -86,8 +88,8 @@ func (p *payments) confirm(w http.ResponseWriter, r *http.Request) error {
 // whose price no longer applies: the subscription left the plan it was priced
 // from, or its period ended or was renewed since (the difference was computed
 // for the time left in that period).
-func (p *payments) checkUpgradeValid(ctx context.Context, o *orderDoc) error {
-	sub, err := p.s.store.Subscription(ctx, o.UID)
+func (p *Service) checkUpgradeValid(ctx context.Context, o *store.OrderDoc) error {
+	sub, err := p.store.Subscription(ctx, o.UID)
 	if err != nil {
 		return err
 	}
@@ -96,42 +98,42 @@ func (p *payments) checkUpgradeValid(ctx context.Context, o *orderDoc) error {
 		cur = *sub
 	}
 	if !upgradeStillValid(o, sub != nil, cur, p.now()) {
-		return errorf(wire.CodeConflict, "Your subscription changed since this upgrade was priced (the period ended or renewed). Nothing was charged. Please start the upgrade again from the app.")
+		return httpx.Errorf(wire.CodeConflict, "Your subscription changed since this upgrade was priced (the period ended or renewed). Nothing was charged. Please start the upgrade again from the app.")
 	}
 	return nil
 }
 
 // respondCurrent answers a replay of an order that is already paid.
-func (p *payments) respondCurrent(ctx context.Context, w http.ResponseWriter, o *orderDoc, orderID string) error {
-	sub, err := p.s.store.Subscription(ctx, o.UID)
+func (p *Service) respondCurrent(ctx context.Context, w http.ResponseWriter, o *store.OrderDoc, orderID string) error {
+	sub, err := p.store.Subscription(ctx, o.UID)
 	if err != nil {
 		return err
 	}
 	resp := p.subscriptionResponse(sub, "")
 	resp.OrderID, resp.PaymentKey, resp.Amount = orderID, o.PaymentKey, o.Amount
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
 // paymentError records a definite refusal on the order (so the next try uses
 // a new Idempotency-Key) and maps err to the API's error list. Refusals change
 // nothing else: the user's plan stays as it was.
-func (p *payments) paymentError(ctx context.Context, orderID string, attempts int, err error) error {
+func (p *Service) paymentError(ctx context.Context, orderID string, attempts int, err error) error {
 	code, msg := toss.APIError(err)
 	if toss.Declined(err) {
 		te, _ := toss.AsError(err)
-		if rerr := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		if rerr := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 			o, err := p.getOrder(ctx, tx, orderID)
-			if err != nil || o.Attempts != attempts || o.Status == orderPaid {
+			if err != nil || o.Attempts != attempts || o.Status == store.OrderPaid {
 				return err // another replay recorded it already
 			}
 			return tx.Update(p.orders().Doc(orderID), []firestore.Update{
-				{Path: "attempts", Value: attempts + 1}, {Path: "status", Value: orderFailed},
+				{Path: "attempts", Value: attempts + 1}, {Path: "status", Value: store.OrderFailed},
 				{Path: "failureCode", Value: te.Code}, {Path: "updatedAt", Value: p.now()},
 			})
 		}, txOpts...); rerr != nil {
 			log.Printf("payments: record failure of order %s: %v", orderID, rerr)
 		}
 	}
-	return &Error{Code: code, Message: msg, Cause: err}
+	return &httpx.Error{Code: code, Message: msg, Cause: err}
 }

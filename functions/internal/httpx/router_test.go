@@ -1,16 +1,14 @@
-package api
+package httpx
 
 import (
 	"errors"
 	"net/http/httptest"
 	"testing"
 
-	"imageconverter/functions/internal/config"
 	"imageconverter/functions/wire"
 )
 
 func TestCheckScheduler(t *testing.T) {
-	s := &Server{cfg: &config.Config{SchedulerSecret: "s3cret"}}
 	cases := []struct {
 		name    string
 		headers []string
@@ -28,14 +26,13 @@ func TestCheckScheduler(t *testing.T) {
 			for i := 0; i+1 < len(tc.headers); i += 2 {
 				r.Header.Set(tc.headers[i], tc.headers[i+1])
 			}
-			assertCode(t, s.checkScheduler(r), tc.want)
+			assertCode(t, CheckScheduler(r, "s3cret"), tc.want)
 		})
 	}
 	// Without a configured secret nobody passes.
-	empty := &Server{cfg: &config.Config{}}
 	r := httptest.NewRequest("POST", "/v1/renewals/run", nil)
 	r.Header.Set("X-Scheduler-Secret", "anything")
-	assertCode(t, empty.checkScheduler(r), wire.CodePermissionDenied)
+	assertCode(t, CheckScheduler(r, ""), wire.CodePermissionDenied)
 }
 
 func assertCode(t *testing.T, err error, want wire.Code) {

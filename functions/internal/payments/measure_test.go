@@ -1,7 +1,6 @@
-package api
+package payments
 
 import (
-	"imageconverter/functions/wire"
 	"os"
 	"sort"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"imageconverter/functions/toss/faketoss"
+	"imageconverter/functions/wire"
 )
 
 // TestMeasurePayments reports latencies of the payment flows against the

@@ -1,4 +1,4 @@
-package api
+package payments
 
 import "time"
 
@@ -39,7 +39,7 @@ func daysIn(y int, m time.Month) int {
 // anchorOf is the anchor day of a subscription whose first period starts at t.
 func anchorOf(t time.Time, loc *time.Location) int { return t.In(loc).Day() }
 
-// Renewal schedule (SPEC §8): the first charge is attempted renewLead before
+// Renewal schedule: the first charge is attempted renewLead before
 // the period ends; after a failure it is retried retryDays after the first
 // failure; when the last retry fails the subscription ends (the paid period
 // still runs to its end).

@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
@@ -44,19 +45,23 @@ const (
 	maxRenewalAttemptsPerPeriod = 64
 )
 
-func (p *payments) runRenewals(w http.ResponseWriter, r *http.Request) error {
+// runRenewals is POST /v1/renewals/run.
+func (p *Service) runRenewals(w http.ResponseWriter, r *http.Request) error {
+	if err := p.checkRenewalCaller(r); err != nil {
+		return err
+	}
 	rep, err := p.renewDue(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rep)
+	httpx.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
 
 // renewDue processes every billing document due now.
-func (p *payments) renewDue(ctx context.Context) (wire.RenewalReport, error) {
+func (p *Service) renewDue(ctx context.Context) (wire.RenewalReport, error) {
 	var rep wire.RenewalReport
-	it := p.s.fs.Collection(store.ColBilling).Where("nextChargeAt", "<=", p.now()).Limit(maxRenewalsPerRun).Documents(ctx)
+	it := p.fs.Collection(store.ColBilling).Where("nextChargeAt", "<=", p.now()).Limit(maxRenewalsPerRun).Documents(ctx)
 	defer it.Stop()
 	var uids []string
 	for {
@@ -96,6 +101,10 @@ func (p *payments) renewDue(ctx context.Context) (wire.RenewalReport, error) {
 				rep.Charged++
 			case renewDeclined:
 				rep.Declined++
+			case renewNeedsOperator:
+				rep.NeedsOperator++
+			case renewRetrying:
+				rep.Retrying++
 			case renewEnded:
 				rep.Ended++
 			default:
@@ -113,17 +122,19 @@ const (
 	renewSkipped renewOutcome = iota
 	renewCharged
 	renewDeclined
+	renewNeedsOperator
+	renewRetrying
 	renewEnded
 )
 
 // renewalOrderID names attempt n of the renewal of the period ending at end.
-func (p *payments) renewalOrderID(uid string, end time.Time, attempt int) string {
+func (p *Service) renewalOrderID(uid string, end time.Time, attempt int) string {
 	sum := sha256.Sum256([]byte(uid))
 	return fmt.Sprintf("rn_%s_%s_%d", hex.EncodeToString(sum[:8]), end.In(p.loc).Format("20060102"), attempt)
 }
 
 // renewOne handles one user; see the comment at the top of the file.
-func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, error) {
+func (p *Service) renewOne(ctx context.Context, uid string) (renewOutcome, error) {
 	var (
 		outcome = renewSkipped
 		orderID string
@@ -131,10 +142,10 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		key     string
 		ended   *store.SubscriptionDoc
 	)
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		outcome, orderID, ended = renewSkipped, "", nil
 		now := p.now()
-		var bill billingDoc
+		var bill store.BillingDoc
 		if found, err := getDoc(tx, p.billingRef(uid), &bill); err != nil || !found {
 			return err
 		}
@@ -142,7 +153,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 			return nil // another run got here first
 		}
 		var sub store.SubscriptionDoc
-		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub)
+		hasSub, err := getDoc(tx, p.store.SubscriptionRef(uid), &sub)
 		if err != nil {
 			return err
 		}
@@ -170,7 +181,7 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		if bill.PendingPlan != "" {
 			plan = bill.PendingPlan
 		}
-		pl, err := p.s.store.Plan(ctx, plan)
+		pl, err := p.store.Plan(ctx, plan)
 		if err != nil {
 			return err
 		}
@@ -186,17 +197,17 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		var (
 			id     string
 			ref    *firestore.DocumentRef
-			o      orderDoc
+			o      store.OrderDoc
 			exists bool
 		)
 		for {
 			id = p.renewalOrderID(uid, end, attempt)
 			ref = p.orders().Doc(id)
-			o = orderDoc{}
+			o = store.OrderDoc{}
 			if exists, err = getDoc(tx, ref, &o); err != nil {
 				return err
 			}
-			if !exists || o.Status != orderFailed {
+			if !exists || o.Status != store.OrderFailed {
 				break
 			}
 			if attempt++; attempt > bill.FailedAttempts+maxRenewalAttemptsPerPeriod {
@@ -204,18 +215,25 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 			}
 		}
 		if exists {
-			if o.Status != orderCharging || now.Sub(o.UpdatedAt) < chargeLease {
-				return nil // done, or in flight in another run
+			switch {
+			case o.Status != store.OrderCharging:
+				return nil // done
+			case o.RetryAt != nil && now.Before(*o.RetryAt):
+				return nil // a temporary failure: not yet
+			case o.RetryAt == nil && now.Sub(o.UpdatedAt) < chargeLease:
+				return nil // in flight in another run
 			}
-			// The run that claimed it died: take over with the same
-			// Idempotency-Key, so Toss answers with its first result if any.
-			if err := tx.Update(ref, []firestore.Update{{Path: "updatedAt", Value: now}}); err != nil {
+			// Due again after a temporary failure, or the run that claimed
+			// it died: send it again with the same Idempotency-Key, so Toss
+			// answers with its first result if there was one. Clearing
+			// retryAt puts the lease on it for other runs.
+			if err := tx.Update(ref, []firestore.Update{{Path: "retryAt", Value: firestore.Delete}, {Path: "updatedAt", Value: now}}); err != nil {
 				return err
 			}
 		} else {
-			o = orderDoc{UID: uid, Plan: pl.ID, Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
+			o = store.OrderDoc{UID: uid, Plan: pl.ID, Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
 				OrderName: fmt.Sprintf("ImageConverter %s 1개월 (자동 갱신)", pl.Name), CustomerKey: bill.CustomerKey,
-				Status: orderCharging, Attempts: attempt, RenewsPeriodEnd: &end,
+				Merchant: merchantBilling, Status: store.OrderCharging, Attempts: attempt, RenewsPeriodEnd: &end,
 				CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
 			if err := tx.Create(ref, o); err != nil {
 				return err
@@ -235,19 +253,35 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 		return outcome, nil
 	}
 	tp, err := p.charge(ctx, key, charge)
-	if err != nil {
-		if !toss.Declined(err) {
-			// Unknown outcome: the order stays "charging"; after the lease a
-			// later run retries with the same Idempotency-Key.
-			return renewSkipped, err
-		}
-		sub, err := p.renewalDeclined(ctx, uid, orderID, err)
-		if err != nil {
-			return renewSkipped, err
-		}
-		p.afterChange(ctx, uid, sub)
-		return renewDeclined, nil
+	switch toss.ActionOf(err) {
+	case 0:
+		return p.renewalPaid(ctx, uid, orderID, tp)
+	case toss.Decline, toss.Operator, toss.Lookup:
+		// (Lookup: charge looks a duplicate order up; still failing, the
+		// order id was used by something we cannot match: a person looks.)
+		return p.renewalRefused(ctx, uid, orderID, refusalOf(err, false))
 	}
+	// Temporary, or the outcome is unknown: the same request again later.
+	again, rerr := p.renewalRetryLater(ctx, uid, orderID, err)
+	if rerr != nil || again {
+		return renewRetrying, rerr
+	}
+	// Still failing after every retry: if it did go through meanwhile, the
+	// payment is there; if not, a new attempt (new order id and key) cannot
+	// charge twice, and a person must look.
+	tp, lerr := p.billing.GetPaymentByOrderID(ctx, orderID)
+	switch {
+	case lerr == nil && tp.Status == toss.StatusDone:
+		return p.renewalPaid(ctx, uid, orderID, tp)
+	case toss.HasCode(lerr, toss.CodeNotFoundPayment):
+		return p.renewalRefused(ctx, uid, orderID, refusalOf(err, true))
+	case lerr == nil:
+		lerr = fmt.Errorf("payment of renewal order %s is %s", orderID, tp.Status)
+	}
+	return renewSkipped, fmt.Errorf("renewal %s of %s failed (%v) and could not be checked: %w", orderID, uid, err, lerr)
+}
+
+func (p *Service) renewalPaid(ctx context.Context, uid, orderID string, tp *toss.Payment) (renewOutcome, error) {
 	sub, _, err := p.applyPaid(ctx, orderID, tp)
 	if err != nil {
 		return renewSkipped, err
@@ -256,116 +290,14 @@ func (p *payments) renewOne(ctx context.Context, uid string) (renewOutcome, erro
 	return renewCharged, nil
 }
 
-// renewalDeclined records a refused renewal: past_due and the next retry, or
-// — after the last retry — auto-renew off (the plan ends at the period end,
-// or now if that has passed).
-func (p *payments) renewalDeclined(ctx context.Context, uid, orderID string, cause error) (*store.SubscriptionDoc, error) {
-	te, _ := toss.AsError(cause)
-	var out store.SubscriptionDoc
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		now := p.now()
-		o, err := p.getOrder(ctx, tx, orderID)
-		if err != nil {
-			return err
-		}
-		var sub store.SubscriptionDoc
-		if _, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub); err != nil {
-			return err
-		}
-		var bill billingDoc
-		if _, err := getDoc(tx, p.billingRef(uid), &bill); err != nil {
-			return err
-		}
-		to, err := p.recipient(ctx, tx, uid)
-		if err != nil {
-			return err
-		}
-		out = sub
-		if o.Status != orderCharging {
-			return nil // recorded by another run
-		}
-		if err := tx.Update(p.orders().Doc(orderID), []firestore.Update{
-			{Path: "status", Value: orderFailed}, {Path: "failureCode", Value: te.Code}, {Path: "updatedAt", Value: now},
-		}); err != nil {
-			return err
-		}
-		if !sub.AutoRenew {
-			// Auto-renew was turned off while the charge was in flight:
-			// no dunning; the period runs out and the run ends it.
-			return tx.Update(p.billingRef(uid), []firestore.Update{
-				{Path: "lastFailureCode", Value: te.Code}, {Path: "nextChargeAt", Value: sub.CurrentPeriodEnd}, {Path: "updatedAt", Value: now},
-			})
-		}
-		// The dunning stage counts the failures since the last success (or
-		// resume), not the order's attempt number (which never goes back).
-		failures := bill.FailedAttempts + 1
-		first := now
-		if bill.FirstFailureAt != nil {
-			first = *bill.FirstFailureAt
-		}
-		_, msg := toss.APIError(cause)
-		next, retry := nextRetry(first, failures, p.loc)
-		n := notice{Kind: mailRenewalFailure, PlanName: o.Plan, Amount: o.Amount, PeriodEnd: sub.CurrentPeriodEnd, Reason: msg}
-		billUpd := []firestore.Update{
-			{Path: "failedAttempts", Value: failures}, {Path: "firstFailureAt", Value: first},
-			{Path: "lastFailureCode", Value: te.Code}, {Path: "updatedAt", Value: now},
-		}
-		if retry {
-			n.NextRetry = next
-			billUpd = append(billUpd, firestore.Update{Path: "nextChargeAt", Value: next})
-			out.Status = wire.StatusPastDue
-		} else if now.Before(sub.CurrentPeriodEnd) {
-			// Last try failed before the paid period is over: keep it, then end.
-			out.Status, out.AutoRenew, out.CancelAtPeriodEnd = wire.StatusPastDue, false, true
-			billUpd = append(billUpd, firestore.Update{Path: "nextChargeAt", Value: sub.CurrentPeriodEnd})
-		} else {
-			if err := p.queueMail(ctx, tx, "renewal-failed-"+orderID, uid, to, n); err != nil {
-				return err
-			}
-			s, err := p.endSubscription(ctx, tx, uid, sub, to, sub.CurrentPeriodEnd, "ended-"+orderID, billUpd[:3]...)
-			if err != nil {
-				return err
-			}
-			out = *s
-			return nil
-		}
-		out.UpdatedAt = now
-		if err := tx.Set(p.s.store.SubscriptionRef(uid), out); err != nil {
-			return err
-		}
-		if err := tx.Update(p.billingRef(uid), billUpd); err != nil {
-			return err
-		}
-		return p.queueMail(ctx, tx, "renewal-failed-"+orderID, uid, to, n)
-	}, txOpts...)
+func (p *Service) renewalRefused(ctx context.Context, uid, orderID string, r refusal) (renewOutcome, error) {
+	sub, err := p.renewalFailed(ctx, uid, orderID, r)
 	if err != nil {
-		return nil, err
+		return renewSkipped, err
 	}
-	return &out, nil
-}
-
-// endSubscription ends sub at endedAt inside tx: expired, auto-renew off,
-// nothing more to charge, and the "subscription ended" notice (mail id mailID).
-// extra are more billing/{uid} updates of the same transaction (a document
-// is written once per transaction).
-func (p *payments) endSubscription(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
-	to recipient, endedAt time.Time, mailID string, extra ...firestore.Update) (*store.SubscriptionDoc, error) {
-	now := p.now()
-	s := sub
-	s.Status, s.AutoRenew, s.CancelAtPeriodEnd, s.UpdatedAt = wire.StatusExpired, false, false, now
-	if endedAt.Before(s.CurrentPeriodEnd) {
-		s.CurrentPeriodEnd = endedAt
+	p.afterChange(ctx, uid, sub)
+	if r.operator {
+		return renewNeedsOperator, nil
 	}
-	if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
-		return nil, err
-	}
-	if err := tx.Update(p.billingRef(uid), append([]firestore.Update{
-		{Path: "nextChargeAt", Value: firestore.Delete}, {Path: "pendingPlan", Value: firestore.Delete}, {Path: "updatedAt", Value: now},
-	}, extra...)); err != nil {
-		return nil, err
-	}
-	if err := p.queueMail(ctx, tx, mailID, uid, to, notice{Kind: mailEnded, PlanName: sub.Plan, PeriodEnd: s.CurrentPeriodEnd}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return renewDeclined, nil
 }

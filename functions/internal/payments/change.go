@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
@@ -20,24 +21,24 @@ import (
 // editSubscription runs f on the user's subscription and billing documents in
 // a transaction and answers with the result. f returns the documents to write
 // (nil = unchanged).
-func (p *payments) editSubscription(ctx context.Context, w http.ResponseWriter, uid string,
-	f func(now time.Time, sub *store.SubscriptionDoc, bill *billingDoc) (subUpd *store.SubscriptionDoc, billUpd []firestore.Update, err error)) error {
+func (p *Service) editSubscription(ctx context.Context, w http.ResponseWriter, uid string,
+	f func(now time.Time, sub *store.SubscriptionDoc, bill *store.BillingDoc) (subUpd *store.SubscriptionDoc, billUpd []firestore.Update, err error)) error {
 	var out store.SubscriptionDoc
 	var pending string
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		var sub store.SubscriptionDoc
-		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &sub)
+		hasSub, err := getDoc(tx, p.store.SubscriptionRef(uid), &sub)
 		if err != nil {
 			return err
 		}
-		var bill billingDoc
+		var bill store.BillingDoc
 		hasBill, err := getDoc(tx, p.billingRef(uid), &bill)
 		if err != nil {
 			return err
 		}
 		now := p.now()
 		if !hasSub || store.EffectiveAt(&sub, now).Plan == wire.PlanFree {
-			return errorf(wire.CodeConflict, "There is no paid plan to change.")
+			return httpx.Errorf(wire.CodeConflict, "There is no paid plan to change.")
 		}
 		newSub, billUpd, err := f(now, &sub, &bill)
 		if err != nil {
@@ -46,7 +47,7 @@ func (p *payments) editSubscription(ctx context.Context, w http.ResponseWriter, 
 		out, pending = sub, bill.PendingPlan
 		if newSub != nil {
 			newSub.UpdatedAt = now
-			if err := tx.Set(p.s.store.SubscriptionRef(uid), *newSub); err != nil {
+			if err := p.store.SetSubscriptionTx(tx, uid, *newSub); err != nil {
 				return err
 			}
 			out = *newSub
@@ -68,19 +69,19 @@ func (p *payments) editSubscription(ctx context.Context, w http.ResponseWriter, 
 		return err
 	}
 	p.afterChange(ctx, uid, &out)
-	writeJSON(w, http.StatusOK, p.subscriptionResponse(&out, pending))
+	httpx.WriteJSON(w, http.StatusOK, p.subscriptionResponse(&out, pending))
 	return nil
 }
 
 // cancelRenewal turns auto-renew off; the plan runs to the period end, when
 // the renewal run ends the subscription and sends the notice.
-func (p *payments) cancelRenewal(w http.ResponseWriter, r *http.Request, c Caller) error {
-	return p.editSubscription(r.Context(), w, c.UID, func(now time.Time, sub *store.SubscriptionDoc, bill *billingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
+func (p *Service) cancelRenewal(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
+	return p.editSubscription(r.Context(), w, c.UID, func(now time.Time, sub *store.SubscriptionDoc, bill *store.BillingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
 		if !sub.AutoRenew {
 			return nil, nil, nil // already off: same answer
 		}
 		s := *sub
-		s.AutoRenew, s.CancelAtPeriodEnd, s.Status = false, true, wire.StatusCanceled
+		s.AutoRenew, s.CancelAtPeriodEnd, s.Status, s.RenewalIssue = false, true, wire.StatusCanceled, nil
 		return &s, []firestore.Update{
 			{Path: "nextChargeAt", Value: s.CurrentPeriodEnd}, // the end-of-period check
 			{Path: "pendingPlan", Value: firestore.Delete},
@@ -92,16 +93,16 @@ func (p *payments) cancelRenewal(w http.ResponseWriter, r *http.Request, c Calle
 
 // resumeRenewal turns auto-renew back on before the period ends. It needs a
 // registered card (billing key): a one-time pass has none.
-func (p *payments) resumeRenewal(w http.ResponseWriter, r *http.Request, c Caller) error {
-	return p.editSubscription(r.Context(), w, c.UID, func(now time.Time, sub *store.SubscriptionDoc, bill *billingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
+func (p *Service) resumeRenewal(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
+	return p.editSubscription(r.Context(), w, c.UID, func(now time.Time, sub *store.SubscriptionDoc, bill *store.BillingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
 		if sub.AutoRenew {
 			return nil, nil, nil
 		}
 		if bill.BillingKey == "" {
-			return nil, nil, errorf(wire.CodeConflict, "Automatic payment is not set up. Choose a monthly subscription to register a card.")
+			return nil, nil, httpx.Errorf(wire.CodeConflict, "Automatic payment is not set up. Choose a monthly subscription to register a card.")
 		}
 		s := *sub
-		s.AutoRenew, s.CancelAtPeriodEnd, s.Status = true, false, wire.StatusActive
+		s.AutoRenew, s.CancelAtPeriodEnd, s.Status, s.RenewalIssue = true, false, wire.StatusActive, nil
 		next := s.CurrentPeriodEnd.Add(-renewLead)
 		if next.Before(now) {
 			next = now
@@ -117,9 +118,9 @@ func (p *payments) resumeRenewal(w http.ResponseWriter, r *http.Request, c Calle
 //   - to a dearer plan: the registered card is charged the prorated
 //     difference now and the plan changes at once; the period end stays.
 //     Without a registered card the upgrade goes through checkout instead.
-func (p *payments) changePlan(w http.ResponseWriter, r *http.Request, c Caller) error {
+func (p *Service) changePlan(w http.ResponseWriter, r *http.Request, c httpx.Caller) error {
 	var req wire.ChangePlanRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -127,28 +128,34 @@ func (p *payments) changePlan(w http.ResponseWriter, r *http.Request, c Caller) 
 	if err != nil {
 		return err
 	}
-	sub, err := p.s.store.Subscription(ctx, c.UID)
+	sub, err := p.store.Subscription(ctx, c.UID)
 	if err != nil {
 		return err
 	}
 	now := p.now()
 	eff := store.EffectiveAt(sub, now)
 	if eff.Plan == wire.PlanFree {
-		return errorf(wire.CodeConflict, "There is no paid plan to change; choose a plan to buy instead.")
+		return httpx.Errorf(wire.CodeConflict, "There is no paid plan to change; choose a plan to buy instead.")
 	}
-	from, err := p.s.store.Plan(ctx, eff.Plan)
+	from, err := p.store.Plan(ctx, eff.Plan)
 	if err != nil {
 		return err
 	}
 	if target.PriceKRW > from.PriceKRW {
+		if !p.cfg.TossBillingUpgrades {
+			// The automatic-payments contract may not cover charges off
+			// the monthly cycle: the difference is then a one-time payment
+			// (POST /v1/checkout answers an "upgrade" order).
+			return httpx.Errorf(wire.CodeConflict, "Upgrade to %s from the plans page: the difference for the rest of this period is paid once there.", target.Name)
+		}
 		return p.upgradeWithCard(ctx, w, c.UID, sub, from, target)
 	}
-	return p.editSubscription(ctx, w, c.UID, func(now time.Time, s *store.SubscriptionDoc, bill *billingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
+	return p.editSubscription(ctx, w, c.UID, func(now time.Time, s *store.SubscriptionDoc, bill *store.BillingDoc) (*store.SubscriptionDoc, []firestore.Update, error) {
 		if target.ID == s.Plan {
 			return nil, []firestore.Update{{Path: "pendingPlan", Value: firestore.Delete}}, nil
 		}
 		if !s.AutoRenew {
-			return nil, nil, errorf(wire.CodeConflict, "Your %s plan ends on %s; you can buy %s then.", from.Name, s.CurrentPeriodEnd.In(p.loc).Format(time.DateOnly), target.Name)
+			return nil, nil, httpx.Errorf(wire.CodeConflict, "Your %s plan ends on %s; you can buy %s then.", from.Name, s.CurrentPeriodEnd.In(p.loc).Format(time.DateOnly), target.Name)
 		}
 		return nil, []firestore.Update{{Path: "pendingPlan", Value: target.ID}}, nil
 	})
@@ -163,8 +170,8 @@ func upgradeOrderID(uid string, end time.Time, plan string) string {
 
 // upgradeWithCard charges the registered card the prorated difference and
 // switches the plan for the rest of the period.
-func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, uid string, sub *store.SubscriptionDoc, from, target wire.Plan) error {
-	bill := billingDoc{}
+func (p *Service) upgradeWithCard(ctx context.Context, w http.ResponseWriter, uid string, sub *store.SubscriptionDoc, from, target wire.Plan) error {
+	bill := store.BillingDoc{}
 	snap, err := p.billingRef(uid).Get(ctx)
 	if err == nil {
 		err = snap.DataTo(&bill)
@@ -173,7 +180,7 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 		return fmt.Errorf("firestore get billing: %w", err)
 	}
 	if bill.BillingKey == "" {
-		return errorf(wire.CodeConflict, "No card is registered for automatic payment. Buy %s from the plans page to upgrade now.", target.Name)
+		return httpx.Errorf(wire.CodeConflict, "No card is registered for automatic payment. Buy %s from the plans page to upgrade now.", target.Name)
 	}
 	now := p.now()
 	amount := int64(prorate(from.PriceKRW, target.PriceKRW, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now))
@@ -184,12 +191,12 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 	id := upgradeOrderID(uid, end, target.ID)
 	ref := p.orders().Doc(id)
 	var (
-		o       orderDoc
+		o       store.OrderDoc
 		attempt int
 		paid    bool
 	)
-	err = p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		o, attempt, paid = orderDoc{}, 0, false
+	err = p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		o, attempt, paid = store.OrderDoc{}, 0, false
 		found, err := getDoc(tx, ref, &o)
 		if err != nil {
 			return err
@@ -197,34 +204,34 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 		if found {
 			attempt = o.Attempts
 			switch o.Status {
-			case orderPaid:
+			case store.OrderPaid:
 				paid = true
 				return nil
-			case orderFailed:
+			case store.OrderFailed:
 				// The card was declined before: a new attempt (new Toss
 				// orderId and key) at today's price.
-				o.Amount, o.Status = amount, orderCharging
-				return tx.Update(ref, []firestore.Update{{Path: "amount", Value: amount}, {Path: "status", Value: orderCharging}, {Path: "updatedAt", Value: now}})
+				o.Amount, o.Status = amount, store.OrderCharging
+				return tx.Update(ref, []firestore.Update{{Path: "amount", Value: amount}, {Path: "status", Value: store.OrderCharging}, {Path: "updatedAt", Value: now}})
 			}
 			return nil // charging: in flight or interrupted; the same key replays it
 		}
-		o = orderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount,
+		o = store.OrderDoc{UID: uid, Plan: target.ID, Mode: modeOnce, Kind: kindUpgrade, Amount: amount, Merchant: merchantBilling,
 			OrderName: fmt.Sprintf("ImageConverter %s 업그레이드", target.Name), CustomerKey: bill.CustomerKey,
-			Status: orderCharging, UpgradeFrom: from.ID, PricedPeriodEnd: &end,
+			Status: store.OrderCharging, UpgradeFrom: from.ID, PricedPeriodEnd: &end,
 			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
 		// The price was computed from a read outside this transaction: make
 		// sure the period it was computed for is still the current one.
 		var cur store.SubscriptionDoc
-		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(uid), &cur)
+		hasSub, err := getDoc(tx, p.store.SubscriptionRef(uid), &cur)
 		if err != nil {
 			return err
 		}
 		if !upgradeStillValid(&o, hasSub, cur, now) {
-			return errorf(wire.CodeConflict, "Your subscription changed while the upgrade was being prepared. Nothing was charged. Please try again.")
+			return httpx.Errorf(wire.CodeConflict, "Your subscription changed while the upgrade was being prepared. Nothing was charged. Please try again.")
 		}
 		return tx.Create(ref, o)
 	}, txOpts...)
-	if isAPIError(err, wire.CodeConflict) {
+	if httpx.IsCode(err, wire.CodeConflict) {
 		return err
 	}
 	if err != nil {
@@ -249,6 +256,6 @@ func (p *payments) upgradeWithCard(ctx context.Context, w http.ResponseWriter, u
 	p.afterChange(ctx, uid, out)
 	resp := p.subscriptionResponse(out, "")
 	resp.OrderID, resp.PaymentKey, resp.Amount = id, tp.PaymentKey, tp.TotalAmount
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -1,11 +1,10 @@
-package api
+package payments
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"imageconverter/functions/wire"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,11 +15,16 @@ import (
 	"time"
 
 	"cloud.google.com/go/firestore"
+	firebase "firebase.google.com/go/v4"
 	"firebase.google.com/go/v4/auth"
+	"google.golang.org/api/option"
 
 	"imageconverter/functions/internal/config"
+	"imageconverter/functions/internal/fscount"
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss/faketoss"
+	"imageconverter/functions/wire"
 )
 
 // The payment tests run the real handler against the Firebase emulators
@@ -41,7 +45,11 @@ func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 type payEnv struct {
 	t     *testing.T
 	ctx   context.Context
-	srv   *Server
+	svc   *Service
+	fs    *firestore.Client
+	auth  *auth.Client
+	store *store.Store
+	ops   *fscount.Counter // Firestore operations of the service
 	api   *httptest.Server
 	fake  *faketoss.Server
 	clock *testClock
@@ -64,7 +72,10 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		project = config.DefaultProjectID
 	}
 	seoul, _ := time.LoadLocation("Asia/Seoul")
-	fake := faketoss.New(faketoss.DefaultSecretKey, faketoss.DefaultClientKey)
+	// Two MIDs, as in production: one-time payments and automatic payments.
+	fake := faketoss.NewMerchants(
+		faketoss.Merchant{MID: faketoss.DefaultMID, SecretKey: faketoss.DefaultSecretKey, ClientKey: faketoss.DefaultClientKey},
+		faketoss.Merchant{MID: faketoss.DefaultBillingMID, SecretKey: faketoss.DefaultBillingSecretKey, ClientKey: faketoss.DefaultBillingClientKey})
 	tossSrv := httptest.NewServer(fake)
 	t.Cleanup(tossSrv.Close)
 	clock := &testClock{t: start}
@@ -73,6 +84,8 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 		ProjectID: project, FirestoreEmulator: fsHost, AuthEmulator: authHost,
 		SchedulerSecret: testSchedulerSecret, TossAPIBase: tossSrv.URL,
 		TossSecretKey: faketoss.DefaultSecretKey, TossClientKey: faketoss.DefaultClientKey,
+		TossBillingSecretKey: faketoss.DefaultBillingSecretKey, TossBillingClientKey: faketoss.DefaultBillingClientKey,
+		OperatorEmail: "ops@example.com",
 		QuotaLocation: seoul, CORSOrigins: []string{"http://127.0.0.1:5190"},
 		TossSDKURL: tossSrv.URL + "/sdk.js", WebBaseURL: config.LocalWebBase,
 	}
@@ -83,22 +96,43 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 	// touches (or deletes) the stack's or other suites' documents. Auth stays
 	// on the shared project (the ID tokens are signed for it).
 	fsProject := fmt.Sprintf("demo-paytest-%d-%d", time.Now().UnixNano(), userSeq.Add(1))
-	srv, err := NewServer(ctx, cfg, WithClock(clock.Now), withFirestoreProject(fsProject))
+	// No credentials locally: never look for cloud credentials.
+	app, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: project}, option.WithoutAuthentication())
 	if err != nil {
-		t.Fatalf("server: %v", err)
+		t.Fatal(err)
+	}
+	authc, err := app.Auth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	countOpt, ops, err := fscount.Emulator(fsHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := firestore.NewClient(ctx, fsProject, option.WithoutAuthentication(), countOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(fs)
+	st.Now = clock.Now
+	svc, err := New(Deps{Config: cfg, Firestore: fs, Auth: authc, Store: st, Now: clock.Now})
+	if err != nil {
+		t.Fatalf("payments: %v", err)
 	}
 	t.Cleanup(func() {
-		srv.Close()
+		fs.Close()
 		dropEmulatorProject(t, fsHost, fsProject)
 	})
 	// The payment routes read the plans (prices, limits): seeded idempotently,
 	// as the stack does.
-	if _, err := srv.store.SeedPlans(ctx, false); err != nil {
+	if _, err := st.SeedPlans(ctx, false); err != nil {
 		t.Fatalf("seed plans: %v", err)
 	}
-	api := httptest.NewServer(srv)
+	rt := httpx.NewRouter(authc, nil, cfg.SchedulerSecret)
+	svc.Register(rt)
+	api := httptest.NewServer(rt.Mux())
 	t.Cleanup(api.Close)
-	return &payEnv{t: t, ctx: ctx, srv: srv, api: api, fake: fake, clock: clock, seoul: seoul}
+	return &payEnv{t: t, ctx: ctx, svc: svc, fs: fs, auth: authc, store: st, ops: ops, api: api, fake: fake, clock: clock, seoul: seoul}
 }
 
 // user creates an Auth user (with an unrelated custom claim that must
@@ -106,14 +140,14 @@ func newPayEnv(t *testing.T, start time.Time) *payEnv {
 func (e *payEnv) user(locale string) (uid, token string) {
 	e.t.Helper()
 	email := fmt.Sprintf("pay%d-%d@example.com", time.Now().UnixNano(), userSeq.Add(1))
-	u, err := e.srv.auth.CreateUser(e.ctx, (&auth.UserToCreate{}).Email(email).Password("secret-123"))
+	u, err := e.auth.CreateUser(e.ctx, (&auth.UserToCreate{}).Email(email).Password("secret-123"))
 	if err != nil {
 		e.t.Fatalf("create user: %v", err)
 	}
-	if err := e.srv.auth.SetCustomUserClaims(e.ctx, u.UID, map[string]any{"role": "tester"}); err != nil {
+	if err := e.auth.SetCustomUserClaims(e.ctx, u.UID, map[string]any{"role": "tester"}); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.srv.store.TouchUser(e.ctx, u.UID, email, locale); err != nil {
+	if err := e.store.TouchUser(e.ctx, u.UID, email, locale); err != nil {
 		e.t.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]any{"email": email, "password": "secret-123", "returnSecureToken": true})
@@ -210,17 +244,17 @@ func (e *payEnv) runRenewals() wire.RenewalReport {
 
 func (e *payEnv) sub(uid string) *store.SubscriptionDoc {
 	e.t.Helper()
-	s, err := e.srv.store.Subscription(e.ctx, uid)
+	s, err := e.store.Subscription(e.ctx, uid)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return s
 }
 
-func (e *payEnv) billing(uid string) billingDoc {
+func (e *payEnv) billing(uid string) store.BillingDoc {
 	e.t.Helper()
-	var b billingDoc
-	snap, err := e.srv.fs.Collection(store.ColBilling).Doc(uid).Get(e.ctx)
+	var b store.BillingDoc
+	snap, err := e.fs.Collection(store.ColBilling).Doc(uid).Get(e.ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -229,15 +263,15 @@ func (e *payEnv) billing(uid string) billingDoc {
 }
 
 // mails returns the kinds of the user's mail documents.
-func (e *payEnv) mails(uid string) []mailDoc {
+func (e *payEnv) mails(uid string) []store.MailDoc {
 	e.t.Helper()
-	docs, err := e.srv.fs.Collection(store.ColMail).Where("uid", "==", uid).OrderBy("createdAt", firestore.Asc).Documents(e.ctx).GetAll()
+	docs, err := e.fs.Collection(store.ColMail).Where("uid", "==", uid).OrderBy("createdAt", firestore.Asc).Documents(e.ctx).GetAll()
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var out []mailDoc
+	var out []store.MailDoc
 	for _, d := range docs {
-		var m mailDoc
+		var m store.MailDoc
 		d.DataTo(&m)
 		out = append(out, m)
 	}
@@ -246,7 +280,7 @@ func (e *payEnv) mails(uid string) []mailDoc {
 
 func (e *payEnv) claims(uid string) map[string]any {
 	e.t.Helper()
-	u, err := e.srv.auth.GetUser(e.ctx, uid)
+	u, err := e.auth.GetUser(e.ctx, uid)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package api
+// Package httpx is what every route of the `api` function shares: the error
+// answer {"error":{"code","message"}} with its closed list of codes, JSON in
+// and out, and the Router that puts the ID-token, rate-limit and scheduler
+// checks around handlers. It knows no route.
+package httpx
 
 import (
 	"context"
@@ -8,6 +12,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -40,18 +45,18 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Cause }
 
-// errorf builds an *Error with a formatted message.
-func errorf(code wire.Code, format string, args ...any) *Error {
+// Errorf builds an *Error with a formatted message.
+func Errorf(code wire.Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// invalid is shorthand for an invalid_argument error.
-func invalid(format string, args ...any) *Error {
-	return errorf(wire.CodeInvalidArgument, format, args...)
+// Invalid is shorthand for an invalid_argument error.
+func Invalid(format string, args ...any) *Error {
+	return Errorf(wire.CodeInvalidArgument, format, args...)
 }
 
-// toAPIError maps any error a handler returns to an *Error.
-func toAPIError(err error) *Error {
+// ToAPIError maps any error a handler returns to an *Error.
+func ToAPIError(err error) *Error {
 	var e *Error
 	var dl *store.DeviceLimitError
 	switch {
@@ -82,21 +87,21 @@ func dependencyDown(err error) bool {
 	return false
 }
 
-// writeError sends err as {"error":{"code","message"}} with the code's status.
+// WriteError sends err as {"error":{"code","message"}} with the code's status.
 // Internal errors and dependencies failing are logged with their cause.
-func writeError(w http.ResponseWriter, err error) {
-	e := toAPIError(err)
+func WriteError(w http.ResponseWriter, err error) {
+	e := ToAPIError(err)
 	if e.Code == wire.CodeInternal || e.Code == wire.CodeUnavailable {
 		log.Printf("api: %v", e)
 	}
 	if e.Code == wire.CodeRateLimited {
 		w.Header().Set("Retry-After", "1")
 	}
-	writeJSON(w, wire.HTTPStatus(e.Code), wire.ErrorResponse{Error: wire.ErrorBody{Code: e.Code, Message: e.Message, Devices: e.Devices}})
+	WriteJSON(w, wire.HTTPStatus(e.Code), wire.ErrorResponse{Error: wire.ErrorBody{Code: e.Code, Message: e.Message, Devices: e.Devices}})
 }
 
-// writeJSON sends v with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON sends v with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		log.Printf("api: encode response: %v", err)
@@ -109,12 +114,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// decodeJSON reads one JSON object of at most MaxBodyBytes into v. Unknown
+// DecodeJSON reads one JSON object of at most MaxBodyBytes into v. Unknown
 // fields are ignored (newer clients may send more); anything else wrong is
 // invalid_argument with a message saying what.
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return invalid("The request body must be JSON (Content-Type: application/json).")
+		return Invalid("The request body must be JSON (Content-Type: application/json).")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err := dec.Decode(v); err != nil {
@@ -122,17 +127,30 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &tooBig):
-			return invalid("The request body is larger than %d bytes.", MaxBodyBytes)
+			return Invalid("The request body is larger than %d bytes.", MaxBodyBytes)
 		case errors.Is(err, io.EOF):
-			return invalid("The request body is empty; a JSON object is expected.")
+			return Invalid("The request body is empty; a JSON object is expected.")
 		case errors.As(err, &typeErr):
-			return invalid("Field %q has the wrong type.", typeErr.Field)
+			return Invalid("Field %q has the wrong type.", typeErr.Field)
 		default:
-			return invalid("The request body is not valid JSON.")
+			return Invalid("The request body is not valid JSON.")
 		}
 	}
 	if dec.More() {
-		return invalid("The request body must contain a single JSON object.")
+		return Invalid("The request body must contain a single JSON object.")
 	}
 	return nil
 }
+
+// IsCode reports whether err is an *Error with code.
+func IsCode(err error, code wire.Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// idPattern is what ids in paths, headers and bodies may look like (device
+// ids, run ids, order ids): safe as Firestore document ids and map keys.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+
+// ValidID reports whether id may be used as a document id.
+func ValidID(id string) bool { return idPattern.MatchString(id) && !strings.HasPrefix(id, "__") }

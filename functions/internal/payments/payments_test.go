@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"strings"
@@ -10,12 +10,6 @@ import (
 	"imageconverter/functions/toss/faketoss"
 	"imageconverter/functions/wire"
 )
-
-func TestLocalTossKeysMatchTheFake(t *testing.T) {
-	if localTossSecretKey != faketoss.DefaultSecretKey || localTossClientKey != faketoss.DefaultClientKey {
-		t.Fatal("local Toss keys differ from the fake's defaults")
-	}
-}
 
 func TestOneTimePassEndToEnd(t *testing.T) {
 	e := newPayEnv(t, time.Date(2027, 1, 31, 1, 0, 0, 0, time.UTC)) // Jan 31 10:00 KST
@@ -137,9 +131,9 @@ func TestDeclinedCardLeavesThePlan(t *testing.T) {
 	if c.Kind != kindUpgrade || c.Amount != 5000 {
 		t.Fatalf("upgrade order = %+v", c)
 	}
-	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardProviderError)
+	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardDeclined)
 	if status, code := e.call("POST", "/v1/payments/confirm", "", wire.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, nil); status != 402 || code != string(wire.CodePaymentFailed) {
-		t.Fatalf("provider error: %d %s", status, code)
+		t.Fatalf("declined upgrade: %d %s", status, code)
 	}
 	after := e.sub(uid)
 	if after.Plan != "basic" || !after.CurrentPeriodEnd.Equal(before.CurrentPeriodEnd) || after.LastPaymentID != before.LastPaymentID {
@@ -306,11 +300,7 @@ func TestDunningRetriesThenEnds(t *testing.T) {
 }
 
 func (e *payEnv) srvSubscription(uid string) wire.SubscriptionResponse {
-	p, err := paymentsOf(e.srv)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p.subscriptionResponse(e.sub(uid), "")
+	return e.svc.subscriptionResponse(e.sub(uid), "")
 }
 
 func TestDunningRecoversFromTheOldPeriodEnd(t *testing.T) {
@@ -446,6 +436,7 @@ func TestCancelResumeAndEndOfPeriod(t *testing.T) {
 
 func TestPlanChanges(t *testing.T) {
 	e := newPayEnv(t, kst(seoulTZ(), 2027, 6, 1, 0))
+	e.svc.cfg.TossBillingUpgrades = true // the contract allows off-cycle charges
 	uid, token := e.user("ko")
 	e.subscribe(token, "basic", faketoss.CardOK) // June 1 – July 1 (30 days)
 	// Half way through: Pro for the rest of the period costs half the difference.
@@ -551,11 +542,8 @@ func TestDoneWebhookCompletesAnUnfinishedOrder(t *testing.T) {
 	uid, token := e.user("ko")
 	c := e.checkout(token, "basic", modeOnce)
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
-	p, err := paymentsOf(e.srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tp, err := p.toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "confirm-"+c.OrderID+"-0")
+	p := e.svc
+	tp, err := p.once.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "confirm-"+c.OrderID+"-0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"fmt"
@@ -16,22 +16,13 @@ import (
 // Regression tests of the payment security review (docs/payments.md): each
 // fails without its fix.
 
-func (e *payEnv) payments() *payments {
+func (e *payEnv) order(id string) store.OrderDoc {
 	e.t.Helper()
-	p, err := paymentsOf(e.srv)
+	snap, err := e.fs.Collection(store.ColOrders).Doc(id).Get(e.ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return p
-}
-
-func (e *payEnv) order(id string) orderDoc {
-	e.t.Helper()
-	snap, err := e.srv.fs.Collection(store.ColOrders).Doc(id).Get(e.ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var o orderDoc
+	var o store.OrderDoc
 	if err := snap.DataTo(&o); err != nil {
 		e.t.Fatal(err)
 	}
@@ -53,8 +44,11 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	if c.Kind != kindUpgrade || c.Amount >= 1000 {
 		t.Fatalf("upgrade order = %+v", c)
 	}
+	// The buyer opens the payment window just before the end (it stays open
+	// 10 minutes) and comes back just after it.
+	e.clock.Set(end.Add(-5 * time.Minute))
 	key := e.fake.OpenPayment(c.OrderID, c.OrderName, c.Amount, faketoss.CardOK)
-	e.clock.Set(end.Add(30 * time.Minute)) // the period is over; the user is on free
+	e.clock.Set(end.Add(time.Minute)) // the period is over; the user is on free
 	if status, code := e.call("GET", "/v1/checkout/"+c.OrderID, "", nil, nil); status != 409 || code != string(wire.CodeConflict) {
 		t.Fatalf("order info of a stale upgrade: %d %s (the page must not open the payment window)", status, code)
 	}
@@ -66,7 +60,7 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	}
 	// The payment is approved at Toss anyway (a confirm racing the period
 	// end); its DONE webhook must not start a Pro month.
-	tp, err := e.payments().toss.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "test-"+c.OrderID)
+	tp, err := e.svc.once.Confirm(e.ctx, toss.ConfirmRequest{PaymentKey: key, OrderID: c.OrderID, Amount: c.Amount}, "test-"+c.OrderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +69,7 @@ func TestUpgradeOrderRefusedAfterThePeriodEnds(t *testing.T) {
 	if d.Plan != "basic" || !d.CurrentPeriodEnd.Equal(end) {
 		t.Fatalf("a stale upgrade changed the subscription: %+v", d)
 	}
-	if o := e.order(c.OrderID); o.Status != orderPaid || !o.Unapplied {
+	if o := e.order(c.OrderID); o.Status != store.OrderPaid || !o.Unapplied {
 		t.Fatalf("order = %+v, want paid and unapplied", o)
 	}
 }
@@ -150,18 +144,18 @@ func TestLateRenewalKeepsAMonthBoughtMeanwhile(t *testing.T) {
 	c, _ := e.subscribe(token, "pro", faketoss.CardOK)
 	end := kst(e.seoul, 2027, 11, 5, 8)
 	e.clock.Set(end.Add(-renewLead))
-	p := e.payments()
+	p := e.svc
 	// A renewal run claims and charges, then dies before recording it.
 	id := p.renewalOrderID(uid, end, 0)
-	pl, err := e.srv.store.Plan(e.ctx, "pro")
+	pl, err := e.store.Plan(e.ctx, "pro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := e.clock.Now()
-	o := orderDoc{UID: uid, Plan: "pro", Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
-		OrderName: "renewal", CustomerKey: c.CustomerKey, Status: orderCharging, RenewsPeriodEnd: &end,
+	o := store.OrderDoc{UID: uid, Plan: "pro", Mode: modeSubscription, Kind: kindRenewal, Amount: int64(pl.PriceKRW),
+		OrderName: "renewal", CustomerKey: c.CustomerKey, Status: store.OrderCharging, RenewsPeriodEnd: &end,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(orderTTL)}
-	if _, err := e.srv.fs.Collection(store.ColOrders).Doc(id).Create(e.ctx, o); err != nil {
+	if _, err := e.fs.Collection(store.ColOrders).Doc(id).Create(e.ctx, o); err != nil {
 		t.Fatal(err)
 	}
 	tp, err := p.charge(e.ctx, e.billing(uid).BillingKey, toss.BillingChargeRequest{CustomerKey: c.CustomerKey, Amount: o.Amount, OrderID: id, OrderName: o.OrderName})
@@ -243,6 +237,7 @@ func TestRefundTakesBackTheRefundedMonth(t *testing.T) {
 // Retried or double-clicked card upgrades charge the card once.
 func TestCardUpgradeRetriesChargeOnce(t *testing.T) {
 	e := newPayEnv(t, kst(seoulTZ(), 2027, 6, 1, 0))
+	e.svc.cfg.TossBillingUpgrades = true
 	uid, token := e.user("ko")
 	e.subscribe(token, "basic", faketoss.CardOK)
 	e.clock.Set(kst(e.seoul, 2027, 6, 16, 0))
@@ -330,9 +325,9 @@ func TestPartialRefundsReclaimOnce(t *testing.T) {
 	}
 	// Jan 31 – Feb 28 – Mar 31 – Apr 30; the newest month is 30 days.
 	e.clock.Set(kst(e.seoul, 2027, 2, 10, 10))
-	p := e.payments()
+	p := e.svc
 	for i, want := range []string{"shortened_period", "recorded"} {
-		pay, err := p.toss.Cancel(e.ctx, keys[2], toss.CancelRequest{CancelReason: "부분 환불", CancelAmount: 1000}, fmt.Sprintf("test-cancel-%s-%d", keys[2], i))
+		pay, err := p.tossFor(merchantOnce).Cancel(e.ctx, keys[2], toss.CancelRequest{CancelReason: "부분 환불", CancelAmount: 1000}, fmt.Sprintf("test-cancel-%s-%d", keys[2], i))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"crypto/sha256"
@@ -8,6 +8,8 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"imageconverter/functions/internal/httpx"
+	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
 )
@@ -24,13 +26,13 @@ func tossOrderID(orderID string, attempt int) string {
 
 // issueBilling exchanges the authKey for a billing key, keeps the key in
 // billing/{uid} (server only), charges the first month and turns auto-renew on.
-func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
+func (p *Service) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	var req wire.BillingIssueRequest
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.AuthKey == "" || len(req.AuthKey) > 300 || req.CustomerKey == "" || !validID(req.OrderID) {
-		return invalid("authKey, customerKey and orderId are required.")
+	if req.AuthKey == "" || len(req.AuthKey) > 300 || req.CustomerKey == "" || !httpx.ValidID(req.OrderID) {
+		return httpx.Invalid("authKey, customerKey and orderId are required.")
 	}
 	ctx := r.Context()
 	o, err := p.getOrder(ctx, nil, req.OrderID)
@@ -41,24 +43,24 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if o.Mode != modeSubscription || o.Kind == kindRenewal {
-		return invalid("This order is a one-time payment; it is completed by paying in the payment window.")
+		return httpx.Invalid("This order is a one-time payment; it is completed by paying in the payment window.")
 	}
 	if req.CustomerKey != o.CustomerKey {
-		return invalid("The customer key does not belong to this order.")
+		return httpx.Invalid("The customer key does not belong to this order.")
 	}
-	if o.Status == orderPaid {
+	if o.Status == store.OrderPaid {
 		return p.respondCurrent(ctx, w, o, req.OrderID)
 	}
 	if p.now().After(o.ExpiresAt) {
-		return errorf(wire.CodeConflict, "This order has expired. Please start again from the app.")
+		return httpx.Errorf(wire.CodeConflict, "This order has expired. Please start again from the app.")
 	}
 	// The authKey is single-use, so it names the issue call (hashed: a key
 	// is at most 300 characters and need not show the authKey).
 	sum := sha256.Sum256([]byte(req.AuthKey))
-	b, err := p.toss.IssueBillingKey(ctx, toss.IssueBillingKeyRequest{AuthKey: req.AuthKey, CustomerKey: o.CustomerKey}, "issue-"+hex.EncodeToString(sum[:16]))
+	b, err := p.billing.IssueBillingKey(ctx, toss.IssueBillingKeyRequest{AuthKey: req.AuthKey, CustomerKey: o.CustomerKey}, "issue-"+hex.EncodeToString(sum[:16]))
 	if err != nil {
 		code, msg := toss.APIError(err)
-		return &Error{Code: code, Message: msg, Cause: err}
+		return &httpx.Error{Code: code, Message: msg, Cause: err}
 	}
 	// The new card is stored only with its first successful charge (in
 	// applyPaid's transaction): a declined card must not replace the one the
@@ -91,6 +93,6 @@ func (p *payments) issueBilling(w http.ResponseWriter, r *http.Request) error {
 	p.afterChange(ctx, o.UID, sub)
 	resp := p.subscriptionResponse(sub, "")
 	resp.OrderID, resp.PaymentKey, resp.Amount = req.OrderID, tp.PaymentKey, tp.TotalAmount
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -1,4 +1,4 @@
-package api
+package payments
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/api/idtoken"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/wire"
 )
 
@@ -17,20 +18,20 @@ import (
 // secret SCHEDULER_SECRET of the router's Scheduler check is required.
 
 // checkRenewalCaller is the check of POST /v1/renewals/run.
-func (p *payments) checkRenewalCaller(r *http.Request) error {
-	aud := p.s.cfg.SchedulerOIDCAudience
+func (p *Service) checkRenewalCaller(r *http.Request) error {
+	aud := p.cfg.SchedulerOIDCAudience
 	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if aud == "" || !hasBearer || strings.Count(tok, ".") != 2 || r.Header.Get("X-Scheduler-Secret") != "" {
-		return p.s.checkScheduler(r)
+		return httpx.CheckScheduler(r, p.cfg.SchedulerSecret)
 	}
 	payload, err := idtoken.Validate(r.Context(), tok, aud)
 	if err != nil {
-		return &Error{Code: wire.CodePermissionDenied, Message: "This route is for the scheduler only.", Cause: err}
+		return &httpx.Error{Code: wire.CodePermissionDenied, Message: "This route is for the scheduler only.", Cause: err}
 	}
 	email, _ := payload.Claims["email"].(string)
 	verified, _ := payload.Claims["email_verified"].(bool)
-	if want := p.s.cfg.SchedulerServiceAccount; want == "" || email != want || !verified {
-		return errorf(wire.CodePermissionDenied, "This route is for the scheduler only.")
+	if want := p.cfg.SchedulerServiceAccount; want == "" || email != want || !verified {
+		return httpx.Errorf(wire.CodePermissionDenied, "This route is for the scheduler only.")
 	}
 	return nil
 }

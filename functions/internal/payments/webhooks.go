@@ -1,9 +1,8 @@
-package api
+package payments
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -13,6 +12,7 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"imageconverter/functions/internal/httpx"
 	"imageconverter/functions/internal/store"
 	"imageconverter/functions/toss"
 	"imageconverter/functions/wire"
@@ -27,44 +27,33 @@ import (
 // Answers: 200 when processed or ignored (Toss stops retrying), 503 when Toss
 // or Firestore could not be reached (Toss retries: 1, 4, 16 … minutes).
 
-// webhookEventDoc is webhookEvents/{id}.
-type webhookEventDoc struct {
-	EventType  string `firestore:"eventType"`
-	PaymentKey string `firestore:"paymentKey"`
-	OrderID    string `firestore:"orderId"`
-	Status     string `firestore:"status"`
-	UID        string `firestore:"uid,omitempty"`
-	// Action is what the event did: "recorded", "ended_subscription", "unknown_payment".
-	Action     string    `firestore:"action"`
-	ReceivedAt time.Time `firestore:"receivedAt"`
-}
-
-func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+func (p *Service) webhook(w http.ResponseWriter, r *http.Request) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxBodyBytes))
 	if err != nil {
-		return invalid("The webhook body could not be read.")
+		return httpx.Invalid("The webhook body could not be read.")
 	}
 	var ev struct {
 		EventType string `json:"eventType"`
 		Data      struct {
 			PaymentKey string `json:"paymentKey"`
+			Type       string `json:"type"`
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(b, &ev); err != nil {
-		return invalid("The webhook body is not valid JSON.")
+		return httpx.Invalid("The webhook body is not valid JSON.")
 	}
 	if ev.EventType != toss.EventPaymentStatusChanged || ev.Data.PaymentKey == "" || len(ev.Data.PaymentKey) > 200 {
-		writeJSON(w, http.StatusOK, map[string]string{"result": "ignored"})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": "ignored"})
 		return nil
 	}
 	ctx := r.Context()
-	tp, err := p.toss.GetPayment(ctx, ev.Data.PaymentKey)
+	tp, err := p.lookupPayment(ctx, ev.Data.PaymentKey, r.URL.Query().Get("merchant"), ev.Data.Type)
 	if toss.HasCode(err, toss.CodeNotFoundPayment) {
-		writeJSON(w, http.StatusOK, map[string]string{"result": "unknown_payment"})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": "unknown_payment"})
 		return nil
 	}
 	if err != nil {
-		return &Error{Code: wire.CodeUnavailable, Message: "Could not check the payment with Toss; please retry.", Cause: err}
+		return &httpx.Error{Code: wire.CodeUnavailable, Message: "Could not check the payment with Toss; please retry.", Cause: err}
 	}
 	if tp.Status == toss.StatusDone {
 		if err := p.reconcile(ctx, tp); err != nil {
@@ -78,31 +67,50 @@ func (p *payments) webhook(w http.ResponseWriter, r *http.Request) error {
 	if sub != nil {
 		p.afterChange(ctx, uid, sub)
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"result": action})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"result": action})
 	return nil
+}
+
+// lookupPayment asks Toss for a payment with the keys of the MID that made it:
+// each MID sees only its own payments. Toss sends each MID's webhooks to the
+// URL registered for that MID, which names it (?merchant=once|billing); an
+// unsigned body's type (BILLING: a billing-key charge) is the next hint.
+// Both hints can be wrong (a forged body, a URL registered on the wrong MID),
+// so a NOT_FOUND_PAYMENT with one MID's keys is asked again with the other's.
+func (p *Service) lookupPayment(ctx context.Context, paymentKey, merchant, paymentType string) (*toss.Payment, error) {
+	order := []string{merchantOnce, merchantBilling}
+	if merchant == merchantBilling || merchant == "" && paymentType == "BILLING" {
+		order = []string{merchantBilling, merchantOnce}
+	}
+	var err error
+	for _, m := range order {
+		var tp *toss.Payment
+		if tp, err = p.tossFor(m).GetPayment(ctx, paymentKey); !toss.HasCode(err, toss.CodeNotFoundPayment) {
+			return tp, err
+		}
+	}
+	return nil, err
 }
 
 // reconcile applies an approved payment whose order is not marked paid: the
 // approval went through at Toss but our side never finished (the confirm or
 // renewal call died after Toss answered, and the buyer did not come back).
 // applyPaid is idempotent, so this is a no-op for orders already applied.
-func (p *payments) reconcile(ctx context.Context, tp *toss.Payment) error {
-	orderID := tp.OrderID
+func (p *Service) reconcile(ctx context.Context, tp *toss.Payment) error {
+	ids := orderIDsOf(tp.OrderID)
+	orderID := ids[0]
 	o, err := p.getOrder(ctx, nil, orderID)
-	if isAPIError(err, wire.CodeNotFound) {
-		// A billing charge after a declined attempt uses "<orderId>-<n>".
-		if i := strings.LastIndexByte(orderID, '-'); i > 0 {
-			orderID = orderID[:i]
-			o, err = p.getOrder(ctx, nil, orderID)
-		}
+	if httpx.IsCode(err, wire.CodeNotFound) && len(ids) > 1 {
+		orderID = ids[1]
+		o, err = p.getOrder(ctx, nil, orderID)
 	}
-	if isAPIError(err, wire.CodeNotFound) {
+	if httpx.IsCode(err, wire.CodeNotFound) {
 		return nil // not ours
 	}
 	if err != nil {
 		return err
 	}
-	if o.Status == orderPaid || tp.TotalAmount != o.Amount {
+	if o.Status == store.OrderPaid || tp.TotalAmount != o.Amount {
 		return nil
 	}
 	paid := *tp
@@ -118,9 +126,14 @@ func (p *payments) reconcile(ctx context.Context, tp *toss.Payment) error {
 	return nil
 }
 
-func isAPIError(err error, code wire.Code) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == code
+// orderIDsOf is the order a Toss orderId may belong to: itself, or — for a
+// retry after a declined attempt, "<orderId>-<n>" (tossOrderID) — the order
+// without the suffix.
+func orderIDsOf(tossOrderID string) []string {
+	if i := strings.LastIndexByte(tossOrderID, '-'); i > 0 {
+		return []string{tossOrderID, tossOrderID[:i]}
+	}
+	return []string{tossOrderID}
 }
 
 // webhookEventID names one state of one payment; safe as a document id.
@@ -140,44 +153,60 @@ func webhookEventID(tp *toss.Payment) string {
 // payment was canceled or refunded (fully or in part) takes back what it paid
 // for (reclaimRefunded). It returns the action taken and,
 // when the subscription changed, the new subscription and its user.
-func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp *toss.Payment) (string, *store.SubscriptionDoc, string, error) {
+func (p *Service) applyPaymentStatus(ctx context.Context, eventType string, tp *toss.Payment) (string, *store.SubscriptionDoc, string, error) {
 	var (
 		action  string
 		changed *store.SubscriptionDoc
 		uid     string
 	)
 	id := webhookEventID(tp)
-	err := p.s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := p.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		action, changed, uid = "", nil, ""
 		now := p.now()
-		evRef := p.s.fs.Collection(store.ColWebhookEvents).Doc(id)
-		var seen webhookEventDoc
+		evRef := p.fs.Collection(store.ColWebhookEvents).Doc(id)
+		var seen store.WebhookEventDoc
 		if found, err := getDoc(tx, evRef, &seen); err != nil {
 			return err
 		} else if found {
 			action = "duplicate"
 			return nil
 		}
-		payRef := p.s.fs.Collection(store.ColPayments).Doc(tp.PaymentKey)
-		var pay paymentDoc
+		payRef := p.fs.Collection(store.ColPayments).Doc(tp.PaymentKey)
+		var pay store.PaymentDoc
 		found, err := getDoc(tx, payRef, &pay)
 		if err != nil {
 			return err
 		}
-		ev := webhookEventDoc{EventType: eventType, PaymentKey: tp.PaymentKey, OrderID: tp.OrderID, Status: tp.Status, ReceivedAt: now}
+		ev := store.WebhookEventDoc{EventType: eventType, PaymentKey: tp.PaymentKey, OrderID: tp.OrderID, Status: tp.Status, ReceivedAt: now}
 		if !found {
-			// Not one of ours (or confirm has not stored it yet: confirm
-			// stores it itself from Toss's answer, so nothing is lost).
-			ev.Action, action = "unknown_payment", "unknown_payment"
+			// No payment of ours went through with this key: a refused
+			// (ABORTED) or expired (EXPIRED) attempt at one of our orders —
+			// recorded, nothing changes: the order stays payable and the
+			// route that made the attempt answered the customer — or
+			// nobody's (an approval confirm has not stored yet is stored by
+			// confirm itself from Toss's answer, so nothing is lost).
+			ev.Action = "unknown_payment"
+			if tp.Status == toss.StatusAborted || tp.Status == toss.StatusExpired {
+				var o store.OrderDoc
+				for _, id := range orderIDsOf(tp.OrderID) {
+					if found, err := getDoc(tx, p.orders().Doc(id), &o); err != nil {
+						return err
+					} else if found {
+						ev.UID, ev.OrderID, ev.Action = o.UID, id, "not_paid"
+						break
+					}
+				}
+			}
+			action = ev.Action
 			return tx.Create(evRef, ev)
 		}
 		uid, ev.UID = pay.UID, pay.UID
 		var sub store.SubscriptionDoc
-		hasSub, err := getDoc(tx, p.s.store.SubscriptionRef(pay.UID), &sub)
+		hasSub, err := getDoc(tx, p.store.SubscriptionRef(pay.UID), &sub)
 		if err != nil {
 			return err
 		}
-		var o orderDoc
+		var o store.OrderDoc
 		if _, err := getDoc(tx, p.orders().Doc(pay.OrderID), &o); err != nil {
 			return err
 		}
@@ -224,9 +253,9 @@ func (p *payments) applyPaymentStatus(ctx context.Context, eventType string, tp 
 //     upgraded from (the period end stays);
 //   - anything else (a period already used up, an upgrade never applied or
 //     whose period is over): only recorded ("" action).
-func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
-	o *orderDoc, to recipient, now time.Time, mailID string) (*store.SubscriptionDoc, string, error) {
-	if o.Status != orderPaid || o.Unapplied || o.PeriodStart == nil || o.PeriodEnd == nil || !o.PeriodEnd.After(now) {
+func (p *Service) reclaimRefunded(ctx context.Context, tx *firestore.Transaction, uid string, sub store.SubscriptionDoc,
+	o *store.OrderDoc, to recipient, now time.Time, mailID string) (*store.SubscriptionDoc, string, error) {
+	if o.Status != store.OrderPaid || o.Unapplied || o.PeriodStart == nil || o.PeriodEnd == nil || !o.PeriodEnd.After(now) {
 		return nil, "", nil
 	}
 	if o.Kind == kindUpgrade {
@@ -240,7 +269,7 @@ func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transactio
 		}
 		s := sub
 		s.Plan, s.UpdatedAt = o.UpgradeFrom, now
-		if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+		if err := p.store.SetSubscriptionTx(tx, uid, s); err != nil {
 			return nil, "", err
 		}
 		return &s, "reverted_upgrade", nil
@@ -257,7 +286,7 @@ func (p *payments) reclaimRefunded(ctx context.Context, tx *firestore.Transactio
 		// now the one before it, about as long.
 		s.CurrentPeriodStart = newEnd.Add(-o.PeriodEnd.Sub(*o.PeriodStart))
 	}
-	if err := tx.Set(p.s.store.SubscriptionRef(uid), s); err != nil {
+	if err := p.store.SetSubscriptionTx(tx, uid, s); err != nil {
 		return nil, "", err
 	}
 	next := newEnd // auto-renew off: the run ends it then

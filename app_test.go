@@ -20,6 +20,7 @@ import (
 	"imageconverter/account"
 	"imageconverter/functions/wire"
 	"imageconverter/licensing"
+	"imageconverter/licensing/policy"
 	"imageconverter/platform"
 	"imageconverter/runs"
 	"imageconverter/settings"
@@ -666,5 +667,29 @@ func TestOverwriteConvertsAgainWithNewSettings(t *testing.T) {
 	s.Existing = "skip"
 	if s.Options().Reconvert {
 		t.Error("skip must not reconvert up-to-date outputs")
+	}
+}
+
+// The renewal issue reaches the UI only while the subscription is past due
+// and the user is signed in (a stale one never shows after the fix).
+func TestAccountStateCarriesTheRenewalIssue(t *testing.T) {
+	next := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+	issue := &wire.RenewalIssue{Reason: wire.RenewalCardDeclined, NextAttempt: &next}
+	st := licensing.Status{SignedIn: true, Plan: wire.PlanBasic, SubscriptionStatus: wire.StatusPastDue, RenewalIssue: issue}
+	got := accountState(st, policy.DefaultPlans, true).RenewalIssue
+	if got.Reason != "card_declined" || got.NextAttempt != "2026-12-07T01:00:00Z" {
+		t.Fatalf("past due: %+v", got)
+	}
+	st.RenewalIssue.NextAttempt = nil // the last attempt failed
+	if got := accountState(st, policy.DefaultPlans, true).RenewalIssue; got.Reason != "card_declined" || got.NextAttempt != "" {
+		t.Fatalf("no attempt left: %+v", got)
+	}
+	st.SubscriptionStatus = wire.StatusActive
+	if got := accountState(st, policy.DefaultPlans, true).RenewalIssue; got.Reason != "" {
+		t.Fatalf("active subscription shows an issue: %+v", got)
+	}
+	st.SubscriptionStatus, st.SignedIn = wire.StatusPastDue, false
+	if got := accountState(st, policy.DefaultPlans, true).RenewalIssue; got.Reason != "" {
+		t.Fatalf("signed out shows an issue: %+v", got)
 	}
 }

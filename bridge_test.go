@@ -32,7 +32,7 @@ func TestTypeScriptMirrorsTheBoundTypes(t *testing.T) {
 	}
 	for _, v := range []any{ConvertRequest{}, wire.Refusal{}, RunInfo{}, Progress{}, FileResult{}, Summary{},
 		EngineInfo{}, settings.Settings{}, PlanInfo{}, Device{}, AccountState{}, CheckoutInfo{}, ScanPlace{},
-		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}} {
+		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}, RenewalIssue{}} {
 		typ := reflect.TypeOf(v)
 		var want []string
 		for i := range typ.NumField() {

@@ -146,6 +146,14 @@ type AccountState struct {
 	Notice         string   `json:"notice"`    // e.g. why a signed-in user is on the Free plan (English)
 	NoticeKey      string   `json:"noticeKey"` // its stable code, translated by the UI
 	Available      bool     `json:"available"`
+	// RenewalIssue is set while the monthly payment is failing; "" reason otherwise.
+	RenewalIssue RenewalIssue `json:"renewalIssue"`
+}
+
+// RenewalIssue says why the automatic renewal failed and when it is tried again.
+type RenewalIssue struct {
+	Reason      string `json:"reason"`      // "", card_declined or payment_error
+	NextAttempt string `json:"nextAttempt"` // RFC 3339; "" when no attempt is left (the plan ends at periodEnd)
 }
 
 // EventAccount carries an AccountState whenever the account changes.
@@ -380,6 +388,12 @@ func accountState(st licensing.Status, plans policy.Plans, available bool) Accou
 	}
 	if st.PeriodEnd != nil && st.SignedIn {
 		out.PeriodEnd = st.PeriodEnd.UTC().Format(time.RFC3339)
+	}
+	if ri := st.RenewalIssue; ri != nil && st.SignedIn && st.SubscriptionStatus == wire.StatusPastDue {
+		out.RenewalIssue.Reason = ri.Reason
+		if ri.NextAttempt != nil {
+			out.RenewalIssue.NextAttempt = ri.NextAttempt.UTC().Format(time.RFC3339)
+		}
 	}
 	return out
 }

@@ -101,7 +101,8 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 		s.seen(server.Truncate(time.Second).Add(time.Second))
 	}
 	s.st.Token = resp.Entitlement
-	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd}
+	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd,
+		RenewalIssue: resp.RenewalIssue}
 	s.st.FetchedAt = now
 	s.st.NeedOnline, s.st.PlanChanged, s.st.LedgerLost = false, false, false
 	s.markContact(now)

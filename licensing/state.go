@@ -71,6 +71,9 @@ type info struct {
 	PeriodEnd         *time.Time `json:"periodEnd,omitempty"`
 	AutoRenew         bool       `json:"autoRenew"`
 	CancelAtPeriodEnd bool       `json:"cancelAtPeriodEnd"`
+	// RenewalIssue: the automatic renewal is failing (past_due): why, and
+	// when the card is tried again.
+	RenewalIssue *wire.RenewalIssue `json:"renewalIssue,omitempty"`
 }
 
 // save writes the parts of the state that changed; call with s.mu held.

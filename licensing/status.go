@@ -24,6 +24,9 @@ type Status struct {
 	PeriodEnd          *time.Time `json:"periodEnd,omitempty"`
 	AutoRenew          bool       `json:"autoRenew"`
 	CancelAtPeriodEnd  bool       `json:"cancelAtPeriodEnd"`
+	// RenewalIssue is set while the automatic renewal is failing: the plan
+	// runs to PeriodEnd; the user can register a card again to pay now.
+	RenewalIssue *wire.RenewalIssue `json:"renewalIssue,omitempty"`
 
 	Day        string `json:"day"` // quota day, Asia/Seoul
 	UsageToday int    `json:"usageToday"`
@@ -71,6 +74,7 @@ func (s *Service) Status() Status {
 		}
 		st.SignedIn, st.Email, st.UserID = true, sess.Email, sess.UserID
 		st.SubscriptionStatus, st.PeriodEnd, st.AutoRenew, st.CancelAtPeriodEnd = inf.Status, inf.PeriodEnd, inf.AutoRenew, inf.CancelAtPeriodEnd
+		st.RenewalIssue = inf.RenewalIssue
 		st.LastRefresh = fetched
 	}
 	e := effectivePlan(in)

@@ -123,6 +123,13 @@ export interface AccountState {
   notice: string;
   noticeKey: string;
   available: boolean; // false while the account service is not configured
+  /** Set while the monthly payment is failing (reason ""otherwise). */
+  renewalIssue: RenewalIssue;
+}
+export interface RenewalIssue {
+  reason: "" | "card_declined" | "payment_error";
+  /** When the card is tried again; "" when no attempt is left (the plan ends at periodEnd). */
+  nextAttempt: string;
 }
 
 export interface CloseQuestion {

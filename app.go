@@ -15,6 +15,7 @@ import (
 	"imageconverter/checkout"
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
+	"imageconverter/history"
 	"imageconverter/licensing/policy"
 	"imageconverter/lifecycle"
 	"imageconverter/locale"
@@ -39,6 +40,7 @@ type App struct {
 	sched   *schedules.Service // watched folders
 	orders  *checkout.Watcher  // the order being paid in the browser
 	updates *update.Updater    // new versions, and whether this one may still convert
+	results *history.Store     // the last runs' results, for the results table
 	// onConvert hears every StartConversion call (the test builds' journal).
 	onConvert func(paths []string)
 	notifier  notify.Sender   // nil: no notifications (tests set a recorder)
@@ -56,6 +58,7 @@ type App struct {
 func NewApp(prefs *settings.File, acct account.Account) *App {
 	a := &App{prefs: prefs, account: acct, ctx: context.Background()}
 	a.runs = runs.New(account.ForRuns(acct), runEvents{a})
+	a.results = history.Open(filepath.Join(prefs.Dir(), "history"))
 	a.updates = a.newUpdater()
 	a.runs.Gate = a.updates.Required // a version below the minimum must update first
 	a.sched = a.newSchedules()
@@ -190,6 +193,7 @@ func (e runEvents) Progress(runID string, p converter.Progress) {
 func (e runEvents) Started(s runs.Started) { e.a.emit(EventRunStarted, mapStarted(s)) }
 
 func (e runEvents) Done(r runs.Result) {
+	e.a.keepResults(r)
 	e.a.tellDone(r)
 	e.a.emit(EventDone, mapResult(r))
 	e.a.emit(EventAccount, e.a.Account()) // today's remaining conversions changed

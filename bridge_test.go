@@ -10,6 +10,7 @@ import (
 
 	"imageconverter/about"
 	"imageconverter/functions/wire"
+	"imageconverter/history"
 	"imageconverter/settings"
 )
 
@@ -32,8 +33,13 @@ func TestTypeScriptMirrorsTheBoundTypes(t *testing.T) {
 	}
 	for _, v := range []any{ConvertRequest{}, wire.Refusal{}, RunInfo{}, Progress{}, FileResult{}, Summary{},
 		EngineInfo{}, settings.Settings{}, PlanInfo{}, Device{}, AccountState{}, CheckoutInfo{}, ScanPlace{},
-		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}, RenewalIssue{}} {
+		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}, RenewalIssue{}, history.Run{}, history.File{}} {
 		typ := reflect.TypeOf(v)
+		// Types of other packages whose plain name would be ambiguous in api.ts.
+		tsName := map[string]string{"history.Run": "HistoryRun", "history.File": "HistoryFile"}[typ.String()]
+		if tsName == "" {
+			tsName = typ.Name()
+		}
 		var want []string
 		for i := range typ.NumField() {
 			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
@@ -41,15 +47,15 @@ func TestTypeScriptMirrorsTheBoundTypes(t *testing.T) {
 				want = append(want, name)
 			}
 		}
-		got, ok := ifaces[typ.Name()]
+		got, ok := ifaces[tsName]
 		if !ok {
-			t.Errorf("api.ts has no interface %s", typ.Name())
+			t.Errorf("api.ts has no interface %s", tsName)
 			continue
 		}
 		sort.Strings(want)
 		sort.Strings(got)
 		if strings.Join(got, ",") != strings.Join(want, ",") {
-			t.Errorf("interface %s has fields %v, Go sends %v", typ.Name(), got, want)
+			t.Errorf("interface %s has fields %v, Go sends %v", tsName, got, want)
 		}
 	}
 }

@@ -199,15 +199,19 @@ func (a *App) tellDone(r runs.Result) {
 	if r.Origin.Kind == originSchedule {
 		end.Folder = filepath.Base(r.Origin.Folder)
 	}
-	lang := a.prefs.Load().Language
-	if lang == "" {
-		lang = platform.Language()
-	}
-	if title, body, ok := notify.RunDone(a.texts, lang, end); ok {
+	if title, body, ok := notify.RunDone(a.texts, a.language(), end); ok {
 		if err := a.notifier.Notify(title, body); err != nil {
 			fmt.Fprintln(os.Stderr, "imageconverter: notification:", err)
 		}
 	}
+}
+
+// language is the UI's language: the user's choice, else the system's.
+func (a *App) language() string {
+	if lang := a.prefs.Load().Language; lang != "" {
+		return lang
+	}
+	return platform.Language()
 }
 
 // notifyAfter: a run at least this long ends with a notification (the user

@@ -50,6 +50,10 @@ type RunInfo struct {
 	// folder (Folder names it), "scan" for the computer scan.
 	Origin string `json:"origin"`
 	Folder string `json:"folder"`
+	// Bytes is the run's sources' size; Saving the expected saving before
+	// any file is converted (the UI refines it as files finish).
+	Bytes  int64 `json:"bytes"`
+	Saving int64 `json:"saving"`
 }
 
 // Origins of a run (RunInfo.Origin, Summary.Origin).
@@ -290,7 +294,7 @@ func mapSummary(runID string, s converter.Summary) Summary {
 
 func mapStarted(s runs.Started) RunInfo {
 	info := RunInfo{RunID: s.RunID, Total: len(s.Files), Queued: s.Queued, Nothing: s.Nothing, Files: s.Files,
-		Behind: s.Behind, Origin: s.Origin.Kind, Folder: s.Origin.Folder}
+		Behind: s.Behind, Origin: s.Origin.Kind, Folder: s.Origin.Folder, Bytes: s.Bytes, Saving: s.Saving}
 	info.Refusals = s.Refusals
 	return info
 }

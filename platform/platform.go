@@ -23,6 +23,11 @@ type Runtime interface {
 	ChooseFolder(title string) (string, error)
 	// OpenFolder shows a folder in the system file manager.
 	OpenFolder(path string) error
+	// ShowInFolder opens the file's folder in the file manager with the file
+	// selected (where the file manager can; else just the folder).
+	ShowInFolder(path string) error
+	// SaveFile asks where to save a file; no choice gives "", nil.
+	SaveFile(title, defaultName string, filters []FileFilter) (string, error)
 	// OpenURL opens a web page in the user's browser.
 	OpenURL(url string) error
 	// HideWindow hides the window (the app keeps working in the background);

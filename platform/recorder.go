@@ -22,6 +22,7 @@ type Recorder struct {
 	notify  chan struct{}
 	Files   []string // answer of ChooseFiles
 	Folder  string   // answer of ChooseFolder
+	Save    string   // answer of SaveFile
 	OpenErr error    // returned by OpenFolder
 	hidden  bool
 	quit    bool
@@ -57,6 +58,12 @@ func (r *Recorder) OpenFolder(path string) error {
 	r.opened = append(r.opened, path)
 	return nil
 }
+
+// ShowInFolder implements Runtime: recorded with OpenFolder's.
+func (r *Recorder) ShowInFolder(path string) error { return r.OpenFolder(path) }
+
+// SaveFile implements Runtime.
+func (r *Recorder) SaveFile(string, string, []FileFilter) (string, error) { return r.Save, nil }
 
 // OpenURL implements Runtime.
 func (r *Recorder) OpenURL(url string) error {

@@ -46,6 +46,23 @@ func (w *Wails) ChooseFolder(title string) (string, error) {
 // OpenFolder implements Runtime: the system's file manager shows path.
 func (w *Wails) OpenFolder(path string) error { return openWithSystem(path) }
 
+// ShowInFolder implements Runtime.
+func (w *Wails) ShowInFolder(path string) error { return showInFolder(path) }
+
+// SaveFile implements Runtime.
+func (w *Wails) SaveFile(title, defaultName string, filters []FileFilter) (string, error) {
+	ff := make([]wruntime.FileFilter, len(filters))
+	for i, f := range filters {
+		ff[i] = wruntime.FileFilter{DisplayName: f.DisplayName, Pattern: f.Pattern}
+	}
+	path, err := wruntime.SaveFileDialog(w.ctx, wruntime.SaveDialogOptions{Title: title, DefaultFilename: defaultName, Filters: ff,
+		CanCreateDirectories: true})
+	if err != nil {
+		return "", fmt.Errorf("save dialog: %w", err)
+	}
+	return path, nil
+}
+
 // OpenURL implements Runtime: the user's browser opens url. Unlike Wails'
 // BrowserOpenURL it reports a browser that could not start, so the app can
 // show the address to copy instead of doing nothing.

@@ -17,6 +17,7 @@ import (
 	"imageconverter/converter"
 	"imageconverter/functions/wire"
 	"imageconverter/licensing/policy"
+	"imageconverter/scan"
 	"imageconverter/uierr"
 )
 
@@ -90,6 +91,11 @@ type Started struct {
 	// that run ends, reported through Sink.Started.
 	Behind bool
 	Origin Origin
+	// Bytes is the sources' total size; Saving the bytes the conversion is
+	// expected to save, from the scan's table of typical ratios (the UI
+	// refines it with the ratio of the files converted so far).
+	Bytes  int64
+	Saving int64
 	// Done receives the run's Result once it has ended (and is then closed);
 	// nil when no run started. Who started a run waits here for its outcome.
 	Done <-chan Result
@@ -377,6 +383,8 @@ func (m *Manager) launch(base, ctx context.Context, stop context.CancelFunc, can
 	for _, g := range run {
 		for _, t := range g.tasks {
 			out.Files = append(out.Files, t.Src)
+			out.Bytes += t.Size
+			out.Saving += scan.Estimate(t.Format, g.opts.Format, t.Size)
 		}
 	}
 

@@ -852,3 +852,27 @@ func TestGateRefusesEveryRun(t *testing.T) {
 	}
 	s.result(t, m, st.RunID)
 }
+
+// A run starts with its size and an expected saving from the scan's typical
+// ratios, before any file is converted.
+func TestStartedCarriesTheEstimate(t *testing.T) {
+	q, s := newQuota(wire.PlanPro), newSink()
+	m := New(q, s)
+	srcs := photos(t, t.TempDir(), "p", 3)
+	var total int64
+	for _, p := range srcs {
+		fi, _ := os.Stat(p)
+		total += fi.Size()
+	}
+	st, err := m.Start(context.Background(), Request{Paths: srcs, Options: options("webp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.result(t, m, st.RunID)
+	if st.Bytes != total {
+		t.Fatalf("Started.Bytes = %d, want the sources' %d", st.Bytes, total)
+	}
+	if st.Saving <= 0 || st.Saving >= total {
+		t.Fatalf("Started.Saving = %d of %d bytes: want a saving between nothing and everything", st.Saving, total)
+	}
+}

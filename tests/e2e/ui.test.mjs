@@ -68,6 +68,7 @@ await step("converts a chosen folder: progress, summary, files on disk", async (
   assert.match(problems, /실패/);
   assert.doesNotMatch(problems, /goroutine|panic|\.go:\d+/);
   assert.match(await tid("saved").innerText(), /절약 \(\d+%\)/);
+  assert.ok(await tid("size-chart").isVisible(), "no before/after chart in the summary");
   assert.ok(await tid("open-output").isVisible(), "no open-output button");
   const outs = fs.readdirSync(dir).filter((f) => f.endsWith(".webp"));
   assert.equal(outs.length, 6, `webp files on disk: ${outs}`);
@@ -80,6 +81,10 @@ await step("shows progress and cancels a long run", async () => {
   await tid("preset-best").click();
   await tid("choose-folder").click();
   await tid("progress").waitFor({ timeout: 30_000 });
+  // The estimate is there from the start: 40 photos, their size, the expected saving.
+  assert.match(await tid("estimate").innerText(), /사진 40장 · [\d.,]+ [KM]B · 예상 절약 약 [\d.,]+ [KM]B/);
+  const first = Number(await tid("estimate").getAttribute("data-saving"));
+  assert.ok(first > 0, "no expected saving");
   // Cancel once some files are done and the bar has moved.
   await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")) > 0, null, { timeout: 60_000 });
   assert.match(await tid("progress-count").innerText(), /40개 중 [1-9]\d*개/);
@@ -91,6 +96,50 @@ await step("shows progress and cancels a long run", async () => {
   const converted = fs.readdirSync(path.join(data, "many")).filter((f) => f.endsWith(".webp")).length;
   assert.ok(converted > 0 && converted < 40, `after cancel ${converted} of 40 converted`);
   assert.ok(!fs.readdirSync(path.join(data, "many")).some((f) => f.startsWith(".ic-tmp")), "temporary file left");
+});
+
+await step("results: the runs stay, sort by saving, export CSV, show a file in its folder", async () => {
+  await tid("again").click();
+  await tid("nav-results").click();
+  await tid("results-table").waitFor();
+  // Newest first: the cancelled run; the folder of 7 (6 photos and a broken file) before it.
+  const options = await tid("results-run").locator("option").allInnerTexts();
+  assert.ok(options.length >= 2, `runs listed: ${options}`);
+  const small = options.findIndex((o) => /6장 변환/.test(o));
+  assert.ok(small > 0, `no run of 6 photos after the newest: ${options}`);
+  await tid("results-run").selectOption({ index: small });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="results-table"] tbody tr').length === 7);
+  assert.match(await tid("results-counts").innerText(), /변환 6 · 건너뜀 0 · 실패 1/);
+  // Sorted by saving, biggest first; the failed file (no saving) last. Again: smallest first.
+  const savings = async () => (await tid("saving-cell").allInnerTexts()).map((x) => (x ? Number(x.replace("%", "")) : -1));
+  let s = await savings();
+  assert.deepEqual(s, [...s].sort((a, b) => b - a), `not sorted by saving: ${s}`);
+  assert.equal(s.at(-1), -1);
+  await tid("sort-saving").click();
+  s = await savings();
+  assert.deepEqual(s, [...s].sort((a, b) => a - b), `not sorted by saving, ascending: ${s}`);
+  assert.match(await page.locator('tr[data-status="failed"]').innerText(), /broken\.jpg[\s\S]*실패/);
+  // CSV: the save dialog answers a path (the dialog itself is GTK's).
+  const csvPath = path.join(data, "results-export");
+  await page.evaluate((p) => {
+    window.go.main.App.ChooseCSVFile = () => Promise.resolve(p);
+  }, csvPath);
+  await tid("export-csv").click();
+  await tid("exported").waitFor();
+  const csv = fs.readFileSync(csvPath + ".csv", "utf8");
+  assert.ok(csv.startsWith("\ufeff파일,폴더,원본 (바이트)"), `CSV starts ${JSON.stringify(csv.slice(0, 40))}`);
+  assert.equal(csv.trim().split("\r\n").length, 8, "a header and 7 rows");
+  // Show in folder: the converted output, not the source.
+  await page.evaluate(() => {
+    window.__shown = [];
+    window.go.main.App.ShowInFolder = (p) => (window.__shown.push(p), Promise.resolve());
+  });
+  await page.locator('tr[data-status="converted"]').first().locator('[data-testid="show-in-folder"]').click();
+  const shown = await page.evaluate(() => window.__shown);
+  assert.equal(shown.length, 1);
+  assert.match(shown[0], /small[\\/]p\d\.webp$/);
+  await page.screenshot({ path: path.join(shots, "results-ko.png") });
+  await tid("nav-convert").click();
 });
 
 await step("a bad path is refused with a sentence", async () => {

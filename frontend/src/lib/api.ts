@@ -31,6 +31,9 @@ export interface RunInfo {
   /** "" for a person's drop or click, "schedule" for a watched folder (folder names it), "scan". */
   origin: "" | "schedule" | "scan";
   folder: string;
+  /** The run's sources' total size and the expected saving (typical ratios; refined as files finish). */
+  bytes: number;
+  saving: number;
 }
 export interface Progress {
   runId: string;
@@ -222,6 +225,36 @@ export interface UpdateInfo {
   /** Grows with every change: an answer older than the last event is dropped. */
   seq: number;
 }
+export interface HistoryFile {
+  src: string;
+  dst: string;
+  status: FileStatus;
+  code: string;
+  reason: string;
+  bytesIn: number;
+  bytesOut: number;
+  /** The encoder quality used; 0 when not recorded. */
+  quality: number;
+}
+export interface HistoryRun {
+  id: string;
+  started: string;
+  ended: string;
+  origin: "" | "schedule" | "scan";
+  folder: string;
+  format: string;
+  outputDir: string;
+  converted: number;
+  skipped: number;
+  failed: number;
+  bytesIn: number;
+  bytesOut: number;
+  canceled: boolean;
+  /** Only in resultRun's answer. */
+  files: HistoryFile[] | null;
+  fileCount: number;
+  truncated: boolean;
+}
 export interface Component {
   name: string;
   license: string;
@@ -329,6 +362,11 @@ export const api = {
   checkForUpdates: () => call<UpdateInfo>("CheckForUpdates"),
   installUpdate: () => call<void>("InstallUpdate"),
   about: () => call<AboutInfo>("About"),
+  results: () => call<HistoryRun[]>("Results"),
+  resultRun: (id: string) => call<HistoryRun>("ResultRun", id),
+  chooseCSVFile: (title: string, name: string) => call<string>("ChooseCSVFile", title, name),
+  exportResults: (id: string, path: string) => call<string>("ExportResults", id, path),
+  showInFolder: (path: string) => call<void>("ShowInFolder", path),
 };
 
 /** Subscribe to a Go event; returns the unsubscribe function (always call it). */

@@ -24,6 +24,8 @@ class QueueStore {
   behind = $state(0);
   /** Who started the run on screen: "" a person, "schedule" a watched folder (origin.folder), "scan". */
   origin = $state<{ kind: RunInfo["origin"]; folder: string }>({ kind: "", folder: "" });
+  /** The run's size and its expected saving from typical ratios, before any file is converted. */
+  estimate = $state({ bytes: 0, saving: 0 });
   /** The output folder could not be opened: its path, to copy. */
   openFailed = $state("");
   runId = "";
@@ -113,6 +115,7 @@ class QueueStore {
     this.runId = runId;
     this.origin = { kind: run.origin ?? "", folder: run.folder ?? "" };
     this.planned = run.files ?? [];
+    this.estimate = { bytes: run.bytes ?? 0, saving: run.saving ?? 0 };
     this.files = [];
     this.summary = null;
     this.progress = { runId, done: 0, total, bytesIn: 0, bytesOut: 0, etaSeconds: -1, current: "", active: [] };
@@ -123,6 +126,16 @@ class QueueStore {
       this.files = early.files.slice(0, 500);
       if (early.done) this.finish(early.done);
     }
+  }
+
+  /** The expected saving of the run on screen: the typical ratios' estimate until a few files are
+   * converted, then what they saved, extrapolated to the bytes still to go. */
+  expectedSaving(): number {
+    const p = this.progress;
+    const { bytes, saving } = this.estimate;
+    if (!p || p.bytesIn <= 0 || p.done < Math.min(3, p.total)) return saving;
+    const ratio = Math.max(0, 1 - p.bytesOut / p.bytesIn);
+    return Math.round(p.bytesIn - p.bytesOut + Math.max(0, bytes - p.bytesIn) * ratio);
   }
 
   /** Convert dropped or chosen paths. A drop is always taken: one that comes while another is being

@@ -9,8 +9,8 @@ import (
 
 // Labels are the CSV's words in the user's language.
 type Labels struct {
-	Header []string                          // file, folder, before, after, saving, quality, status, reason, output
-	Status func(status string) string        // converted → 변환됨
+	Header []string                           // file, folder, before, after, saving, quality, status, reason, output
+	Status func(status string) string         // converted → 변환됨
 	Reason func(code, fallback string) string // a code → the sentence
 }
 

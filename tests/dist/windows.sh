@@ -216,7 +216,7 @@ IC_WEBVIEW2_BOOTSTRAPPER="" scripts/dist/windows-installer.sh build/dist/windows
 "$WINE" "$setup" /S && "$WINESERVER" -w
 "$WINE" "$work/setup-next.exe" /S >"$work/next.out" 2>&1 && "$WINESERVER" -w
 "$WINE" reg query "$uninst_key" >"$work/reg-next.txt" 2>&1 || true
-check "a silent upgrade installs over the running version (Apps & features: 9.9.9)" grep -q "DisplayVersion *REG_SZ *9.9.9" "$work/reg-next.txt"
+check "a silent upgrade installs over the installed version (Apps & features: 9.9.9)" grep -q "DisplayVersion *REG_SZ *9.9.9" "$work/reg-next.txt"
 (cd "$instdir" && find . -type f | sed 's|^\./||' | sort) >"$work/installed-next.txt"
 check "after the upgrade the program folder holds the same files" diff -u "$work/installed.txt" "$work/installed-next.txt"
 check "without /RELAUNCH the installer does not start the app" bash -c "! grep -q 'WebView2 runtime not installed' '$work/next.out'"

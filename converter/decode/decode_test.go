@@ -367,8 +367,8 @@ func TestHEIFOrientation(t *testing.T) {
 	}
 }
 
-// TestJPEGFitScaling: with a fit box, a JPEG comes out at the largest DCT scale that is still at least
-// the fitted size; orientation is taken into account; other formats are untouched.
+// TestJPEGFitScaling: with a fit box, a JPEG comes out at the smallest DCT scale n/8 that is still at
+// least the fitted size (FitSize); orientation is taken into account; other formats are untouched.
 func TestJPEGFitScaling(t *testing.T) {
 	tests := []struct {
 		file         string
@@ -379,9 +379,11 @@ func TestJPEGFitScaling(t *testing.T) {
 		{"jpeg_photo.jpg", 400, 400, 280, 184}, // already fits
 		{"jpeg_photo.jpg", 60, 0, 70, 46},      // 1/4: 70 ≥ 60; 1/8 (35) would be too small
 		{"jpeg_photo.jpg", 35, 0, 35, 23},      // exactly 1/8
-		{"jpeg_photo.jpg", 200, 100, 280, 184}, // height decides: 100/184 > 1/2, so full size
+		{"jpeg_photo.jpg", 200, 100, 175, 115}, // height decides: fits to 152x100, 5/8 ≥ that, 4/8 is not
+		{"jpeg_photo.jpg", 270, 0, 280, 184},   // fits to 270x177: only 8/8 is large enough (7/8 is not used)
+		{"jpeg_photo.jpg", 100, 0, 105, 69},    // 3/8: 105 ≥ 100; 2/8 (70) would be too small
 		{"jpeg_photo.jpg", 140, 90, 140, 92},   // 90/184 < 1/2: half size
-		{"jpeg_gps_exif.jpg", 100, 0, 140, 92}, // stored 184x280, displayed 280x184
+		{"jpeg_gps_exif.jpg", 100, 0, 105, 69}, // stored 184x280, displayed 280x184: 3/8 as above
 		{"png_rgba.png", 10, 10, 60, 40},       // not a JPEG: full size
 		{"jpeg_cmyk_icc.jpg", 30, 0, 30, 20},   // CMYK scaled too
 	}

@@ -338,8 +338,8 @@ func (r *runner) sweepOnce(dir string) {
 }
 
 // fitInside scales img down with Lanczos-3 to fit maxW×maxH (0 = unbounded on that side), keeping the
-// aspect ratio; it never enlarges and returns img itself when it already fits. A JPEG arrives here
-// already decoded near that size (shrink-on-load), so this is usually the short last step.
+// aspect ratio; it never enlarges and returns img itself when it already fits. A JPEG often arrives
+// here already decoded at a reduced scale, within 2× of that size (shrink-on-load).
 func fitInside(img image.Image, maxW, maxH int) image.Image {
 	b := img.Bounds()
 	w, h := decode.FitSize(b.Dx(), b.Dy(), maxW, maxH)

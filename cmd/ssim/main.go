@@ -4,8 +4,8 @@
 //
 //	ssim [-resize] [-v] ORIGINALS OUTPUTS...
 //
-// ORIGINALS and each OUTPUTS are folders; an output is matched to the original with the same name
-// before the extension (photo.jpg ↔ photo.webp). With -resize the original is decoded at full size and
+// ORIGINALS and each OUTPUTS are folders (searched with their sub-folders); an output is matched to
+// the original with the same name before the extension (photo.jpg ↔ photo.webp). With -resize the original is decoded at full size and
 // scaled with Lanczos to each output's size first: the reference a resizer is judged against. Prints one
 // line per OUTPUTS folder: files, total bytes, mean SSIM, lowest SSIM; with -v also one line per file.
 package main
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -131,19 +132,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// byStem lists the files of dir by name without extension.
+// byStem lists the files below dir (sub-folders too: cmd/convert mirrors a dropped folder) by name
+// without extension.
 func byStem(dir string) (map[string]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
 	m := map[string]string{}
-	for _, e := range entries {
-		if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.Mode().IsRegular() { // links too
-			m[strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))] = filepath.Join(dir, e.Name())
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
-	}
-	return m, nil
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() { // links to files too
+			m[strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))] = path
+		}
+		return nil
+	})
+	return m, err
 }
 
 func load(path string) (image.Image, error) {

@@ -61,8 +61,11 @@
 //
 // Options.Workers goroutines (default: CPU cores) convert files; a weighted semaphore of
 // Options.PixelBudget pixels (from each header's width×height) keeps huge images from running N at
-// once, and an image above the whole budget runs alone. AVIF gets CPU/parallel-files encoder threads
-// (all cores for a single file).
+// once, and an image above the whole budget runs alone. Encoders get the cores the workers leave
+// over, counted when each file starts: one thread per file while files wait in the queue, all cores
+// for a file that starts with none behind it (a single dropped photo, the tail of a batch). AVIF
+// uses them as libaom threads; WebP turns on libwebp's multi-threaded analysis, which writes the
+// same bytes.
 // Cancelling ctx starts no new file and reports the rest as cancelled; files in flight are discarded
 // (no output, no temporary file). A native WebP encode stops mid-file (libwebp's progress hook), within
 // milliseconds; libavif 0.11 has no such hook, so an AVIF file in flight finishes first (a few seconds

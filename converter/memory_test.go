@@ -94,8 +94,8 @@ func TestDecodedPixelsFreedBeforeCompression(t *testing.T) {
 }
 
 // TestResizeDecodesJPEGAtReducedScale checks that MaxWidth/MaxHeight reach the decoder, so a JPEG that
-// will be shrunk is decoded by libjpeg-turbo at 1/2–1/8 scale instead of at full size, and that the
-// output still has exactly the fitted size.
+// will be shrunk is decoded by libjpeg-turbo at a reduced scale n/8 instead of at full size, and that
+// the output still has exactly the fitted size.
 func TestResizeDecodesJPEGAtReducedScale(t *testing.T) {
 	dir := t.TempDir()
 	writeSmoothJPEG(t, filepath.Join(dir, "big.jpg"), 2400, 1600)
@@ -114,9 +114,9 @@ func TestResizeDecodesJPEGAtReducedScale(t *testing.T) {
 	if err != nil || s.Converted != 1 {
 		t.Fatalf("%v %+v", err, s.Files)
 	}
-	// 2400×1600 into 500×500 is 500×333: 1/4 scale (600×400) is the smallest not below it.
-	if w != 600 || h != 400 {
-		t.Errorf("decoded at %d×%d, want 600×400 (1/4 scale)", w, h)
+	// 2400×1600 into 500×500 is 500×333: 4/8 scale (1200×800) is the smallest at least twice that.
+	if w != 1200 || h != 800 {
+		t.Errorf("decoded at %d×%d, want 1200×800 (4/8 scale)", w, h)
 	}
 	if r := s.Files[0]; r.Width != 500 || r.Height != 333 {
 		t.Errorf("output %d×%d, want 500×333", r.Width, r.Height)

@@ -22,7 +22,7 @@ const (
 const (
 	DefaultFormat = "webp"
 	// DefaultPreset decides Quality and Effort when they are left at -1: encode's "balanced", which is
-	// WebP quality 80 method 4 and AVIF quality 70 speed 6.
+	// WebP quality 80 method 4 and AVIF quality 70 speed 8.
 	DefaultPreset = string(encode.PresetBalanced)
 	// DefaultMaxPixels is the decompression-bomb limit: images whose header declares more pixels are
 	// refused before any pixel is decoded (the decoder's default, 200 MP: above any camera, about
@@ -46,7 +46,7 @@ type Options struct {
 	Quality int
 	// Lossless asks for lossless WebP (an error for AVIF).
 	Lossless bool
-	// Effort is the WebP method 0–6 or the AVIF speed 0–10; -1 takes it from the preset (4 / 6).
+	// Effort is the WebP method 0–6 or the AVIF speed 0–10; -1 takes it from the preset (4 / 8).
 	Effort int
 
 	// KeepMetadata writes EXIF (orientation reset to 1), ICC and XMP into the output. Default false:

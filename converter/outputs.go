@@ -34,4 +34,5 @@ type probe struct {
 	pixelsInFlight func(n int64)
 	decoded        func(img *decode.Image) // must not keep img
 	pixelsRead     func()                  // the engine has dropped its references to the pixels
+	threads        func(src string, n int) // the encoder threads a file is given
 }

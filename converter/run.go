@@ -15,11 +15,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/disintegration/imaging"
 	"golang.org/x/sync/semaphore"
 
 	"imageconverter/converter/decode"
 	"imageconverter/converter/encode"
+	"imageconverter/converter/resize"
 	"imageconverter/functions/wire"
 )
 
@@ -44,8 +44,6 @@ func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progre
 		opts: o,
 		fs:   o.fs,
 		sem:  semaphore.NewWeighted(o.PixelBudget),
-		// Cores not used by parallel files go to the AVIF encoder: one dropped photo gets them all.
-		threads: max(1, runtime.NumCPU()/max(1, min(o.Workers, len(tasks)))),
 	}
 	var total int64
 	for _, t := range tasks {
@@ -63,7 +61,7 @@ func Run(ctx context.Context, tasks []Task, opts Options, onProgress func(Progre
 			for i := range jobs {
 				t := tasks[i]
 				tr.started(i, t.Src)
-				res := r.convert(ctx, t)
+				res := r.convert(ctx, t, encoderThreads(o.Workers, len(tasks)-int(r.begun.Add(1))+1))
 				results[i] = res
 				tr.finished(i, t.Size, res)
 			}
@@ -116,11 +114,21 @@ func cancelled(t Task) FileResult {
 	return FileResult{Src: t.Src, Status: StatusCancelled, Code: CodeCancelled, Reason: "Cancelled before it was converted.", BytesIn: t.Size}
 }
 
+// encoderThreads is how many threads a file's encoder gets when it starts with `left` files (itself
+// included) not yet started: the cores the workers leave over. While a queue is waiting every worker
+// is busy and one thread each is the fastest; the files that start with no queue behind them (the
+// tail of a batch, a one-photo drop) get the cores the finishing files are about to free, so the
+// last photo is not encoded on one core while the others idle. Briefly that is more threads than
+// cores, which costs little next to an idle core.
+func encoderThreads(workers, left int) int {
+	return max(1, runtime.NumCPU()/max(1, min(workers, left)))
+}
+
 type runner struct {
-	opts    Options
-	fs      outputFS
-	sem     *semaphore.Weighted
-	threads int // AVIF encoder threads per file: the cores left over by the worker count
+	opts  Options
+	fs    outputFS
+	sem   *semaphore.Weighted
+	begun atomic.Int64 // files handed to a worker so far
 
 	sweptMu sync.Mutex
 	swept   map[string]bool
@@ -141,7 +149,7 @@ func (r *runner) weight(t Task) int64 {
 }
 
 // convert runs one task to a result; it never panics the batch and never leaves a temporary file.
-func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
+func (r *runner) convert(ctx context.Context, t Task, threads int) (res FileResult) {
 	res = FileResult{Src: t.Src, Dst: t.Dst, BytesIn: t.Size}
 	fail := func(code Code, reason string) FileResult {
 		res.Status, res.Code, res.Reason, res.Dst = StatusFailed, code, reason, "" // no output was written
@@ -220,12 +228,15 @@ func (r *runner) convert(ctx context.Context, t Task) (res FileResult) {
 	bw := bufio.NewWriterSize(cw, 256<<10)
 	eo := encode.Options{
 		Format: encode.Format(r.opts.Format), Quality: r.opts.Quality, Lossless: r.opts.Lossless,
-		Effort: r.opts.Effort, Threads: r.threads,
+		Effort: r.opts.Effort, Threads: threads,
 		// A cancelled run stops a native WebP encode mid-file (AVIF runs to the end of the file).
 		Cancel: ctx.Done(),
 	}
 	if r.opts.KeepMetadata {
 		eo.Meta = md
+	}
+	if pr := r.opts.probe; pr != nil && pr.threads != nil {
+		pr.threads(t.Src, threads)
 	}
 	eo.PixelsRead = func() {
 		// The encoder has its own YUV copy now: drop the engine's reference to the decoded pixels
@@ -293,8 +304,9 @@ func (r *runner) decode(t Task, size int64) (*decode.Image, error) {
 	opts := decode.Options{KeepMetadata: r.opts.KeepMetadata, MaxPixels: r.opts.MaxPixels,
 		FitWidth: r.opts.MaxWidth, FitHeight: r.opts.MaxHeight}
 	// libwebp imports 3-byte RGB as it does RGBA (same output), so an opaque JPEG can wait for the
-	// encoder in three quarters of the memory. Not when resizing: the resampler wants RGBA.
-	opts.RGB = r.opts.Format == "webp" && !fitsNeedResize(t.Width, t.Height, r.opts.MaxWidth, r.opts.MaxHeight)
+	// encoder in three quarters of the memory; the resampler takes it as it is, and faster (three
+	// samples a pixel, not four). The AVIF encoder wants RGBA, which would be one more copy.
+	opts.RGB = r.opts.Format == "webp"
 	if size <= readWholeLimit {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -325,40 +337,13 @@ func (r *runner) sweepOnce(dir string) {
 	}
 }
 
-// fitsNeedResize reports whether a w×h picture (0×0 = unknown) would be scaled down by fitInside.
-func fitsNeedResize(w, h, maxW, maxH int) bool {
-	if w <= 0 || h <= 0 {
-		return maxW > 0 || maxH > 0
-	}
-	return (maxW > 0 && max(w, h) > maxW) || (maxH > 0 && max(w, h) > maxH)
-}
-
-// fitInside scales img down with Lanczos to fit maxW×maxH (0 = unbounded on that side), keeping the
-// aspect ratio; it never enlarges and returns img itself when it already fits.
+// fitInside scales img down with Lanczos-3 to fit maxW×maxH (0 = unbounded on that side), keeping the
+// aspect ratio; it never enlarges and returns img itself when it already fits. A JPEG often arrives
+// here already decoded at a reduced scale, within 2× of that size (shrink-on-load).
 func fitInside(img image.Image, maxW, maxH int) image.Image {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if (maxW <= 0 || w <= maxW) && (maxH <= 0 || h <= maxH) {
-		return img
-	}
-	scale := 1.0
-	if maxW > 0 && w > maxW {
-		scale = float64(maxW) / float64(w)
-	}
-	if maxH > 0 && float64(h)*scale > float64(maxH) {
-		scale = float64(maxH) / float64(h)
-	}
-	nw := max(1, min(maxW0(maxW, w), int(float64(w)*scale+0.5)))
-	nh := max(1, min(maxW0(maxH, h), int(float64(h)*scale+0.5)))
-	return imaging.Resize(img, nw, nh, imaging.Lanczos)
-}
-
-// maxW0 is the bound on a side: the limit, or the size itself when unlimited.
-func maxW0(limit, size int) int {
-	if limit <= 0 {
-		return size
-	}
-	return limit
+	w, h := decode.FitSize(b.Dx(), b.Dy(), maxW, maxH)
+	return resize.Lanczos(img, w, h)
 }
 
 type countingWriter struct {

@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	to := fs.String("to", converter.DefaultFormat, "output format: webp or avif")
 	fs.IntVar(&opts.Quality, "quality", -1, "quality 0-100 (default 80 for webp, 70 for avif)")
 	fs.BoolVar(&opts.Lossless, "lossless", false, "lossless WebP")
-	fs.IntVar(&opts.Effort, "effort", -1, "WebP method 0-6 (default 4) or AVIF speed 0-10 (default 6)")
+	fs.IntVar(&opts.Effort, "effort", -1, "WebP method 0-6 (default 4) or AVIF speed 0-10 (default 8)")
 	fs.IntVar(&opts.Workers, "workers", opts.Workers, "files converted in parallel")
 	fs.StringVar(&opts.OutputDir, "out", "", "output folder (default: next to each original; folders are mirrored below it)")
 	fs.BoolVar(&opts.KeepMetadata, "keep-metadata", false, "keep EXIF/ICC/XMP (default: strip, which removes GPS)")

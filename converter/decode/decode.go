@@ -30,35 +30,72 @@ type Options struct {
 	// MaxPixels refuses larger declared dimensions before any pixel is decoded (0 = DefaultMaxPixels).
 	MaxPixels int64
 	// FitWidth, FitHeight (optional, 0 = no bound on that side) tell that the caller will shrink the
-	// picture to fit this box after decoding (never enlarging). A JPEG may then be decoded at 1/2, 1/4 or
-	// 1/8 scale by libjpeg-turbo's scaled IDCT — never below the size the fit will produce — so the
-	// resize starts from up to 64× fewer pixels. Other formats ignore them. The result is still at
-	// least as large as the fitted size, so the caller's resize stays the one that sets the final size.
+	// picture to fit this box after decoding (never enlarging; FitSize says to what size). A JPEG may
+	// then be decoded at a reduced scale n/8 (1/8 … 6/8) by libjpeg-turbo's scaled IDCT — the smallest
+	// that still leaves the caller's filter at least a 2× reduction (see jpegScale) — so the resize
+	// starts from up to 16× fewer pixels. Other formats ignore them. The result is always larger than
+	// the fitted size, so the caller's resize stays the one that sets the final size.
 	FitWidth, FitHeight int
 	// RGB lets an opaque JPEG come back as *RGB (3 bytes per pixel, as cwebp holds it) instead of
 	// *image.RGBA when nothing has to be done to its pixels after decoding (no orientation, no colour
-	// conversion, no reduced scale): a quarter less pixel memory. The encoder imports it directly.
+	// conversion; a reduced scale is fine): a quarter less pixel memory. The encoder imports it directly.
 	RGB bool
 }
 
-// jpegScaleDenom picks the largest libjpeg-turbo scale 1/d (d in 8, 4, 2) that keeps a w x h picture
-// (as displayed) at least as large as fitting it into fitW x fitH will make it; 1 when no box is set
-// or the picture already fits.
-func jpegScaleDenom(w, h, fitW, fitH int) int {
-	f := 1.0
-	if fitW > 0 && w > fitW {
-		f = min(f, float64(fitW)/float64(w))
+// FitSize is the size a w×h picture gets when it is fitted into maxW×maxH (0 = no bound on that
+// side): scaled down keeping the aspect ratio, never enlarged, each side rounded and at least 1.
+// The decoder's reduced-scale JPEG decoding never goes below it, and the batch engine resizes to it.
+func FitSize(w, h, maxW, maxH int) (int, int) {
+	if (maxW <= 0 || w <= maxW) && (maxH <= 0 || h <= maxH) {
+		return w, h
 	}
-	if fitH > 0 && h > fitH {
-		f = min(f, float64(fitH)/float64(h))
+	scale := 1.0
+	if maxW > 0 && w > maxW {
+		scale = float64(maxW) / float64(w)
 	}
-	for _, d := range []int{8, 4, 2} {
-		if float64(d)*f <= 1 { // w/d >= w*f: the scaled picture is still no smaller than the fitted one
-			return d
+	if maxH > 0 && float64(h)*scale > float64(maxH) {
+		scale = float64(maxH) / float64(h)
+	}
+	bound := func(limit, size int) int {
+		if limit <= 0 {
+			return size
+		}
+		return limit
+	}
+	return max(1, min(bound(maxW, w), int(float64(w)*scale+0.5))), max(1, min(bound(maxH, h), int(float64(h)*scale+0.5)))
+}
+
+// jpegScales are the libjpeg-turbo scaling factors n/8 the decoder uses, smallest first. libjpeg-turbo
+// has every n/8 (its IDCT computes an n×n block straight from the 8×8 coefficients, a clean low-pass);
+// 7/8 is left out because it decodes slower than full size (no SIMD for it), so a full decode and a
+// larger resize is as cheap.
+var jpegScales = []int{1, 2, 3, 4, 5, 6}
+
+// jpegScale picks the smallest libjpeg-turbo scale n/8 that keeps a w x h picture (as displayed) at
+// least twice as large as fitting it into fitW x fitH will make it; 8 (full size) when no box is set
+// or no smaller scale is large enough.
+//
+// Why twice and not just "at least the fitted size": the scaled IDCT only drops frequencies inside
+// each 8×8 block, so a picture decoded right down to the target keeps some aliasing that a real
+// filter would have removed. Measured on the bench corpus (docs/native-libraries.md), decoding to the
+// target gave WebP files 0.001 SSIM below a full-size Lanczos resize (and below vips thumbnail);
+// leaving the Lanczos filter at least a 2× reduction — libvips' own rule for its shrink-on-load —
+// matches it, and libjpeg-turbo's n/8 steps still let a 24 MP photo bound for 1920 decode at 6/8.
+func jpegScale(w, h, fitW, fitH int) int {
+	tw, th := FitSize(w, h, fitW, fitH)
+	if tw == w && th == h {
+		return 8
+	}
+	for _, n := range jpegScales {
+		if scaledJPEG(w, n) >= 2*tw && scaledJPEG(h, n) >= 2*th {
+			return n
 		}
 	}
-	return 1
+	return 8
 }
+
+// scaledJPEG is libjpeg-turbo's size of a side at scale n/8 (TJSCALED: rounded up).
+func scaledJPEG(size, n int) int { return (size*n + 7) / 8 }
 
 // Image is a decoded picture ready for the encoder.
 type Image struct {
@@ -183,7 +220,7 @@ func decodePixels(data []byte, cfg Config, maxPx int64, opts Options) (*buf, raw
 		if o >= 5 { // the box applies to the picture as displayed
 			w, h = h, w
 		}
-		b, needICC, err := decodeJPEG(data, m, maxPx, jpegScaleDenom(w, h, opts.FitWidth, opts.FitHeight))
+		b, needICC, err := decodeJPEG(data, m, maxPx, jpegScale(w, h, opts.FitWidth, opts.FitHeight))
 		return b, m, o, needICC, err
 	case FormatWebP:
 		m := webpMeta(data)

@@ -367,23 +367,26 @@ func TestHEIFOrientation(t *testing.T) {
 	}
 }
 
-// TestJPEGFitScaling: with a fit box, a JPEG comes out at the largest DCT scale that is still at least
-// the fitted size; orientation is taken into account; other formats are untouched.
+// TestJPEGFitScaling: with a fit box, a JPEG comes out at the smallest DCT scale n/8 that is still at
+// least twice the fitted size (FitSize), leaving the resize filter a 2× reduction; orientation is taken
+// into account; other formats are untouched.
 func TestJPEGFitScaling(t *testing.T) {
 	tests := []struct {
 		file         string
 		fitW, fitH   int
 		wantW, wantH int
 	}{
-		{"jpeg_photo.jpg", 0, 0, 280, 184},     // no box: full size
-		{"jpeg_photo.jpg", 400, 400, 280, 184}, // already fits
-		{"jpeg_photo.jpg", 60, 0, 70, 46},      // 1/4: 70 ≥ 60; 1/8 (35) would be too small
-		{"jpeg_photo.jpg", 35, 0, 35, 23},      // exactly 1/8
-		{"jpeg_photo.jpg", 200, 100, 280, 184}, // height decides: 100/184 > 1/2, so full size
-		{"jpeg_photo.jpg", 140, 90, 140, 92},   // 90/184 < 1/2: half size
-		{"jpeg_gps_exif.jpg", 100, 0, 140, 92}, // stored 184x280, displayed 280x184
-		{"png_rgba.png", 10, 10, 60, 40},       // not a JPEG: full size
-		{"jpeg_cmyk_icc.jpg", 30, 0, 30, 20},   // CMYK scaled too
+		{"jpeg_photo.jpg", 0, 0, 280, 184},      // no box: full size
+		{"jpeg_photo.jpg", 400, 400, 280, 184},  // already fits
+		{"jpeg_photo.jpg", 60, 0, 140, 92},      // fits to 60x39: 4/8 ≥ 120x78, 3/8 (105) is not
+		{"jpeg_photo.jpg", 35, 0, 70, 46},       // fits to 35x23: exactly twice at 2/8
+		{"jpeg_photo.jpg", 17, 0, 35, 23},       // 1/8
+		{"jpeg_photo.jpg", 100, 0, 210, 138},    // 6/8: 210 ≥ 200; 5/8 (175) is not
+		{"jpeg_photo.jpg", 200, 100, 280, 184},  // height decides: fits to 152x100, 2× is above full size
+		{"jpeg_photo.jpg", 70, 30, 105, 69},     // height decides: fits to 46x30, 3/8 ≥ 92x60, 2/8 (46 high) is not
+		{"jpeg_gps_exif.jpg", 100, 0, 210, 138}, // stored 184x280, displayed 280x184: 6/8 as above
+		{"png_rgba.png", 10, 10, 60, 40},        // not a JPEG: full size
+		{"jpeg_cmyk_icc.jpg", 15, 0, 30, 20},    // CMYK scaled too (60x40 at 4/8)
 	}
 	for _, tc := range tests {
 		img, err := decodeFile(t, tc.file, Options{FitWidth: tc.fitW, FitHeight: tc.fitH})
@@ -395,7 +398,7 @@ func TestJPEGFitScaling(t *testing.T) {
 		}
 	}
 	// Scaled pixels are the picture, not garbage: the CMYK red patch at 1/2 scale keeps its colour.
-	img, err := decodeFile(t, "jpeg_cmyk_icc.jpg", Options{FitWidth: 30})
+	img, err := decodeFile(t, "jpeg_cmyk_icc.jpg", Options{FitWidth: 15})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,9 @@
 //     photo (BenchmarkJPEGTurbo vs BenchmarkJPEGStdlib). A JPEG that ends early ("Premature end") is
 //     an error rather than a picture with a grey bottom; other libjpeg warnings are tolerated.
 //     With Options.FitWidth/FitHeight (the resize box the caller will apply) a JPEG is decoded at the
-//     largest of 1/8, 1/4, 1/2 scale that is still no smaller than the fitted size (scaled IDCT), which
-//     saves time and most of the memory when photos are shrunk for screens.
+//     smallest libjpeg-turbo scale n/8 (1/8 … 6/8, scaled IDCT) that still leaves the caller's filter
+//     at least a 2× reduction, which saves time and most of the memory when photos are shrunk for
+//     screens without giving up the quality of a full-size Lanczos resize.
 //   - WebP: libwebp (cgo) straight into RGBA. AVIF: libavif 0.11 (cgo), with irot/imir applied.
 //     HEIC/HEIF: libheif (cgo), which applies irot/imir/clap itself.
 //   - PNG, GIF, BMP, TIFF: the Go standard library and golang.org/x/image (all PngSuite kinds decode;

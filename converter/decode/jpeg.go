@@ -41,9 +41,9 @@ import (
 // no YCbCr→RGBA pass in Go. CMYK/YCCK files are decoded to CMYK and converted with their ICC profile, or
 // a plain formula without one. It returns the pixels and whether they still need the ICC profile applied
 // (never for CMYK: that conversion already used it).
-func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, error) {
+func decodeJPEG(data []byte, m rawMeta, maxPx int64, scale int) (*buf, bool, error) {
 	var b *buf
-	cmyk, err := turboDecode(data, maxPx, denom, false, func(w, h int) []byte {
+	cmyk, err := turboDecode(data, maxPx, scale, false, func(w, h int) []byte {
 		b = newBuf(w, h, false)
 		return b.pix // CMYK is 4 bytes per pixel too: decoded into the same buffer and converted in place
 	})
@@ -62,10 +62,10 @@ func decodeJPEG(data []byte, m rawMeta, maxPx int64, denom int) (*buf, bool, err
 // errCMYK is returned by turboDecode in RGB mode for CMYK/YCCK files, which need the 4-byte route.
 var errCMYK = errors.New("CMYK JPEG")
 
-// turboDecode decodes data at scale 1/denom into the buffer alloc returns for the scaled size: RGBA
+// turboDecode decodes data at scale n/8 (8 = full size) into the buffer alloc returns for the scaled size: RGBA
 // (A = 0xFF) or CMYK, 4 bytes per pixel, or with rgb set 3-byte RGB (CMYK files then give errCMYK
 // before anything is allocated). It reports whether the pixels are CMYK.
-func turboDecode(data []byte, maxPx int64, denom int, rgb bool, alloc func(w, h int) []byte) (bool, error) {
+func turboDecode(data []byte, maxPx int64, scale int, rgb bool, alloc func(w, h int) []byte) (bool, error) {
 	h := C.tjInitDecompress()
 	if h == nil {
 		return false, errors.New("libjpeg-turbo: cannot create a decompressor")
@@ -93,9 +93,9 @@ func turboDecode(data []byte, maxPx int64, denom int, rgb bool, alloc func(w, h 
 	if cmyk && rgb {
 		return true, errCMYK
 	}
-	if denom > 1 {
-		// TJSCALED: ceil(size / denom). Asking for exactly that size makes TurboJPEG pick scale 1/denom.
-		w, hh = (w+C.int(denom)-1)/C.int(denom), (hh+C.int(denom)-1)/C.int(denom)
+	if scale < 8 {
+		// Asking for exactly TJSCALED's size makes TurboJPEG pick scale n/8.
+		w, hh = C.int(scaledJPEG(int(w), scale)), C.int(scaledJPEG(int(hh), scale))
 	}
 	dst := alloc(int(w), int(hh))
 	pf, bpp := C.int(C.TJPF_RGBA), C.int(4) // libjpeg-turbo fills A with 0xFF

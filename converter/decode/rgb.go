@@ -37,7 +37,7 @@ func (p *RGB) At(x, y int) color.Color {
 func (p *RGB) RGBPixels() ([]byte, int) { return p.Pix, p.Stride }
 
 // decodeJPEGRGB decodes a JPEG straight to *RGB when its pixels need nothing after decoding: stored
-// upright, not CMYK, full scale, and no colour profile to convert from (none, sRGB, or an RGB one that
+// upright, not CMYK, and no colour profile to convert from (none, sRGB, or an RGB one that
 // KeepMetadata keeps). It returns nil, nil when the file needs the 4-byte route instead.
 func decodeJPEGRGB(data []byte, cfg Config, maxPx int64, opts Options) (*Image, error) {
 	m := jpegMeta(data)
@@ -55,11 +55,8 @@ func decodeJPEGRGB(data []byte, cfg Config, maxPx int64, opts Options) (*Image, 
 			return nil, nil // converted to sRGB on the 4-byte route
 		}
 	}
-	if jpegScaleDenom(cfg.Width, cfg.Height, opts.FitWidth, opts.FitHeight) > 1 {
-		return nil, nil
-	}
 	var px *RGB
-	_, err := turboDecode(data, maxPx, 1, true, func(w, h int) []byte {
+	_, err := turboDecode(data, maxPx, jpegScale(cfg.Width, cfg.Height, opts.FitWidth, opts.FitHeight), true, func(w, h int) []byte {
 		px = &RGB{Pix: make([]byte, 3*w*h), Stride: 3 * w, Rect: image.Rect(0, 0, w, h)}
 		return px.Pix
 	})

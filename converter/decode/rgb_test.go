@@ -8,8 +8,8 @@ import (
 )
 
 // TestRGBMatchesRGBA: Options.RGB gives the same pixels as the RGBA route for a plain JPEG, and falls
-// back to RGBA whenever something has to happen after decoding (orientation, colour conversion, CMYK,
-// reduced scale) or the file is not a JPEG.
+// back to RGBA whenever something has to happen after decoding (orientation, colour conversion, CMYK)
+// or the file is not a JPEG. A reduced-scale decode gives the same pixels both ways.
 func TestRGBMatchesRGBA(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -24,7 +24,8 @@ func TestRGBMatchesRGBA(t *testing.T) {
 		{"jpeg_adobergb.jpg", Options{}, false},                  // converted to sRGB
 		{"jpeg_adobergb.jpg", Options{KeepMetadata: true}, true}, // profile kept, pixels untouched
 		{"jpeg_cmyk_icc.jpg", Options{}, false},
-		{"jpeg_photo.jpg", Options{FitWidth: 8, FitHeight: 8}, false}, // scaled decode
+		{"jpeg_photo.jpg", Options{FitWidth: 8, FitHeight: 8}, true}, // scaled decode (1/8)
+		{"jpeg_photo.jpg", Options{FitWidth: 150}, true},             // scaled decode (5/8)
 		{"png_rgba.png", Options{}, false},
 	} {
 		data, err := os.ReadFile(filepath.Join(corpus, tc.name))

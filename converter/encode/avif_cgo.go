@@ -42,6 +42,13 @@ static avifResult ic_avif_image(const uint8_t *rgba, uint32_t w, uint32_t h, uin
 	return AVIF_RESULT_OK;
 }
 
+// ic_avif_codec is the AV1 encoder we use: libaom when this libavif has it (measured the best of the
+// three Debian's libavif offers, see docs/native-libraries.md), else whatever libavif picks.
+static avifCodecChoice ic_avif_codec(void) {
+	if (avifCodecName(AVIF_CODEC_CHOICE_AOM, AVIF_CODEC_FLAG_CAN_ENCODE) != NULL) return AVIF_CODEC_CHOICE_AOM;
+	return AVIF_CODEC_CHOICE_AUTO;
+}
+
 // ic_avif_write encodes img (alpha lossless, as avifenc 0.11's default) and destroys it. On failure
 // errbuf gets libavif's diagnostic.
 static avifResult ic_avif_write(avifImage *img, int quantizer, int speed, int threads, avifRWData *out,
@@ -51,6 +58,7 @@ static avifResult ic_avif_write(avifImage *img, int quantizer, int speed, int th
 		avifImageDestroy(img);
 		return AVIF_RESULT_OUT_OF_MEMORY;
 	}
+	enc->codecChoice = ic_avif_codec();
 	enc->maxThreads = threads;
 	enc->speed = speed;
 	enc->minQuantizer = quantizer;
@@ -157,7 +165,7 @@ func avifBackendDetail() string {
 	if !avifNativeEncoder() {
 		return "AVIF uses the slower WASM encoder: libavif " + v + " has no AV1 encoder"
 	}
-	codec := C.GoString(C.avifCodecName(C.AVIF_CODEC_CHOICE_AUTO, C.AVIF_CODEC_FLAG_CAN_ENCODE))
+	codec := C.GoString(C.avifCodecName(C.ic_avif_codec(), C.AVIF_CODEC_FLAG_CAN_ENCODE))
 	return fmt.Sprintf("libavif %s (cgo) with the %s encoder", v, codec)
 }
 

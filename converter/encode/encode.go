@@ -38,8 +38,11 @@ type Options struct {
 	Quality  int  // 0–100
 	Lossless bool // WebP only
 	Effort   int  // WebP method 0–6 (default 4); AVIF speed 0–10 (default 6)
-	Threads  int  // AVIF encoder threads (0 = 1)
-	Meta     meta.Metadata
+	// Threads is how many cores the encoder may use (0 = 1). AVIF: libaom's threads. WebP: above 1,
+	// libwebp's multi-threaded mode (thread_level 1: the analysis pass and the alpha plane run beside
+	// the main pass), which writes exactly the same bytes as single-threaded.
+	Threads int
+	Meta    meta.Metadata
 
 	// PixelsRead, if set, is called exactly once per Encode: as soon as the encoder has copied img
 	// into its own YUV planes (before the long compression step), or at the latest when Encode
@@ -152,14 +155,14 @@ func (o Options) validate() error {
 		if o.Lossless {
 			return fmt.Errorf("%w: lossless is only available for WebP", ErrInvalidOptions)
 		}
-		if o.Threads < 0 {
-			return fmt.Errorf("%w: AVIF threads %d must not be negative", ErrInvalidOptions, o.Threads)
-		}
 	default:
 		return fmt.Errorf("%w: output format %q is not supported (use webp or avif)", ErrInvalidOptions, o.Format)
 	}
 	if o.Quality < 0 || o.Quality > 100 {
 		return fmt.Errorf("%w: quality %d is out of range 0–100", ErrInvalidOptions, o.Quality)
+	}
+	if o.Threads < 0 {
+		return fmt.Errorf("%w: encoder threads %d must not be negative", ErrInvalidOptions, o.Threads)
 	}
 	return nil
 }

@@ -76,8 +76,8 @@ func TestPresetOptions(t *testing.T) {
 	if o := DefaultOptions(WebP); o.Quality != 80 || o.Effort != 4 {
 		t.Errorf("WebP default = %+v, want quality 80 method 4 (the product's default)", o)
 	}
-	if o := DefaultOptions(AVIF); o.Quality < 60 || o.Quality > 80 || o.Effort != 6 {
-		t.Errorf("AVIF default = %+v, want quality 60–80 speed 6 (the product's default)", o)
+	if o := DefaultOptions(AVIF); o.Quality < 60 || o.Quality > 80 || o.Effort != 8 {
+		t.Errorf("AVIF default = %+v, want quality 60–80 speed 8 (the product's default)", o)
 	}
 	if _, err := PresetOptions(WebP, "tiny"); !errors.Is(err, ErrInvalidOptions) {
 		t.Errorf("unknown preset: %v", err)

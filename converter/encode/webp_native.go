@@ -205,9 +205,10 @@ func webpNativeAvailable() bool {
 }
 
 // encodeWebPNative encodes img with libwebp exactly as cwebp does for the same settings: the
-// default config with quality and method set, thread_level 0, and pixels imported with
-// WebPPictureImportRGB(A) straight into YUV for lossy (ARGB for lossless), so output bytes match
-// `cwebp -q Q -m M` for the same input pixels.
+// default config with quality and method set, and pixels imported with WebPPictureImportRGB(A)
+// straight into YUV for lossy (ARGB for lossless), so output bytes match `cwebp -q Q -m M` for the
+// same input pixels. With Threads above 1 it is `cwebp -mt`: thread_level 1 splits the analysis pass
+// in two and encodes the alpha plane beside the colour, and the bytes stay the same (tested).
 func encodeWebPNative(w io.Writer, img image.Image, o Options) error {
 	lib, err := loadWebP()
 	if err != nil {
@@ -218,6 +219,9 @@ func encodeWebPNative(w io.Writer, img image.Image, o Options) error {
 	cfg.Method = int32(o.Effort)
 	if o.Lossless {
 		cfg.Lossless = 1
+	}
+	if o.Threads > 1 {
+		cfg.ThreadLevel = 1 // libwebp has one level of threading; any value above 0 is "on"
 	}
 	if lib.validateConfig(&cfg) == 0 {
 		return fmt.Errorf("%w: libwebp refused the settings (quality %d, method %d)", ErrInvalidOptions, o.Quality, o.Effort)

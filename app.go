@@ -41,6 +41,7 @@ type App struct {
 	orders  *checkout.Watcher  // the order being paid in the browser
 	updates *update.Updater    // new versions, and whether this one may still convert
 	results *history.Store     // the last runs' results, for the results table
+	compare compareState       // the photos open in the compare view (app_preview.go)
 	// onConvert hears every StartConversion call (the test builds' journal).
 	onConvert func(paths []string)
 	notifier  notify.Sender   // nil: no notifications (tests set a recorder)

@@ -33,7 +33,8 @@ func TestTypeScriptMirrorsTheBoundTypes(t *testing.T) {
 	}
 	for _, v := range []any{ConvertRequest{}, wire.Refusal{}, RunInfo{}, Progress{}, FileResult{}, Summary{},
 		EngineInfo{}, settings.Settings{}, PlanInfo{}, Device{}, AccountState{}, CheckoutInfo{}, ScanPlace{},
-		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}, RenewalIssue{}, history.Run{}, history.File{}} {
+		ScanProgress{}, ScanFolder{}, ScanResult{}, ScheduleRequest{}, ScheduleInfo{}, UpdateInfo{}, AboutInfo{}, about.Component{}, RenewalIssue{}, history.Run{}, history.File{},
+		CompareInfo{}, CompareRequest{}, CompareResult{}} {
 		typ := reflect.TypeOf(v)
 		// Types of other packages whose plain name would be ambiguous in api.ts.
 		tsName := map[string]string{"history.Run": "HistoryRun", "history.File": "HistoryFile"}[typ.String()]

@@ -65,7 +65,7 @@ func main() {
 		MinWidth:         860,
 		MinHeight:        600,
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: assets, Handler: app.compare.previews()}, // and /preview/: the compare view's pictures
 		StartHidden:      hidden,
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,

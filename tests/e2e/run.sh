@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Playwright tests of the UI against the dev binary's devserver (real Go
 # bindings over the Wails websocket). Builds the frontend and the dev binary,
-# starts Xvfb and the app, runs tests/e2e/ui.test.mjs (stand-in Pro account,
-# no backend), then — when the local backend is up (IC_API_BASE etc. from
+# starts Xvfb and the app, runs tests/e2e/ui.test.mjs and tests/e2e/compare.test.mjs
+# (stand-in Pro account, no backend), then — when the local backend is up (IC_API_BASE etc. from
 # `eval "$(scripts/stack.sh env)"`) — tests/e2e/account.test.mjs against a second
 # app instance wired to it. Stops what it started.
 # Needs: Node 20 (root node_modules with playwright-core: `npm ci` at the root),
@@ -36,8 +36,11 @@ for i in 1 2 3; do cp "$work/data/base.jpg" "$work/data/scan/trip/t$i.jpg"; done
 for i in 1 2; do cp "$work/data/base.jpg" "$work/data/scan/trip/day2/d$i.jpg"; done
 mkdir -p "$work/data/waiting" # two photos for the Free plan's one-at-a-time queue
 for i in 1 2; do cp "$work/data/base.jpg" "$work/data/waiting/w$i.jpg"; done
+# The compare view's 12-megapixel photo, in a folder of its own (the test checks nothing is written beside it).
+mkdir -p "$work/data/compare"
+convert "$work/data/base.jpg" -resize '4000x3000!' -quality 92 "$work/data/compare/photo12.jpg"
 
-display=:$((90 + RANDOM % 100))
+display=${IC_E2E_DISPLAY:-:$((90 + RANDOM % 100))} # IC_E2E_DISPLAY: a display of your own
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 sleep 1
@@ -58,6 +61,7 @@ wait_up "$addr" "$work/app.log"
 export IC_E2E_SHOTS=${IC_E2E_SHOTS:-$root/tests/e2e/test-results}
 status=0
 IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" IC_E2E_CONFIG="$work/config" node tests/e2e/ui.test.mjs || status=1
+IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" node tests/e2e/compare.test.mjs || status=1
 
 if [ -n "${IC_API_BASE:-}" ] && [ -n "${FIREBASE_AUTH_EMULATOR_HOST:-}" ]; then
   addr2=${IC_E2E_ACCOUNT_ADDR:-127.0.0.1:34116}

@@ -267,6 +267,61 @@ export interface AboutInfo {
   licenseDir: string;
 }
 
+/** A photo opened in the compare view (OpenCompare). problem (a reason code) is set when it cannot be
+ * previewed; nothing else is then. width/height are the pixels compared, after the resize setting. */
+export interface CompareInfo {
+  token: string;
+  path: string;
+  name: string;
+  sourceBytes: number;
+  width: number;
+  height: number;
+  resized: boolean;
+  /** Address of the original as PNG (served by the app under /preview/). */
+  original: string;
+  /** The presets' qualities per format, for the slider. */
+  qualities: Record<string, Record<string, number>> | null;
+  problem: string;
+  reason: string;
+}
+/** One encode of the open photo. A draft encodes only the part on screen (x, y, width, height in
+ * picture pixels; 0×0 = the whole picture) while the slider moves. quality 0 takes the preset's. */
+export interface CompareRequest {
+  token: string;
+  format: Format;
+  preset: Preset;
+  quality: number;
+  draft: boolean;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface CompareResult {
+  /** A newer request replaced this one: show nothing. */
+  stale: boolean;
+  draft: boolean;
+  /** The encoder's output decoded back, as PNG; it covers x, y, width, height of the picture. */
+  image: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** The whole picture's size: exact after a full encode, estimated after a draft (0 while unknown). */
+  bytes: number;
+  estimate: boolean;
+  sourceBytes: number;
+  saving: number;
+  /** The conversion would keep the original: the result is not smaller. */
+  kept: boolean;
+  format: string;
+  quality: number;
+  millis: number;
+  /** This format cannot hold the photo (a reason code), e.g. wider than WebP allows. */
+  problem: string;
+  reason: string;
+}
+
 declare global {
   interface Window {
     go?: { main?: { App?: Bound } };
@@ -367,6 +422,9 @@ export const api = {
   chooseCSVFile: (title: string, name: string) => call<string>("ChooseCSVFile", title, name),
   exportResults: (id: string, path: string) => call<string>("ExportResults", id, path),
   showInFolder: (path: string) => call<void>("ShowInFolder", path),
+  openCompare: (path: string, format: Format) => call<CompareInfo>("OpenCompare", path, format),
+  encodeCompare: (req: CompareRequest) => call<CompareResult>("EncodeCompare", req),
+  closeCompare: (token: string) => call<void>("CloseCompare", token),
 };
 
 /** Subscribe to a Go event; returns the unsubscribe function (always call it). */

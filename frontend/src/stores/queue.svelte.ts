@@ -183,6 +183,16 @@ class QueueStore {
     }
   }
 
+  /** "Compare first": pick one photo in the file dialog and hand it to open (the compare view). */
+  async chooseToCompare(open: (path: string) => Promise<void>) {
+    try {
+      const paths = await api.chooseFiles(t("compare.choose"), t("dialog.images"));
+      if (paths && paths.length) await open(paths[0]);
+    } catch (e) {
+      this.error = i18n.error(e);
+    }
+  }
+
   async chooseFolder() {
     try {
       const dir = await api.chooseFolder(t("dialog.chooseFolder"));

@@ -19,6 +19,7 @@ WEB_PORT=${IC_HOSTING_PORT:-5190} # the checkout pages, served by the Hosting em
 SCHEDULER_SECRET=${SCHEDULER_SECRET:-local-scheduler-secret}
 EMU=$ROOT/scripts/emulators.sh
 BIN=$LOCAL/bin
+UPDATE_KEY=$ROOT/.local/update.key UPDATE_PUB=$ROOT/.local/update.pub
 export IC_LOCAL_DIR=$LOCAL
 
 log() { printf 'stack: %s\n' "$*" >&2; }
@@ -36,6 +37,26 @@ export IC_WEB_BASE=http://127.0.0.1:$WEB_PORT
 export SCHEDULER_SECRET=$SCHEDULER_SECRET
 ENV
   if have_faketoss; then echo "export TOSS_API_BASE=http://127.0.0.1:$TOSS_PORT"; fi
+  # Local builds trust the local update key (only builds with the localstack tag read it).
+  if [[ -f $UPDATE_PUB ]]; then
+    echo "export IC_UPDATE_KEYS=$(cat "$UPDATE_PUB")"
+    echo "export IC_UPDATE_URL=http://127.0.0.1:$WEB_PORT/updates/local/stable.json"
+  fi
+}
+
+# publish_local_update: the manifest the local builds check for updates (web/updates/local/, which
+# firebase.json keeps out of deploys), signed by a key of this checkout (.local/update.key, shared by
+# every stack of the checkout so they all write the same trust). It announces 0.0.0-dev: any build
+# of the working tree is up to date, and "check for updates" answers as it will in production.
+publish_local_update() {
+  if [[ ! -f $UPDATE_KEY || ! -f $UPDATE_PUB ]]; then
+    mkdir -p "$(dirname "$UPDATE_KEY")"
+    rm -f "$UPDATE_KEY"
+    "$BIN/releasetool" keygen -kind update -kid local -out "$UPDATE_KEY" |
+      grep -o '"local:[A-Za-z0-9_-]*"' | tr -d '"' >"$UPDATE_PUB.tmp" && mv "$UPDATE_PUB.tmp" "$UPDATE_PUB"
+  fi
+  "$BIN/releasetool" local-manifest -key "$UPDATE_KEY" -out "$ROOT/web/updates/local/stable.json" >/dev/null ||
+    die "could not write the local update manifest"
 }
 
 wait_http() { # URL SECONDS NAME PIDFILE LOG
@@ -57,6 +78,7 @@ build() {
   if have_faketoss; then
     (cd "$ROOT/functions" && go build -o "$BIN/faketoss" ./cmd/faketoss) || die "go build ./cmd/faketoss failed"
   fi
+  (cd "$ROOT" && go build -o "$BIN/releasetool" ./cmd/releasetool) || die "go build ./cmd/releasetool failed"
 }
 
 # start_bg NAME PORT URL -- CMD...: run CMD in functions/ (so the dev key is found) in its own
@@ -90,6 +112,7 @@ start() {
   eval "$("$EMU" env)"
   export SCHEDULER_SECRET
   build
+  publish_local_update
   (cd "$ROOT/functions" && "$BIN/admin" seed-plans && "$BIN/admin" seed-demo) || die "seeding failed"
   if have_faketoss; then
     # Fake Toss with two MIDs (one-time payments, automatic payments), each sending its webhooks to

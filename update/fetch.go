@@ -13,6 +13,11 @@ import (
 // It says nothing about the app's state; the next check tries again.
 var ErrUnreachable = errors.New("update: the update server could not be reached")
 
+// ErrServer is the part of ErrUnreachable where the server was reached but
+// answered with an error (no manifest published, an outage): telling the
+// person to check their internet connection would send them the wrong way.
+var ErrServer = errors.New("update: the update server answered with an error")
+
 // maxManifest bounds what a check reads: a manifest is a few kilobytes.
 const maxManifest = 1 << 20
 
@@ -37,7 +42,7 @@ func (s Source) Fetch(ctx context.Context) (Manifest, []byte, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return Manifest{}, nil, fmt.Errorf("%w: %s answered %s", ErrUnreachable, s.URL, resp.Status)
+		return Manifest{}, nil, fmt.Errorf("%w: %w: %s answered %s", ErrUnreachable, ErrServer, s.URL, resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxManifest+1))
 	if err != nil {

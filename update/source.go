@@ -7,10 +7,10 @@ import (
 	"imageconverter/release"
 )
 
-// LocalManifestURL is where the local stack's Hosting emulator would serve
-// the manifest (web/updates/stable.json); a build without production
-// settings checks there.
-const LocalManifestURL = "http://127.0.0.1:5190/updates/stable.json"
+// LocalManifestURL is where the local stack's Hosting emulator serves its
+// manifest (web/updates/local/stable.json, written by scripts/stack.sh and
+// never deployed); a build without production settings checks there.
+const LocalManifestURL = "http://127.0.0.1:5190/updates/local/stable.json"
 
 // DefaultSource is the manifest this build checks: the stamped production
 // address (package release) or the local stack's, with the compiled-in keys.

@@ -247,6 +247,24 @@ func TestMinimumVersionRefusesConversionAndHoldsOffline(t *testing.T) {
 	}
 }
 
+// A server that answers without a manifest (nothing published, an outage) is
+// not the person's connection: the problem says so, and nothing changes.
+func TestServerErrorIsNotBlamedOnTheConnection(t *testing.T) {
+	r := newPublished(t) // nothing published: 404
+	u, installed := r.updater("1.0.0", t.TempDir(), HowRestart)
+	err := u.Check(context.Background())
+	if !errors.Is(err, ErrServer) || u.Status().Problem != string(CodeServer) {
+		t.Fatalf("404: err %v, problem %q; want %s", err, u.Status().Problem, CodeServer)
+	}
+	if st := u.Status(); st.Phase != Current || len(*installed) != 0 {
+		t.Fatalf("a server error changed the state: %+v", st)
+	}
+	r.srv.Close()
+	if err := u.Check(context.Background()); errors.Is(err, ErrServer) || u.Status().Problem != string(CodeUnreachable) {
+		t.Fatalf("server gone: err %v, problem %q; want %s", err, u.Status().Problem, CodeUnreachable)
+	}
+}
+
 func TestSameVersionIsCurrentAndOldPackagesAreRemoved(t *testing.T) {
 	r := newPublished(t)
 	r.publish("1.4.0", "", []byte("pkg"), nil, nil)

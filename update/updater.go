@@ -40,6 +40,7 @@ const (
 var (
 	CodeRequired    = uierr.Declare("update_required")
 	CodeUnreachable = uierr.Declare("update_unreachable")
+	CodeServer      = uierr.Declare("update_server")
 	CodeUntrusted   = uierr.Declare("update_untrusted")
 	CodeHash        = uierr.Declare("update_hash")
 	CodeSize        = uierr.Declare("update_size")
@@ -139,7 +140,9 @@ func (u *Updater) Check(ctx context.Context) error {
 	m, data, err := u.cfg.Source.Fetch(ctx)
 	if err != nil {
 		code := CodeUnreachable
-		if !errors.Is(err, ErrUnreachable) {
+		if errors.Is(err, ErrServer) {
+			code = CodeServer
+		} else if !errors.Is(err, ErrUnreachable) {
 			code = CodeUntrusted // signed by another key, a bad signature, or garbled
 		}
 		u.change(func(s *Status) { s.Problem = string(code) })

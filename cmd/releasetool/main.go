@@ -13,6 +13,8 @@
 //	    writes the signed update manifest for the built packages.
 //	releasetool verify FILE
 //	    checks a manifest against the keys compiled into the app.
+//	releasetool local-manifest -key FILE -out FILE
+//	    the local stack's manifest (nothing to install; local builds are up to date).
 package main
 
 import (
@@ -41,6 +43,8 @@ func main() {
 		err = manifest(args, os.Stdout)
 	case "verify":
 		err = verify(args, os.Stdout)
+	case "local-manifest":
+		err = localManifest(args, os.Stdout)
 	default:
 		usage()
 	}
@@ -51,6 +55,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: releasetool keygen|check|ldflags|manifest|verify (see the package comment)")
+	fmt.Fprintln(os.Stderr, "usage: releasetool keygen|check|ldflags|manifest|verify|local-manifest (see the package comment)")
 	os.Exit(2)
 }

@@ -235,3 +235,36 @@ func sha(t *testing.T, p string) string {
 	}
 	return s
 }
+
+// The local stack's manifest is trusted with the local key and makes any
+// working-tree build ("0.0.0-dev+g<commit>") current, with nothing to install.
+func TestLocalManifestMakesLocalBuildsCurrent(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "local.key")
+	var out bytes.Buffer
+	if err := keygen([]string{"-kind", "update", "-kid", "local", "-out", keyFile}, &out); err != nil {
+		t.Fatal(err)
+	}
+	public := regexp.MustCompile(`"(local:[A-Za-z0-9_-]{43})"`).FindStringSubmatch(out.String())
+	if public == nil {
+		t.Fatalf("keygen did not print the public line: %s", out.String())
+	}
+	pub, err := update.ParsePublicKey(public[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifestFile := filepath.Join(dir, "updates", "local", "stable.json")
+	if err := localManifest([]string{"-key", keyFile, "-out", manifestFile}, &out); err != nil {
+		t.Fatal(err)
+	}
+	m, err := update.Verify([]byte(readFile(t, manifestFile)), []update.PublicKey{pub})
+	if err != nil {
+		t.Fatalf("the local manifest does not verify with the local key: %v", err)
+	}
+	if len(m.Files) != 0 || update.Compare(m.Version, "0.0.0-dev+g337f842") != 0 || update.Compare(m.Version, "1.0.0") >= 0 {
+		t.Fatalf("local manifest %+v: want no packages and a version equal to working-tree builds, below releases", m)
+	}
+	if err := localManifest([]string{"-key", filepath.Join(dir, "missing.key"), "-out", manifestFile}, &out); err == nil {
+		t.Fatal("a missing key was accepted")
+	}
+}

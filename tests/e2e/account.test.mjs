@@ -238,6 +238,15 @@ await step("paying with the approved card switches the app to Basic without a cl
   await page.screenshot({ path: path.join(shots, "account-checkout-paid.png") });
 });
 
+// The local stack publishes its own signed manifest (scripts/stack.sh), so a
+// local build checks for updates against something real, as `make run` shows.
+await step("against the local stack, 'check for updates' says this version is the latest", async () => {
+  await tid("nav-settings").click();
+  await tid("check-updates").click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="check-updates"]')?.hasAttribute("disabled"));
+  assert.match(await tid("update-state").innerText(), /최신 버전을 쓰고 있습니다/);
+});
+
 await step("no uncaught errors in the page", async () => assert.deepEqual(pageErrors, []));
 
 await browser.close();

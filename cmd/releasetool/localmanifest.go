@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"imageconverter/update"
@@ -41,14 +39,7 @@ func localManifest(args []string, out io.Writer) error {
 	m := update.Manifest{Version: localVersion, Published: time.Now().UTC().Truncate(time.Second),
 		Notes: map[string]string{"ko": "로컬 개발 빌드", "en": "Local development build", "ja": "ローカル開発ビルド"},
 		Files: map[string]update.File{}}
-	signed, err := update.Sign(m, kid, key)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(*outFile), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(*outFile, append(signed, '\n'), 0o644); err != nil {
+	if err := writeSigned(m, kid, key, *outFile); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "wrote %s: version %s, signed by %s, no packages\n", *outFile, localVersion, kid)

@@ -97,14 +97,7 @@ func manifest(args []string, out io.Writer) error {
 		}
 		m.Files[platform] = update.File{URL: strings.TrimRight(*base, "/") + "/" + url.PathEscape(name), Size: size, SHA256: sum}
 	}
-	signed, err := update.Sign(m, kid, key)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(*outFile), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(*outFile, append(signed, '\n'), 0o644); err != nil {
+	if err := writeSigned(m, kid, key, *outFile); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "wrote %s: version %s (minimum %q), signed by %s, packages:", *outFile, m.Version, m.MinimumVersion, kid)
@@ -113,6 +106,18 @@ func manifest(args []string, out io.Writer) error {
 	}
 	fmt.Fprintln(out)
 	return nil
+}
+
+// writeSigned signs m with the update key kid and writes it to path, making its folder.
+func writeSigned(m update.Manifest, kid string, key ed25519.PrivateKey, path string) error {
+	signed, err := update.Sign(m, kid, key)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(signed, '\n'), 0o644)
 }
 
 func readUpdateKey(path string) (string, ed25519.PrivateKey, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,11 +86,12 @@ func TestStartConversionRefusesFineControlOnFree(t *testing.T) {
 type staleAccount struct {
 	*account.Local
 	refreshed atomic.Int32
+	offline   bool
 }
 
 func (a *staleAccount) Status() licensing.Status {
 	st := a.Local.Status()
-	if a.refreshed.Load() == 0 {
+	if a.refreshed.Load() == 0 || a.offline {
 		st.Limits.Features = slices.DeleteFunc(slices.Clone(st.Limits.Features), func(f string) bool { return f == wire.FeatureFine })
 	}
 	return st
@@ -97,6 +99,9 @@ func (a *staleAccount) Status() licensing.Status {
 
 func (a *staleAccount) Refresh(context.Context) error {
 	a.refreshed.Add(1)
+	if a.offline {
+		return errors.New("no network")
+	}
 	return nil
 }
 
@@ -130,5 +135,18 @@ func TestOldEntitlementIsRefreshedForFineControl(t *testing.T) {
 	app.runs.Wait()
 	if acct.refreshed.Load() != 1 {
 		t.Errorf("refreshed %d times, want once", acct.refreshed.Load())
+	}
+
+	// Offline: the run is refused with a sentence that does not send a Basic user to Basic.
+	sf2, _ := settings.Open(t.TempDir())
+	off := &staleAccount{Local: account.NewLocal(wire.PlanBasic), offline: true}
+	app = NewApp(sf2, off)
+	if _, err := app.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	src = writePhotos(t, t.TempDir(), 1, 64)[0]
+	info, err = app.StartConversion(ConvertRequest{Paths: []string{src}})
+	if uierr.CodeOf(err) != "plan_outdated" || info.RunID != "" {
+		t.Errorf("offline with an old entitlement: %+v, %v", info, err)
 	}
 }

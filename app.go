@@ -15,6 +15,7 @@ import (
 	"imageconverter/checkout"
 	"imageconverter/converter"
 	"imageconverter/converter/encode"
+	"imageconverter/functions/wire"
 	"imageconverter/history"
 	"imageconverter/licensing/policy"
 	"imageconverter/lifecycle"
@@ -158,12 +159,48 @@ func (a *App) StartConversion(req ConvertRequest) (RunInfo, error) {
 	if err := s.Validate(); err != nil {
 		return RunInfo{}, err
 	}
+	if s.Fine() {
+		if err := a.refreshForFeature(wire.FeatureFine); err != nil {
+			return RunInfo{}, err
+		}
+	}
 	st, err := a.runs.Start(a.lifetime(), runs.Request{Paths: paths, Options: s.Options(), OutputDir: s.OpenFolder(paths),
 		QueueIfBusy: true}) // a person's drop during a run waits for it, never lost
 	if err != nil {
 		return RunInfo{}, err
 	}
 	return mapStarted(st), nil
+}
+
+// refreshForFeature asks the service for the entitlement now when the plans table gives the user's
+// plan a feature the entitlement in hand lacks: one signed before the feature was added to the plan
+// (the app keeps one for up to a day online, a week offline). When that fails (offline), the run
+// is refused with a sentence that says so, rather than with "the Basic plan allows it" to someone
+// on Basic.
+func (a *App) refreshForFeature(f string) error {
+	st := a.account.Status()
+	if st.Limits.Has(f) || !a.account.Plans().Lookup(st.Plan).Limits().Has(f) {
+		return nil
+	}
+	err := a.account.Refresh(a.lifetime())
+	a.emit(EventAccount, a.Account())
+	if err == nil {
+		return nil // the service's answer stands: the run's plan check says the rest
+	}
+	return uierr.With(codePlanOutdated, "Your plan includes this, but the app could not get your plan's latest details. Connect to the internet and try again.", "", err)
+}
+
+// PreviewName is the output name a photo would get under a name pattern, for the settings' live
+// preview: the converter's own naming of a sample photo modified today, so the preview cannot
+// differ from the files. A bad pattern gives the error saving it would give.
+func (a *App) PreviewName(pattern, format string) (string, error) {
+	if err := settings.NamePatternError(pattern); err != nil {
+		return "", err
+	}
+	if format != "avif" {
+		format = "webp"
+	}
+	return converter.OutputName(pattern, "IMG_2041.jpg", time.Now(), format), nil
 }
 
 // ContinueQueue converts the next files the plan held back.
@@ -243,6 +280,7 @@ var (
 	codeInvalidArgument  = uierr.Declare("invalid_argument")
 	codeNotForSale       = uierr.Declare("not_for_sale")
 	codeLoginItem        = uierr.Declare("login_item_failed")
+	codePlanOutdated     = uierr.Declare("plan_outdated")
 )
 
 func orDefault(s, def string) string {

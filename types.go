@@ -285,7 +285,8 @@ func mapSummary(runID string, s converter.Summary) Summary {
 		out.SavedPercent = float64(s.Saved) * 100 / float64(s.BytesIn)
 	}
 	for _, f := range s.Files {
-		if f.Status != converter.StatusConverted {
+		// A converted file with a code (above its target size) has something to say as well.
+		if f.Status != converter.StatusConverted || f.Code != converter.CodeNone {
 			out.Problems = append(out.Problems, mapFile(runID, f))
 		}
 	}

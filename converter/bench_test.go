@@ -1,11 +1,14 @@
 package converter
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"path/filepath"
 	"testing"
+
+	"imageconverter/converter/encode"
 )
 
 // BenchmarkPlan measures walking and header-probing a folder of 500 photos (the app plans before
@@ -82,4 +85,37 @@ func BenchmarkProgress(b *testing.B) {
 		tr.finished(i, 10, r)
 	}
 	tr.finish()
+}
+
+// BenchmarkTargetSize is one real photo (the corpus's, 280×184, or the cached 13 MP camera JPEG at
+// 1600 px) converted with the preset, and with a target size at 55 % of the preset's file, which
+// makes the search run: the ratio of the two is the price of "each under N KB".
+func BenchmarkTargetSize(b *testing.B) {
+	for _, format := range []string{"webp", "avif"} {
+		for _, target := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/target=%v", format, target), func(b *testing.B) {
+				srcs := realPhotosB(b)
+				src := srcs[len(srcs)-1]
+				o := testOptions()
+				o.Format, o.MaxWidth, o.MaxHeight = format, 1600, 1600
+				o.Reconvert, o.Existing, o.OutputDir = true, ExistingOverwrite, b.TempDir()
+				if target {
+					p, err := Prepare(src, o)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var buf bytes.Buffer
+					if err := encode.Encode(&buf, p.Pixels, p.Encoder); err != nil {
+						b.Fatal(err)
+					}
+					o.TargetSize = int64(buf.Len()) * 55 / 100
+				}
+				for b.Loop() {
+					if s, _, err := Convert(context.Background(), []string{src}, o, nil); err != nil || s.Converted != 1 {
+						b.Fatalf("%v %+v", err, s.Files)
+					}
+				}
+			})
+		}
+	}
 }

@@ -44,8 +44,12 @@ type Options struct {
 	Preset string
 	// Quality is 0–100 (lossy); -1 takes it from the preset (WebP 80, AVIF 70 for balanced).
 	Quality int
-	// Lossless asks for lossless WebP (an error for AVIF).
+	// Lossless asks for lossless WebP (an error for AVIF, and with TargetSize).
 	Lossless bool
+	// TargetSize, when above 0, is the most bytes an output should have: the quality is lowered from
+	// Quality (or the preset's) until the file fits, by a bisection on quality (a few encodes). When
+	// even quality 0 is larger, that smallest file is written and its result says so (CodeTargetMissed).
+	TargetSize int64
 	// Effort is the WebP method 0–6 or the AVIF speed 0–10; -1 takes it from the preset (4 / 8).
 	Effort int
 
@@ -59,6 +63,8 @@ type Options struct {
 	// OutputDir "" writes next to each original. Otherwise outputs go below OutputDir: a dropped file
 	// lands directly in it, a dropped folder F is mirrored as OutputDir/F/<same sub-folders>.
 	OutputDir string
+	// NamePattern names the outputs ("" = DefaultNamePattern, "{name}"); see CheckNamePattern.
+	NamePattern string
 	// Existing applies when the output path is taken by a file that is not an up-to-date conversion
 	// (default ExistingSkip).
 	Existing Existing
@@ -137,6 +143,15 @@ func (o Options) normalized() (Options, error) {
 	if o.Lossless && o.Format != "webp" {
 		return o, fmt.Errorf("lossless is only available for WebP")
 	}
+	if o.TargetSize < 0 {
+		return o, fmt.Errorf("the target size must not be negative")
+	}
+	if o.Lossless && o.TargetSize > 0 {
+		return o, fmt.Errorf("a target size needs lossy compression: lossless files cannot be made smaller by lowering the quality")
+	}
+	if err := CheckNamePattern(o.NamePattern); err != nil {
+		return o, err
+	}
 	if o.Quality > 100 {
 		return o, fmt.Errorf("quality %d is out of range (0–100)", o.Quality)
 	}
@@ -168,6 +183,11 @@ func (o Options) normalized() (Options, error) {
 	}
 	return o, nil
 }
+
+// FineControl reports whether o asks for what plans sell as fine control (wire.FeatureFine): a
+// numeric quality instead of a preset's, lossless WebP, or a target size. An explicit Effort alone is
+// not: no plan rule covers it (cmd/convert sets it; the app never does).
+func (o Options) FineControl() bool { return o.Quality >= 0 || o.Lossless || o.TargetSize > 0 }
 
 // ext is the output file extension including the dot.
 func (o Options) ext() string { return "." + o.Format }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"imageconverter/converter/decode"
 	"imageconverter/functions/wire"
@@ -64,6 +65,9 @@ func (p *Batch) NothingToDo() string {
 	}
 	return fmt.Sprintf("Nothing to convert: %d file(s) skipped or failed, see the reasons.", len(p.Decided))
 }
+
+// maxNameBytes is the longest file name the usual file systems take (ext4, NTFS, APFS: 255).
+const maxNameBytes = 255
 
 // upToDateSlack tolerates file systems with coarse timestamps (FAT keeps 2 s) when comparing the
 // output's time with the source's: with KeepModTime the two are equal by design.
@@ -285,7 +289,7 @@ func (p *planner) walk(dir string, fi fs.FileInfo, outDir string) {
 	for i, e := range entries {
 		names[i] = e.Name()
 	}
-	own := ownOutputs(names, p.opts.ext(), func(n string) (time.Time, bool) {
+	own := ownOutputs(names, p.opts.ext(), p.opts.NamePattern, func(n string) (time.Time, bool) {
 		st, err := os.Stat(filepath.Join(dir, n))
 		if err != nil {
 			return time.Time{}, false
@@ -336,11 +340,17 @@ func (p *planner) decide(c candidate) {
 		p.skip(c.src, "", CodeSameFormat, fmt.Sprintf("Already a %s file.", wire.Format(o.Format).Name()), size)
 		return
 	}
-	dst := filepath.Join(c.outDir, stem(name)+o.ext())
+	outStem := OutputStem(o.NamePattern, name, c.fi.ModTime())
+	if len(outStem)+len(o.ext())+len(" (99)-jpeg") > maxNameBytes {
+		p.fail(c.src, CodeNameTooLong, fmt.Sprintf("The output name would be too long for the disk (%d characters); shorten the name pattern or the photo's name.",
+			utf8.RuneCountInString(outStem+o.ext())), size)
+		return
+	}
+	dst := filepath.Join(c.outDir, outStem+o.ext())
 	if p.claimed[pathKey(dst)] {
 		// Two sources with one stem ("a.jpg", "a.png"): the later one keeps its old extension in the
 		// name, deterministically, so a second run finds the same output and skips it.
-		dst = filepath.Join(c.outDir, stem(name)+"-"+strings.TrimPrefix(srcExt, ".")+o.ext())
+		dst = filepath.Join(c.outDir, outStem+"-"+strings.TrimPrefix(srcExt, ".")+o.ext())
 	}
 	if p.claimed[pathKey(dst)] {
 		dst = p.freeName(dst)

@@ -75,18 +75,18 @@ func TestOwnOutputsWebPAndAVIFPair(t *testing.T) {
 	// Equal times (KeepModTime): the file in the target format is the output.
 	times["x.avif"], times["x.webp"] = base, base
 	// "z-jpg.webp" is how "z.jpg" is named when another "z" source took "z.webp".
-	if own := ownOutputs(ls, ".webp", mt); !own["x.webp"] || own["x.avif"] || own["y.webp"] || !own["z.webp"] || !own["z-jpg.webp"] || own["z-png.avif"] {
+	if own := ownOutputs(ls, ".webp", "", mt); !own["x.webp"] || own["x.avif"] || own["y.webp"] || !own["z.webp"] || !own["z-jpg.webp"] || own["z-png.avif"] {
 		t.Fatalf("equal times, to WebP: %v", own)
 	}
 	// The AVIF clearly newer: it was made from the WebP, whatever the target now.
 	times["x.avif"] = base.Add(time.Hour)
-	if own := ownOutputs(ls, ".webp", mt); !own["x.avif"] || own["x.webp"] {
+	if own := ownOutputs(ls, ".webp", "", mt); !own["x.avif"] || own["x.webp"] {
 		t.Fatalf("newer AVIF: %v", own)
 	}
 	// The target-format file clearly older than the other one: not ours (the other is an original
 	// modified since, or made from it).
 	times["x.avif"], times["x.webp"] = base, base.Add(-time.Hour)
-	if own := ownOutputs(ls, ".webp", mt); own["x.webp"] {
+	if own := ownOutputs(ls, ".webp", "", mt); own["x.webp"] {
 		t.Fatalf("older WebP taken as ours: %v", own)
 	}
 }

@@ -39,6 +39,10 @@ const (
 	CodePermission       Code = "io_permission"      // no permission to read the source or write the output
 	CodeEncode           Code = "encode"             // the encoder failed
 	CodeWebPTooLarge     Code = "webp_too_large"     // wider or higher than WebP's 16383 pixels
+	CodeNameTooLong      Code = "name_too_long"      // the name pattern gives a name longer than a disk takes
+	// CodeTargetMissed is a converted file above Options.TargetSize: even the lowest quality did not
+	// reach it, so the smallest file was written and the reason says so.
+	CodeTargetMissed Code = "target_missed"
 )
 
 // FileResult is the outcome for one source path. Every skip and failure has a Reason a person understands.

@@ -253,7 +253,13 @@ func (r *runner) convert(ctx context.Context, t Task, threads int) (res FileResu
 			pr.pixelsRead()
 		}
 	}
-	if err := encode.Encode(bw, pix, eo); err != nil {
+	var tr targetResult
+	if r.opts.TargetSize > 0 {
+		tr, err = encodeToTarget(bw, pix, eo, r.opts.TargetSize)
+	} else {
+		err = encode.Encode(bw, pix, eo)
+	}
+	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return cancelled(t) // the deferred abort removes the partial temporary file
 		}
@@ -295,6 +301,9 @@ func (r *runner) convert(ctx context.Context, t Task, threads int) (res FileResu
 		return fail(writeFailure("Could not write the output", err))
 	}
 	res.Dst, res.Status, res.BytesOut = dst, StatusConverted, cw.n
+	if tr.Missed {
+		res.Code, res.Reason = CodeTargetMissed, targetMissedReason(r.opts.TargetSize, cw.n)
+	}
 	return res
 }
 

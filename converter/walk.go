@@ -88,7 +88,11 @@ func stem(name string) string { return strings.TrimSuffix(name, filepath.Ext(nam
 // one in the target format, targetExt, is the output). Without this, every run converted the original
 // again and, finding its own earlier output in the way, wrote "x (1).webp", "x (2).webp", …
 // modTime reads a file's time (it follows symlinks, as the walk does); ok false if it can't.
-func ownOutputs(names []string, targetExt string, modTime func(name string) (time.Time, bool)) map[string]bool {
+//
+// With a name pattern other than "{name}" (pattern; "" is the default) the outputs of a source are
+// named by the pattern: "IMG_1.jpg" with "{name}-small" owns "IMG_1-small.webp". A file named by an
+// earlier, different pattern is not recognised.
+func ownOutputs(names []string, targetExt, pattern string, modTime func(name string) (time.Time, bool)) map[string]bool {
 	sources := map[string]bool{}
 	byStem := map[string][]string{} // output-format names per stem
 	for _, n := range names {
@@ -97,9 +101,16 @@ func ownOutputs(names []string, targetExt string, modTime func(name string) (tim
 		case outputExts[ext]:
 			byStem[stem(n)] = append(byStem[stem(n)], n)
 		case inputExts[ext]:
-			sources[stem(n)] = true
+			var mod time.Time
+			if usesDate(pattern) {
+				if mod, _ = modTime(n); mod.IsZero() {
+					continue
+				}
+			}
+			out := OutputStem(pattern, n, mod)
+			sources[out] = true
 			// The second of two sources sharing a stem ("a.jpg", "a.png") is written as "a-png.webp".
-			sources[stem(n)+"-"+strings.ToLower(ext[1:])] = true
+			sources[out+"-"+strings.ToLower(ext[1:])] = true
 		}
 	}
 	own := map[string]bool{}

@@ -38,7 +38,7 @@ func WriteCSV(w io.Writer, run Run, l Labels) error {
 			}
 		}
 		reason := ""
-		if f.Status != "converted" {
+		if f.Status != "converted" || f.Code != "" { // a converted file above its target size says so
 			reason = l.Reason(f.Code, f.Reason)
 		}
 		row := []string{filepath.Base(f.Src), filepath.Dir(f.Src), strconv.FormatInt(f.BytesIn, 10), after, saving, quality,

@@ -144,6 +144,7 @@ type group struct {
 	tasks     []converter.Task
 	opts      converter.Options
 	dirs      bool
+	fine      bool // asks for fine control (the options as given: planned ones always hold a quality)
 	outputDir string
 	origin    Origin
 }
@@ -211,6 +212,13 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 			refusals = append(refusals, *r)
 		}
 	}
+	// A numeric quality, lossless or a target size on a plan without them is refused, not quietly
+	// converted with a preset: the files would not be what the user chose.
+	if opts.FineControl() {
+		if r := policy.Fine(ent.Limits, plans); r != nil {
+			refusals = append(refusals, *r)
+		}
+	}
 	if len(refusals) > 0 { // the files already waiting stay queued
 		return Started{Refusals: refusals, Queued: m.Queued()}, nil
 	}
@@ -235,7 +243,7 @@ func (m *Manager) Start(ctx context.Context, req Request) (Started, error) {
 		}
 		return Started{}, uierr.With(CodeReadDropFailed, "Could not read the dropped files.", "", err)
 	}
-	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir, origin: req.Origin}
+	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, fine: opts.FineControl(), outputDir: req.OutputDir, origin: req.Origin}
 	return m.launch(ctx, planCtx, cancelPlan, []group{g}, batch)
 }
 
@@ -323,6 +331,7 @@ func (m *Manager) launch(base, ctx context.Context, stop context.CancelFunc, can
 	req := policy.Request{Files: count(candidates), Remaining: ent.Remaining, ContinueQueue: continuing}
 	for _, g := range candidates {
 		req.IncludesDirs = req.IncludesDirs || g.dirs
+		req.Fine = req.Fine || g.fine // the plan may have changed while they waited
 	}
 	if len(candidates) > 0 {
 		req.Format = candidates[0].opts.Format
@@ -485,7 +494,7 @@ func (m *Manager) queueBehind(ctx context.Context, req Request, opts converter.O
 	if err != nil {
 		return Started{}, uierr.With(CodeReadDropFailed, "Could not read the dropped files.", "", err)
 	}
-	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, outputDir: req.OutputDir, origin: req.Origin}
+	g := group{tasks: batch.Tasks, opts: batch.Options, dirs: dirs, fine: opts.FineControl(), outputDir: req.OutputDir, origin: req.Origin}
 	m.mu.Lock()
 	m.queue = append(without(m.queue, batch.Tasks), g)
 	m.queue = without(m.queue, nil) // drop an empty group (nothing to convert)

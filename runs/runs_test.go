@@ -876,3 +876,65 @@ func TestStartedCarriesTheEstimate(t *testing.T) {
 		t.Fatalf("Started.Saving = %d of %d bytes: want a saving between nothing and everything", st.Saving, total)
 	}
 }
+
+// A numeric quality, lossless or a target size on Free is refused before anything is walked,
+// naming Basic; the same drop on Basic converts with the number asked for; the preset alone is
+// never refused (planned options always hold a quality: the rule looks at what was asked).
+func TestFineControlNeedsBasic(t *testing.T) {
+	dir := t.TempDir()
+	src := photos(t, dir, "p", 1)
+	custom := options("webp")
+	custom.Quality = 35
+	target := options("webp")
+	target.TargetSize = 2000
+	lossless := options("webp")
+	lossless.Lossless = true
+	for name, o := range map[string]converter.Options{"quality": custom, "target": target, "lossless": lossless} {
+		q, s := newQuota(wire.PlanFree), newSink()
+		m := New(q, s)
+		st, err := m.Start(context.Background(), Request{Paths: src, Options: o})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.RunID != "" || fmt.Sprint(refusalCodes(st.Refusals)) != "[fine_not_in_plan]" || st.Refusals[0].UpgradeTo != wire.PlanBasic {
+			t.Errorf("free %s: %+v", name, st)
+		}
+		if exists(output(src[0], "webp")) {
+			t.Errorf("free %s: a file was written", name)
+		}
+	}
+	// The preset on Free converts.
+	q, s := newQuota(wire.PlanFree), newSink()
+	m := New(q, s)
+	st, err := m.Start(context.Background(), Request{Paths: src, Options: options("webp")})
+	if err != nil || st.RunID == "" {
+		t.Fatalf("free preset: %+v %v", st, err)
+	}
+	if r := s.result(t, m, st.RunID); r.Summary.Converted != 1 {
+		t.Fatalf("free preset: %+v", r.Summary)
+	}
+	preset := mustStat(t, output(src[0], "webp")).Size()
+	// Basic: the number asked for is the number used (quality 35 is smaller than the preset's 80).
+	q, s = newQuota(wire.PlanBasic), newSink()
+	m = New(q, s)
+	custom.Reconvert, custom.Existing = true, converter.ExistingOverwrite
+	st, err = m.Start(context.Background(), Request{Paths: src, Options: custom})
+	if err != nil || st.RunID == "" || len(st.Refusals) != 0 {
+		t.Fatalf("basic quality: %+v %v", st, err)
+	}
+	if r := s.result(t, m, st.RunID); r.Summary.Converted != 1 {
+		t.Fatalf("basic quality: %+v", r.Summary)
+	}
+	if got := mustStat(t, output(src[0], "webp")).Size(); got >= preset {
+		t.Errorf("quality 35 wrote %d bytes, the preset %d", got, preset)
+	}
+}
+
+func mustStat(t *testing.T, p string) os.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
+}

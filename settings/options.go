@@ -6,11 +6,25 @@ import (
 	"imageconverter/converter"
 )
 
+// losslessEffort is the quality number lossless WebP is encoded with (cwebp -lossless's default).
+const losslessEffort = 75
+
 // Options are the converter options of s (the run sets Folders from the drop).
 func (s Settings) Options() converter.Options {
 	o := converter.DefaultOptions()
 	o.Format = s.Format
 	o.Preset = s.Preset
+	if s.Preset == PresetCustom {
+		// The number chosen, with the balanced preset's effort (encoder speed).
+		o.Preset, o.Quality, o.Lossless = converter.DefaultPreset, s.Quality, s.lossless()
+		if o.Lossless {
+			// Lossless WebP reads "quality" as how hard to compress, not how much to lose: the
+			// slider is off then, and cwebp's default for -lossless applies.
+			o.Quality = losslessEffort
+		}
+	}
+	o.TargetSize = int64(s.TargetKB) * 1000
+	o.NamePattern = s.NamePattern
 	o.KeepMetadata = s.KeepMetadata
 	o.KeepModTime = s.KeepDates
 	o.Existing = converter.Existing(s.Existing)

@@ -4,8 +4,11 @@
 package settings
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 
+	"imageconverter/converter"
 	"imageconverter/lifecycle"
 	"imageconverter/uierr"
 )
@@ -13,7 +16,7 @@ import (
 // Settings are the user's choices, kept as JSON in the user config dir.
 type Settings struct {
 	Format       string `json:"format"`       // "webp" or "avif"
-	Preset       string `json:"preset"`       // "smallest", "balanced", "best"
+	Preset       string `json:"preset"`       // "smallest", "balanced", "best", or "custom" (Quality, Lossless)
 	OutputMode   string `json:"outputMode"`   // "beside" (next to originals) or "folder"
 	OutputDir    string `json:"outputDir"`    // used when OutputMode is "folder"
 	Existing     string `json:"existing"`     // "skip", "overwrite", "rename"
@@ -28,19 +31,40 @@ type Settings struct {
 	// "quit".
 	CloseAction  string `json:"closeAction"`
 	StartAtLogin bool   `json:"startAtLogin"` // start (in the background) when the user logs in
+
+	// Fine control (plans with wire.FeatureFine). Quality (1–100) and Lossless (WebP only) apply
+	// with Preset "custom"; TargetKB (0 = off) with any preset: the quality is lowered until each
+	// photo is at most that many kilobytes (1000 bytes, as file managers count).
+	Quality  int  `json:"quality"`
+	Lossless bool `json:"lossless"`
+	TargetKB int  `json:"targetKB"`
+	// NamePattern names the outputs: "{name}" (the default) keeps the original's name; {date} and
+	// {ext} add its date and extension (converter.CheckNamePattern). Every plan.
+	NamePattern string `json:"namePattern"`
 }
+
+// PresetCustom is the preset of a numeric quality.
+const PresetCustom = "custom"
+
+// Bounds of the target size, in kilobytes: below 10 KB a photo is a thumbnail, and above 100 MB
+// no photo needs a cap.
+const (
+	MinTargetKB = 10
+	MaxTargetKB = 100_000
+)
 
 // Defaults are the choices of a fresh install.
 func Defaults() Settings {
 	return Settings{
 		Format: "webp", Preset: "balanced", OutputMode: "beside", Existing: "skip",
 		MaxWidth: 1920, MaxHeight: 1920, KeepDates: true, CloseAction: lifecycle.Ask,
+		Quality: 80, NamePattern: converter.DefaultNamePattern,
 	}
 }
 
 var (
 	oneOfFormat   = map[string]bool{"webp": true, "avif": true}
-	oneOfPreset   = map[string]bool{"smallest": true, "balanced": true, "best": true}
+	oneOfPreset   = map[string]bool{"smallest": true, "balanced": true, "best": true, PresetCustom: true}
 	oneOfOutput   = map[string]bool{"beside": true, "folder": true}
 	oneOfExisting = map[string]bool{"skip": true, "overwrite": true, "rename": true}
 	oneOfLanguage = map[string]bool{"": true, "ko": true, "en": true, "ja": true}
@@ -52,6 +76,19 @@ var (
 	codeOutputFolderMissing = uierr.Declare("output_folder_missing")
 	codeResizeOutOfRange    = uierr.Declare("resize_out_of_range")
 	codeSettingInvalid      = uierr.Declare("setting_invalid") // a value the UI never offers
+	codeQualityOutOfRange   = uierr.Declare("quality_out_of_range")
+	codeLosslessWebPOnly    = uierr.Declare("lossless_webp_only")
+	codeTargetOutOfRange    = uierr.Declare("target_out_of_range")
+	codeTargetLossless      = uierr.Declare("target_lossless")
+	// One code per kind of bad name pattern (converter.NameError's codes).
+	codeNamePattern = map[string]uierr.Code{
+		converter.NameNeedsName:    uierr.Declare("name_pattern_needs_name"),
+		converter.NameUnknownToken: uierr.Declare("name_pattern_unknown_token"),
+		converter.NameSeparator:    uierr.Declare("name_pattern_separator"),
+		converter.NameForbidden:    uierr.Declare("name_pattern_forbidden"),
+		converter.NameTooLong:      uierr.Declare("name_pattern_too_long"),
+		converter.NameEdge:         uierr.Declare("name_pattern_edge"),
+	}
 )
 
 // Validate says, as a sentence with a code the UI translates, what is
@@ -77,6 +114,33 @@ func (s Settings) Validate() error {
 		return invalid("language", s.Language)
 	case !oneOfClose[s.CloseAction]:
 		return invalid("choice for closing the window", s.CloseAction)
+	case s.Quality < 1 || s.Quality > 100:
+		return uierr.New(codeQualityOutOfRange, "The quality must be between 1 and 100.")
+	case s.lossless() && s.Format != "webp":
+		return uierr.New(codeLosslessWebPOnly, "Lossless is available for WebP only: choose WebP, or turn lossless off.")
+	case s.TargetKB != 0 && (s.TargetKB < MinTargetKB || s.TargetKB > MaxTargetKB):
+		return uierr.New(codeTargetOutOfRange, fmt.Sprintf("The target size must be between %d KB and %d KB.", MinTargetKB, MaxTargetKB))
+	case s.TargetKB != 0 && s.lossless():
+		return uierr.New(codeTargetLossless, "A target size needs lossy compression: turn lossless off, or the target size.")
+	}
+	return NamePatternError(s.NamePattern)
+}
+
+// NamePatternError is what is wrong with a name pattern, as a sentence with a code the UI
+// translates; nil when it can name files.
+func NamePatternError(pattern string) error {
+	var ne *converter.NameError
+	if err := converter.CheckNamePattern(pattern); errors.As(err, &ne) {
+		return uierr.With(codeNamePattern[ne.Code], ne.Reason, pattern, nil)
+	} else if err != nil {
+		return uierr.With(codeSettingInvalid, err.Error(), pattern, nil)
 	}
 	return nil
 }
+
+// lossless: lossless is part of the custom preset.
+func (s Settings) lossless() bool { return s.Preset == PresetCustom && s.Lossless }
+
+// Fine reports whether s asks for fine control (wire.FeatureFine): a numeric quality, lossless or a
+// target size. The run refuses it on a plan without the feature.
+func (s Settings) Fine() bool { return s.Preset == PresetCustom || s.TargetKB > 0 }

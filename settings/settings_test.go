@@ -101,3 +101,69 @@ func TestOptionsFollowTheSettings(t *testing.T) {
 		t.Errorf("two paths open %q, want the run to choose", got)
 	}
 }
+
+// Fine control: the custom preset's number and lossless reach the converter, a target size in KB
+// becomes bytes, the name pattern passes through, and an old settings file (none of these fields)
+// loads with the defaults for them.
+func TestFineControlSettings(t *testing.T) {
+	s := Defaults()
+	if s.Fine() || s.Options().FineControl() {
+		t.Errorf("the defaults ask for fine control: %+v", s)
+	}
+	s.Preset, s.Quality, s.Lossless, s.NamePattern = PresetCustom, 63, true, "{name}-web"
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	o := s.Options()
+	if o.Quality != losslessEffort || !o.Lossless || o.Preset != converter.DefaultPreset || o.NamePattern != "{name}-web" || !o.FineControl() || !s.Fine() {
+		t.Errorf("custom: %+v", o)
+	}
+	s.Lossless = false
+	if o := s.Options(); o.Quality != 63 || o.Lossless {
+		t.Errorf("custom 63: %+v", o)
+	}
+	s.Lossless = true
+	// Lossless belongs to the custom preset: another preset ignores the switch.
+	s.Preset = "best"
+	if o := s.Options(); o.Lossless || o.Quality != -1 || o.FineControl() {
+		t.Errorf("best with lossless left on: %+v", o)
+	}
+	s.TargetKB = 500
+	if o := s.Options(); o.TargetSize != 500_000 || !o.FineControl() || !s.Fine() {
+		t.Errorf("target: %+v", o)
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "settings.json"), []byte(`{"format":"webp","preset":"best","outputMode":"beside","existing":"skip","maxWidth":1920,"maxHeight":1920,"keepDates":true,"closeAction":"ask"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := Open(dir)
+	if got := f.Load(); got.Preset != "best" || got.Quality != 80 || got.NamePattern != "{name}" || got.TargetKB != 0 {
+		t.Errorf("old settings file: %+v", got)
+	}
+}
+
+func TestFineControlRefusals(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		set  func(*Settings)
+		code string
+	}{
+		{"quality 0", func(s *Settings) { s.Preset, s.Quality = PresetCustom, 0 }, "quality_out_of_range"},
+		{"quality 101", func(s *Settings) { s.Quality = 101 }, "quality_out_of_range"},
+		{"lossless avif", func(s *Settings) { s.Format, s.Preset, s.Lossless = "avif", PresetCustom, true }, "lossless_webp_only"},
+		{"target 5 KB", func(s *Settings) { s.TargetKB = 5 }, "target_out_of_range"},
+		{"target negative", func(s *Settings) { s.TargetKB = -1 }, "target_out_of_range"},
+		{"target and lossless", func(s *Settings) { s.Preset, s.Lossless, s.TargetKB = PresetCustom, true, 300 }, "target_lossless"},
+		{"pattern without name", func(s *Settings) { s.NamePattern = "photo" }, "name_pattern_needs_name"},
+		{"pattern with a folder", func(s *Settings) { s.NamePattern = "web/{name}" }, "name_pattern_separator"},
+		{"pattern with a colon", func(s *Settings) { s.NamePattern = "{name}:{date}" }, "name_pattern_forbidden"},
+	} {
+		s := Defaults()
+		c.set(&s)
+		err := s.Validate()
+		if string(uierr.CodeOf(err)) != c.code {
+			t.Errorf("%s: %v (code %q), want %s", c.name, err, uierr.CodeOf(err), c.code)
+		}
+	}
+}

@@ -52,7 +52,8 @@ type jsonSummary struct {
 }
 
 const usageText = `usage: convert [-to webp|avif] [-quality N] [-lossless] [-effort N] [-workers N] [-out DIR]
-               [-keep-metadata] [-max-width N] [-max-height N] [-existing skip|overwrite|rename] [-json] PATH...`
+               [-keep-metadata] [-max-width N] [-max-height N] [-existing skip|overwrite|rename]
+               [-target-kb N] [-name PATTERN] [-json] PATH...`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := converter.DefaultOptions()
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.KeepMetadata, "keep-metadata", false, "keep EXIF/ICC/XMP (default: strip, which removes GPS)")
 	fs.IntVar(&opts.MaxWidth, "max-width", 0, "fit within this width, never enlarging (0 = no limit)")
 	fs.IntVar(&opts.MaxHeight, "max-height", 0, "fit within this height, never enlarging (0 = no limit)")
+	targetKB := fs.Int64("target-kb", 0, "make each output at most this many kilobytes (1000 bytes) by lowering the quality (0 = off)")
+	fs.StringVar(&opts.NamePattern, "name", converter.DefaultNamePattern, "output name pattern: {name}, {date} (the original's modification date), {ext}")
 	existing := fs.String("existing", string(converter.ExistingSkip), "when the output exists: skip, overwrite or rename")
 	asJSON := fs.Bool("json", false, "print one JSON object with the summary on stdout")
 
@@ -87,6 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	opts.Format = *to
+	opts.TargetSize = *targetKB * 1000
 	opts.Existing = converter.Existing(*existing)
 
 	plan, err := converter.Plan(ctx, paths, opts)
@@ -186,7 +190,11 @@ func writeJSON(w io.Writer, s converter.Summary) error {
 func printResult(w io.Writer, r converter.FileResult) {
 	switch r.Status {
 	case converter.StatusConverted:
-		fmt.Fprintf(w, "converted  %s -> %s (%s -> %s, %s)\n", r.Src, r.Dst, converter.HumanBytes(r.BytesIn), converter.HumanBytes(r.BytesOut), percent(r.BytesIn, r.BytesOut))
+		fmt.Fprintf(w, "converted  %s -> %s (%s -> %s, %s)", r.Src, r.Dst, converter.HumanBytes(r.BytesIn), converter.HumanBytes(r.BytesOut), percent(r.BytesIn, r.BytesOut))
+		if r.Reason != "" { // above its target size
+			fmt.Fprintf(w, ": %s", r.Reason)
+		}
+		fmt.Fprintln(w)
 	default:
 		fmt.Fprintf(w, "%-10s %s: %s\n", r.Status, r.Src, r.Reason)
 	}

@@ -176,6 +176,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad quality", []string{"-quality", "150", "x.jpg"}},
 		{"bad existing", []string{"-existing", "merge", "x.jpg"}},
 		{"quality not a number", []string{"-quality", "high", "x.jpg"}},
+		{"name pattern with a folder", []string{"-name", "out/{name}", "x.jpg"}},
+		{"lossless with a target", []string{"-lossless", "-target-kb", "50", "x.jpg"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,6 +233,27 @@ func TestOutDir(t *testing.T) {
 	want := filepath.Join(out, filepath.Base(src), "jpeg_photo.webp")
 	if _, err := os.Stat(want); err != nil {
 		t.Fatalf("mirrored output missing: %v\n%s", err, r.stdout)
+	}
+}
+
+// -target-kb and -name: the file is named by the pattern and fits, and the next run finds it.
+func TestTargetAndName(t *testing.T) {
+	dir := t.TempDir()
+	copyCorpus(t, dir, "jpeg_photo.jpg")
+	r := runCmd(t, "-target-kb", "3", "-name", "{name}-3k", dir)
+	out := filepath.Join(dir, "jpeg_photo-3k.webp")
+	fi, err := os.Stat(out)
+	if r.code != 0 || err != nil || fi.Size() > 3000 {
+		t.Fatalf("exit %d, %v, %v\n%s%s", r.code, err, fi, r.stdout, r.stderr)
+	}
+	r = runCmd(t, "-target-kb", "0", "-existing", "overwrite", "-name", "{name}-3k", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "Already converted") {
+		t.Fatalf("second run: exit %d\n%s", r.code, r.stdout)
+	}
+	os.Remove(out)
+	r = runCmd(t, "-to", "avif", "-target-kb", "0", dir) // 0 is off: plain conversion
+	if r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.stderr)
 	}
 }
 

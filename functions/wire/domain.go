@@ -16,9 +16,9 @@ func DefaultPlans() []Plan {
 		{ID: PlanFree, Name: "Free", PriceKRW: 0, DailyLimit: intp(5), Formats: []string{"webp"},
 			Features: []string{FeatureFiles}, BatchSize: 1, MaxDevices: 1},
 		{ID: PlanBasic, Name: "Basic", PriceKRW: 4900, DailyLimit: intp(50), Formats: []string{"webp", "avif"},
-			Features: []string{FeatureFiles, FeatureFolders, FeatureSchedules}, BatchSize: 10, MaxDevices: 2},
+			Features: []string{FeatureFiles, FeatureFolders, FeatureSchedules, FeatureFine}, BatchSize: 10, MaxDevices: 2},
 		{ID: PlanPro, Name: "Pro", PriceKRW: 9900, DailyLimit: nil, Formats: []string{"webp", "avif"},
-			Features: []string{FeatureFiles, FeatureFolders, FeatureSchedules, FeatureScan}, BatchSize: 100, MaxDevices: 3},
+			Features: []string{FeatureFiles, FeatureFolders, FeatureSchedules, FeatureScan, FeatureFine}, BatchSize: 100, MaxDevices: 3},
 	}
 }
 

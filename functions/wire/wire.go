@@ -21,6 +21,9 @@ const (
 	FeatureFolders   = "folders"
 	FeatureSchedules = "schedules"
 	FeatureScan      = "scan"
+	// FeatureFine is fine control over the output: a numeric quality, lossless WebP and a target
+	// file size per photo.
+	FeatureFine = "fine"
 )
 
 // Subscription statuses (subscriptions/{uid}.status). A user without a subscription document is

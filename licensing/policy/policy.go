@@ -21,6 +21,7 @@ const (
 	CodeDailyLimit = "daily_limit_reached"   // today's conversions used up; rest waits for tomorrow
 	CodeSchedules  = "schedules_not_in_plan" // watched folders need a higher plan
 	CodeScan       = "scan_not_in_plan"      // computer scan needs a higher plan
+	CodeFine       = "fine_not_in_plan"      // numeric quality, lossless or a target size need a higher plan
 )
 
 // Refusal says why something was not done now, in words a person
@@ -29,11 +30,13 @@ type Refusal = wire.Refusal
 
 // Request describes one drop or one click.
 type Request struct {
-	Format        string // "webp" or "avif"
-	IncludesDirs  bool   // the drop contains at least one folder
-	Files         int    // convertible files in the drop (after walking folders)
-	Remaining     *int   // conversions left today; nil = unlimited
-	ContinueQueue bool   // the files were held back by an earlier run (Continue click, or Pro's automatic
+	Format       string // "webp" or "avif"
+	IncludesDirs bool   // the drop contains at least one folder
+	Files        int    // convertible files in the drop (after walking folders)
+	Remaining    *int   // conversions left today; nil = unlimited
+	// Fine: the drop asks for a numeric quality, lossless or a target file size (FeatureFine).
+	Fine          bool
+	ContinueQueue bool // the files were held back by an earlier run (Continue click, or Pro's automatic
 	// continuation); the rules are the same, only the batch message speaks of the rest of the queue
 }
 
@@ -120,6 +123,12 @@ func Decide(plan string, limits wire.Limits, plans Plans, req Request) Decision 
 		d.Refusals = append(d.Refusals, Refusal{Code: CodeFolders, UpgradeTo: up, Files: req.Files,
 			Message: "Your plan converts individual photos, not whole folders. Drop the photos themselves." + plans.upgradeText(up)})
 	}
+	if req.Fine {
+		if r := Fine(limits, plans); r != nil {
+			r.Files = req.Files
+			d.Refusals = append(d.Refusals, *r)
+		}
+	}
 	if len(d.Refusals) > 0 {
 		return d
 	}
@@ -174,6 +183,14 @@ func Schedules(limits wire.Limits, plans Plans) *Refusal {
 func Scan(limits wire.Limits, plans Plans) *Refusal {
 	return feature(limits, plans, wire.FeatureScan, CodeScan,
 		"Scanning your computer for photos is not in your plan.")
+}
+
+// Fine says whether a numeric quality, lossless WebP and a target file size are allowed; nil means
+// yes. A run that asks for them on a plan without them is refused, not converted with other settings:
+// the user would get files of a quality or size they did not choose.
+func Fine(limits wire.Limits, plans Plans) *Refusal {
+	return feature(limits, plans, wire.FeatureFine, CodeFine,
+		"Choosing the quality number, lossless or a target file size is not in your plan.")
 }
 
 // Folders says whether dropping folders is allowed; nil means yes.

@@ -43,6 +43,10 @@ func TestDecide(t *testing.T) {
 			allowed: 0, queued: 1, codes: []string{CodeDailyLimit}, upgradeTo: "basic", messageHas: "used today's"},
 		{name: "batch and daily limit together", plan: "basic", limits: basic, req: Request{Format: "webp", Files: 30, Remaining: ip(4)},
 			allowed: 4, queued: 26, codes: []string{CodeBatch, CodeDailyLimit}, upgradeTo: "pro"},
+		{name: "free fine control refused, basic allows", plan: "free", limits: free, req: Request{Format: "webp", Files: 1, Remaining: ip(5), Fine: true},
+			codes: []string{CodeFine}, upgradeTo: "basic", messageHas: "quality number", refusedAll: true},
+		{name: "basic fine control allowed", plan: "basic", limits: basic, req: Request{Format: "webp", Files: 2, Remaining: ip(50), Fine: true}, allowed: 2},
+		{name: "pro fine control allowed", plan: "pro", limits: pro, req: Request{Format: "avif", Files: 2, Fine: true}, allowed: 2},
 		{name: "empty drop", plan: "pro", limits: pro, req: Request{Format: "webp"}},
 		{name: "continuing a queue", plan: "basic", limits: basic, req: Request{Format: "webp", Files: 15, Remaining: ip(40), ContinueQueue: true},
 			allowed: 10, queued: 5, codes: []string{CodeBatch}, upgradeTo: "pro", messageHas: "5 more photos are still in the queue"},
@@ -101,6 +105,19 @@ func TestFeatureGates(t *testing.T) {
 	}
 	if r := Folders(basic, DefaultPlans); r != nil {
 		t.Errorf("basic folders refused: %+v", r)
+	}
+	if r := Fine(free, DefaultPlans); r == nil || r.UpgradeTo != "basic" || r.Code != CodeFine || !strings.Contains(r.Message, "Basic plan") {
+		t.Errorf("free fine control: %+v", r)
+	}
+	for _, l := range []wire.Limits{basic, pro} {
+		if r := Fine(l, DefaultPlans); r != nil {
+			t.Errorf("fine control refused on %v: %+v", l.Features, r)
+		}
+	}
+	// A plans table fetched before the feature existed names no plan: the sentence still reads.
+	old := Plans{{ID: "free", Name: "Free", Features: []string{"files"}}, {ID: "basic", Name: "Basic", PriceKRW: 4900, Features: []string{"files", "folders"}}}
+	if r := Fine(old.Lookup("basic").Limits(), old); r == nil || r.UpgradeTo != "" || strings.Contains(r.Message, "plan allows") {
+		t.Errorf("fine control with an old table: %+v", r)
 	}
 }
 

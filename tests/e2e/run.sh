@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Playwright tests of the UI against the dev binary's devserver (real Go
 # bindings over the Wails websocket). Builds the frontend and the dev binary,
-# starts Xvfb and the app, runs tests/e2e/ui.test.mjs and tests/e2e/compare.test.mjs
-# (stand-in Pro account, no backend), then — when the local backend is up (IC_API_BASE etc. from
+# starts Xvfb and the app, runs tests/e2e/ui.test.mjs, tests/e2e/compare.test.mjs and
+# tests/e2e/fine.test.mjs (stand-in Pro account, and a Free one for fine.test.mjs; no backend), then — when the local backend is up (IC_API_BASE etc. from
 # `eval "$(scripts/stack.sh env)"`) — tests/e2e/account.test.mjs against a second
 # app instance wired to it. Stops what it started.
 # Needs: Node 20 (root node_modules with playwright-core: `npm ci` at the root),
@@ -62,6 +62,14 @@ export IC_E2E_SHOTS=${IC_E2E_SHOTS:-$root/tests/e2e/test-results}
 status=0
 IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" IC_E2E_CONFIG="$work/config" node tests/e2e/ui.test.mjs || status=1
 IC_E2E_ADDR=$addr IC_E2E_DATA="$work/data" node tests/e2e/compare.test.mjs || status=1
+# Fine control: the Pro instance above, and one on the Free plan where the controls are locked.
+free_addr=${IC_E2E_FREE_ADDR:-127.0.0.1:34118}
+mkdir -p "$work/config-free"
+DISPLAY=$display XDG_CONFIG_HOME="$work/config-free" IC_E2E_PLAN=free LANG=ko_KR.UTF-8 \
+  "$work/imageconverter-dev" -devserver "$free_addr" -assetdir frontend/dist -loglevel Warning >"$work/app-free.log" 2>&1 &
+pids+=($!)
+wait_up "$free_addr" "$work/app-free.log"
+IC_E2E_ADDR=$addr IC_E2E_FREE_ADDR=$free_addr IC_E2E_DATA="$work/data" node tests/e2e/fine.test.mjs || status=1
 
 if [ -n "${IC_API_BASE:-}" ] && [ -n "${FIREBASE_AUTH_EMULATOR_HOST:-}" ]; then
   addr2=${IC_E2E_ACCOUNT_ADDR:-127.0.0.1:34116}

@@ -7,11 +7,13 @@
 
 export type Format = "webp" | "avif";
 export type Preset = "smallest" | "balanced" | "best";
+/** The quality choice kept in the settings: a preset, or "custom" (Settings.quality, Settings.lossless). */
+export type QualityChoice = Preset | "custom";
 
 export interface ConvertRequest {
   paths: string[];
   format: Format;
-  preset: Preset;
+  preset: QualityChoice;
 }
 export interface Refusal {
   code: string;
@@ -82,7 +84,7 @@ export interface EngineInfo {
 }
 export interface Settings {
   format: Format;
-  preset: Preset;
+  preset: QualityChoice;
   outputMode: "beside" | "folder";
   outputDir: string;
   existing: "skip" | "overwrite" | "rename";
@@ -94,6 +96,12 @@ export interface Settings {
   language: "" | "ko" | "en" | "ja";
   closeAction: "ask" | "background" | "quit";
   startAtLogin: boolean;
+  /** Fine control (Basic+): the custom preset's number 1–100 and lossless WebP; a target size in KB (0 = off). */
+  quality: number;
+  lossless: boolean;
+  targetKB: number;
+  /** Output names: "{name}" keeps the original's; {date} and {ext} may be added. */
+  namePattern: string;
 }
 export interface PlanInfo {
   id: string;
@@ -386,6 +394,7 @@ export const api = {
   openFolder: (path: string) => call<void>("OpenFolder", path),
   getSettings: () => call<Settings>("GetSettings"),
   saveSettings: (s: Settings) => call<Settings>("SaveSettings", s),
+  previewName: (pattern: string, format: Format) => call<string>("PreviewName", pattern, format),
   engineInfo: () => call<EngineInfo>("EngineInfo"),
   systemLanguage: () => call<"" | "ko" | "en" | "ja">("SystemLanguage"),
   account: () => call<AccountState>("Account"),

@@ -1,5 +1,5 @@
 // Settings store: the only caller of the settings bindings.
-import { api, setWindowTitle, type EngineInfo, type Settings } from "../lib/api";
+import { api, setWindowTitle, type EngineInfo, type Preset, type Settings } from "../lib/api";
 import { i18n, t } from "../lib/i18n.svelte";
 
 class SettingsStore {
@@ -34,9 +34,16 @@ class SettingsStore {
     }
   }
 
-  /** Format and preset are chosen on the main screen and remembered. */
-  async choose(part: Pick<Settings, "format"> | Pick<Settings, "preset">) {
+  /** Format, preset, and the custom quality and lossless are chosen on the main screen and remembered. */
+  async choose(part: Partial<Pick<Settings, "format" | "preset" | "quality" | "lossless">>) {
     if (this.value) await this.save({ ...this.value, ...part });
+  }
+
+  /** The saved quality choice where only a preset fits (a watched folder, the compare view's start):
+   * the custom number's nearest preset is balanced, whose encoder effort it uses. */
+  preset(): Preset {
+    const p = this.value?.preset ?? "balanced";
+    return p === "custom" ? "balanced" : p;
   }
 
   async chooseOutputFolder(): Promise<string> {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -78,12 +79,34 @@ type PlanDoc struct {
 	Features   []string `firestore:"features"`
 	BatchSize  int      `firestore:"batchSize"`
 	MaxDevices int      `firestore:"maxDevices"`
+	// SeededFeatures are the features the seeding knew when it last wrote or checked this plan: a
+	// feature added to the product later (wire.DefaultPlans) is added once to the seeded plans that
+	// include it by default, and never again, so an admin's removal stands. Absent on plans seeded
+	// before the field existed: those knew legacyFeatures.
+	SeededFeatures []string `firestore:"seededFeatures,omitempty"`
+}
+
+// legacyFeatures are the features of the plans seeded before SeededFeatures was recorded.
+var legacyFeatures = []string{wire.FeatureFiles, wire.FeatureFolders, wire.FeatureSchedules, wire.FeatureScan}
+
+// knownFeatures are every feature of the default plans, in order of first appearance.
+func knownFeatures() []string {
+	var out []string
+	for _, p := range wire.DefaultPlans() {
+		for _, f := range p.Features {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 func intp(n int) *int { return &n }
 
 func planToDoc(p wire.Plan) PlanDoc {
-	d := PlanDoc{Name: p.Name, PriceKRW: p.PriceKRW, Formats: p.Formats, Features: p.Features, BatchSize: p.BatchSize, MaxDevices: p.MaxDevices}
+	d := PlanDoc{Name: p.Name, PriceKRW: p.PriceKRW, Formats: p.Formats, Features: p.Features, BatchSize: p.BatchSize, MaxDevices: p.MaxDevices,
+		SeededFeatures: knownFeatures()}
 	if p.DailyLimit != nil {
 		v := int64(*p.DailyLimit)
 		d.DailyLimit = &v
@@ -106,8 +129,9 @@ func docToPlan(id string, d PlanDoc) wire.Plan {
 }
 
 // SeedPlans creates the plans of DefaultPlans that do not exist yet (so edits
-// made in the console survive); with overwrite it resets them. It returns the
-// ids written.
+// made in the console survive) and gives existing ones the features added to
+// the product since they were seeded (once: see PlanDoc.SeededFeatures); with
+// overwrite it resets them. It returns the ids written.
 func (s *Store) SeedPlans(ctx context.Context, overwrite bool) ([]string, error) {
 	var written []string
 	for _, p := range wire.DefaultPlans() {
@@ -118,7 +142,10 @@ func (s *Store) SeedPlans(ctx context.Context, overwrite bool) ([]string, error)
 		} else {
 			_, err = ref.Create(ctx, planToDoc(p))
 			if status.Code(err) == codes.AlreadyExists {
-				continue
+				var added bool
+				if added, err = s.addNewFeatures(ctx, ref, p); err == nil && !added {
+					continue
+				}
 			}
 		}
 		if err != nil {
@@ -128,6 +155,44 @@ func (s *Store) SeedPlans(ctx context.Context, overwrite bool) ([]string, error)
 	}
 	s.InvalidatePlans()
 	return written, nil
+}
+
+// addNewFeatures gives the seeded plan at ref the features of its default p
+// that did not exist when it was seeded, and records every feature known now.
+// It reports whether the document changed.
+func (s *Store) addNewFeatures(ctx context.Context, ref *firestore.DocumentRef, p wire.Plan) (bool, error) {
+	changed := false
+	err := s.FS.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		changed = false
+		snap, err := tx.Get(ref)
+		if err != nil {
+			return err
+		}
+		var d PlanDoc
+		if err := snap.DataTo(&d); err != nil {
+			return fmt.Errorf("firestore plan %s: %w", ref.ID, err)
+		}
+		seeded := d.SeededFeatures
+		if seeded == nil {
+			seeded = legacyFeatures
+		}
+		features := d.Features
+		for _, f := range p.Features {
+			if !slices.Contains(seeded, f) && !slices.Contains(features, f) {
+				features = append(features, f)
+			}
+		}
+		known := knownFeatures()
+		if len(features) == len(d.Features) && slices.Equal(seeded, known) {
+			return nil
+		}
+		changed = true
+		if features == nil {
+			features = []string{}
+		}
+		return tx.Update(ref, []firestore.Update{{Path: "features", Value: features}, {Path: "seededFeatures", Value: known}})
+	}, firestore.MaxAttempts(TxMaxAttempts))
+	return changed, err
 }
 
 // InvalidatePlans drops the plan cache.

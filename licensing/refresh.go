@@ -103,7 +103,7 @@ func (s *Service) refresh(ctx context.Context, force bool, ask *blockAsk) error 
 	s.st.Token = resp.Entitlement
 	s.st.Info = info{Status: resp.Status, PeriodEnd: resp.PeriodEnd, AutoRenew: resp.AutoRenew, CancelAtPeriodEnd: resp.CancelAtPeriodEnd,
 		RenewalIssue: resp.RenewalIssue}
-	s.st.FetchedAt = now
+	s.st.FetchedAt, s.st.FetchedBy = now, s.cfg.AppVersion
 	s.st.NeedOnline, s.st.PlanChanged, s.st.LedgerLost = false, false, false
 	s.markContact(now)
 	led := &s.st.Ledger
@@ -190,7 +190,7 @@ func (s *Service) needsRefresh(now time.Time) bool {
 		return false
 	}
 	return s.st.Token == "" || s.st.NeedOnline || s.st.PlanChanged || s.st.LedgerLost || s.clockSetBack(now) ||
-		now.Sub(s.st.FetchedAt) >= refreshAfter || s.paidPeriodOver(now)
+		now.Sub(s.st.FetchedAt) >= refreshAfter || s.paidPeriodOver(now) || s.st.FetchedBy != s.cfg.AppVersion
 }
 
 // paidPeriodOver: the last refresh reported a paid period (active, past due

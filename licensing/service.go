@@ -179,7 +179,7 @@ func (s *Service) Plans() policy.Plans {
 // Admins edit plans in Firestore, so prices and limits shown come from here.
 func (s *Service) FetchPlans(ctx context.Context) (policy.Plans, error) {
 	s.mu.Lock()
-	fresh := len(s.st.Plans) > 0 && s.now().Sub(s.st.PlansAt) < refreshAfter
+	fresh := len(s.st.Plans) > 0 && s.now().Sub(s.st.PlansAt) < refreshAfter && s.st.PlansBy == s.cfg.AppVersion
 	s.mu.Unlock()
 	if fresh {
 		return s.Plans(), nil
@@ -194,7 +194,7 @@ func (s *Service) FetchPlans(ctx context.Context) (policy.Plans, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.plans = resp.Plans
-	s.st.Plans, s.st.PlansAt = resp.Plans, s.now()
+	s.st.Plans, s.st.PlansAt, s.st.PlansBy = resp.Plans, s.now(), s.cfg.AppVersion
 	return s.plans, s.save()
 }
 

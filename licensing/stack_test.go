@@ -151,7 +151,16 @@ func (st *stack) newClient(t *testing.T, device string) *client {
 // reopen starts the app again on the same secrets file.
 func (st *stack) reopen(t *testing.T, device, path string, clock *fakeClock) *client {
 	t.Helper()
+	return st.reopenAs(t, device, path, clock, "")
+}
+
+// reopenAs starts the app again on the same secrets file as another app version ("" = this build's).
+func (st *stack) reopenAs(t *testing.T, device, path string, clock *fakeClock, appVersion string) *client {
+	t.Helper()
 	cfg := DefaultConfig()
+	if appVersion != "" {
+		cfg.AppVersion = appVersion
+	}
 	cfg.APIBase = st.proxy.URL
 	cfg.AuthEmulatorHost = st.authHost
 	calls := &counter{next: http.DefaultTransport}

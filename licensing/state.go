@@ -28,11 +28,14 @@ type sessionPart struct {
 // entitlementPart is keychain item "entitlement": the token with the times
 // that guard it, so a clock set back cannot be hidden by deleting a file.
 type entitlementPart struct {
-	Token      string        `json:"entitlement,omitempty"`
-	Info       info          `json:"info"`
-	FetchedAt  time.Time     `json:"fetchedAt"` // trusted time of the last successful refresh
-	LastSeen   time.Time     `json:"lastSeen"`  // latest trusted time ever seen
-	Skew       time.Duration `json:"skew"`      // server time − local clock at the last refresh
+	Token     string    `json:"entitlement,omitempty"`
+	Info      info      `json:"info"`
+	FetchedAt time.Time `json:"fetchedAt"` // trusted time of the last successful refresh
+	// FetchedBy is the app version that made it: a new version may know plan
+	// features the old entitlement does not list, so it asks again once.
+	FetchedBy  string        `json:"fetchedBy,omitempty"`
+	LastSeen   time.Time     `json:"lastSeen"` // latest trusted time ever seen
+	Skew       time.Duration `json:"skew"`     // server time − local clock at the last refresh
 	NeedOnline bool          `json:"needOnline"`
 	// DevKeys are the local stack's keys, learned only by a localstack
 	// build from a loopback API (trust_localstack.go). Kept here rather
@@ -55,6 +58,7 @@ type localPart struct {
 	PrevUser    string      `json:"prevUser,omitempty"` // signed out with Ledger entries unsent
 	Plans       []wire.Plan `json:"plans,omitempty"`    // last GET /v1/plans
 	PlansAt     time.Time   `json:"plansAt"`
+	PlansBy     string      `json:"plansBy,omitempty"` // the app version that fetched them (see FetchedBy)
 }
 
 // keptAcrossAccounts is what the computer keeps when the account changes:
@@ -62,7 +66,7 @@ type localPart struct {
 func (st state) keptAcrossAccounts() state {
 	var n state
 	n.LastSeen, n.Skew, n.DevKeys = st.LastSeen, st.Skew, st.DevKeys
-	n.AnonLedger, n.Plans, n.PlansAt = st.AnonLedger, st.Plans, st.PlansAt
+	n.AnonLedger, n.Plans, n.PlansAt, n.PlansBy = st.AnonLedger, st.Plans, st.PlansAt, st.PlansBy
 	return n
 }
 

@@ -84,7 +84,7 @@ func (e *offlineEnv) install(t *testing.T, user, plan, device string) string {
 	s.mu.Lock()
 	s.st.Session = &firebaseauth.Session{UserID: user, Email: user + "@example.com", RefreshToken: "r"}
 	s.st.Token = tok
-	s.st.FetchedAt = e.clock.Now()
+	s.st.FetchedAt, s.st.FetchedBy = e.clock.Now(), s.cfg.AppVersion
 	s.seen(e.clock.Now())
 	s.save()
 	s.mu.Unlock()

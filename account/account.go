@@ -68,6 +68,9 @@ func Notice(st licensing.Status) (code, message string) {
 	switch {
 	case st.Reason != "" && st.Reason != licensing.ReasonSignedOut:
 		return st.Reason, st.ReasonMessage
+	case st.SignInAgain:
+		// The plan still works; without a new sign-in it lapses unseen.
+		return licensing.ReasonSessionExpired, "You have been signed out. Please sign in again."
 	case st.StorageWarning != "" && st.SignedIn: // only matters once a sign-in is stored
 		return NoticeStorageFile, st.StorageWarning
 	}

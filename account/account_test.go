@@ -46,7 +46,11 @@ func TestNoticeSaysWhy(t *testing.T) {
 	if code, msg := Notice(st); code != licensing.ReasonExpired || msg != "offline too long" {
 		t.Errorf("notice %q %q, want the reason first", code, msg)
 	}
-	st.Reason = ""
+	st.Reason, st.SignInAgain = "", true // the plan still applies, the sign-in does not
+	if code, _ := Notice(st); code != licensing.ReasonSessionExpired {
+		t.Errorf("notice %q, want %s while the sign-in must be renewed", code, licensing.ReasonSessionExpired)
+	}
+	st.SignInAgain = false
 	if code, _ := Notice(st); code != NoticeStorageFile {
 		t.Errorf("notice %q, want the storage note", code)
 	}

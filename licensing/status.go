@@ -37,6 +37,11 @@ type Status struct {
 	GraceDaysLeft    int       `json:"graceDaysLeft"` // whole days of offline use left
 	NeedsOnlineCheck bool      `json:"needsOnlineCheck"`
 	LastRefresh      time.Time `json:"lastRefresh,omitzero"`
+	// SignInAgain: the service no longer accepts the sign-in (password
+	// changed, account disabled…) while the entitlement in hand still
+	// applies; the plan keeps working until it lapses, but the user must
+	// sign in again for it to be renewed.
+	SignInAgain bool `json:"signInAgain,omitempty"`
 
 	Storage        secrets.Kind `json:"storage"`                  // keychain or file
 	StorageWarning string       `json:"storageWarning,omitempty"` // set when secrets are in a file
@@ -81,6 +86,7 @@ func (s *Service) Status() Status {
 	st.Plan, st.Limits, st.Reason, st.ReasonMessage = e.plan, e.limits, e.reason, reasonMessages[e.reason]
 	st.OfflineUntil, st.GraceDaysLeft = e.offlineUntil, e.graceDays
 	st.NeedsOnlineCheck = st.NeedsOnlineCheck || e.signInAgain
+	st.SignInAgain = e.signInAgain
 	st.PlanName = in.plans.Lookup(e.plan).Name
 
 	s.mu.Lock()

@@ -1,8 +1,8 @@
 // Package ssim measures how alike two pictures look: the mean structural similarity (SSIM, Wang et
 // al. 2004) of their luma, with the usual 11×11 Gaussian window (σ 1.5) and constants K1 0.01,
 // K2 0.03. 1 means identical; photos that look the same after compression score about 0.95 and up.
-// The benchmarks use it to compare encoders and resizers at equal quality; it is not on the
-// conversion path.
+// The benchmarks use it to compare encoders and resizers at equal quality, and the automatic
+// quality (converter/autoquality) uses it to find the smallest file that still looks the same.
 package ssim
 
 import (
@@ -37,6 +37,12 @@ func FromImage(img image.Image) *Luma {
 			for x := range l.W {
 				out[x] = luma(p[4*x], p[4*x+1], p[4*x+2])
 			}
+		case rgbImage: // decode.RGB: 3 bytes per pixel, origin at (0, 0)
+			pix, stride := m.RGBPixels()
+			p := pix[y*stride:]
+			for x := range l.W {
+				out[x] = luma(p[3*x], p[3*x+1], p[3*x+2])
+			}
 		default:
 			for x := range l.W {
 				r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
@@ -46,6 +52,13 @@ func FromImage(img image.Image) *Luma {
 	}
 	parallelRows(l.H, row)
 	return l
+}
+
+// rgbImage is a 3-byte-per-pixel opaque picture (decode.RGB), named by its method so that this
+// package does not depend on the decoder.
+type rgbImage interface {
+	image.Image
+	RGBPixels() (pix []byte, stride int)
 }
 
 func luma(r, g, b uint8) float32 {

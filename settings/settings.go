@@ -6,6 +6,7 @@ package settings
 import (
 	"path/filepath"
 
+	"imageconverter/converter"
 	"imageconverter/lifecycle"
 	"imageconverter/uierr"
 )
@@ -13,7 +14,7 @@ import (
 // Settings are the user's choices, kept as JSON in the user config dir.
 type Settings struct {
 	Format       string `json:"format"`       // "webp" or "avif"
-	Preset       string `json:"preset"`       // "smallest", "balanced", "best"
+	Preset       string `json:"preset"`       // "smallest", "balanced", "best", "auto" (per photo)
 	OutputMode   string `json:"outputMode"`   // "beside" (next to originals) or "folder"
 	OutputDir    string `json:"outputDir"`    // used when OutputMode is "folder"
 	Existing     string `json:"existing"`     // "skip", "overwrite", "rename"
@@ -40,7 +41,7 @@ func Defaults() Settings {
 
 var (
 	oneOfFormat   = map[string]bool{"webp": true, "avif": true}
-	oneOfPreset   = map[string]bool{"smallest": true, "balanced": true, "best": true}
+	oneOfPreset   = map[string]bool{"smallest": true, "balanced": true, "best": true, converter.PresetAuto: true}
 	oneOfOutput   = map[string]bool{"beside": true, "folder": true}
 	oneOfExisting = map[string]bool{"skip": true, "overwrite": true, "rename": true}
 	oneOfLanguage = map[string]bool{"": true, "ko": true, "en": true, "ja": true}

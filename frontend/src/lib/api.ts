@@ -6,7 +6,7 @@
 // Stores call this module; components call stores.
 
 export type Format = "webp" | "avif";
-export type Preset = "smallest" | "balanced" | "best";
+export type Preset = "smallest" | "balanced" | "best" | "auto";
 
 export interface ConvertRequest {
   paths: string[];
@@ -55,6 +55,8 @@ export interface FileResult {
   reason: string;
   bytesIn: number;
   bytesOut: number;
+  /** The quality used (fixed, or chosen by "auto"); 0 when lossless or not converted. */
+  quality: number;
 }
 export interface Summary {
   runId: string;

@@ -102,7 +102,10 @@ func (s Search) Choose(pix image.Image, eo encode.Options) (Choice, error) {
 		cut = Tiles
 	}
 	sample := cut(pix, s.SamplePixels)
-	ref := ssim.FromImage(sample)
+	ref, err := ssim.NewReference(ssim.FromImage(sample))
+	if err != nil {
+		return Choice{}, fmt.Errorf("autoquality: %w", err)
+	}
 	eo.Meta, eo.PixelsRead = meta.Metadata{}, nil // the sample needs no metadata, and must not free pix
 	var c Choice
 	// The lowest quality in [lo, hi] that passes, hi taken as passing: the cap is the answer when
@@ -130,8 +133,8 @@ func (s Search) Choose(pix image.Image, eo encode.Options) (Choice, error) {
 }
 
 // Score encodes img with eo, decodes the result with the converter's decoder and returns its mean
-// SSIM against ref (the luma of img).
-func Score(img image.Image, ref *ssim.Luma, eo encode.Options) (float64, error) {
+// SSIM against ref (made from the luma of img).
+func Score(img image.Image, ref *ssim.Reference, eo encode.Options) (float64, error) {
 	var buf bytes.Buffer
 	if err := encode.Encode(&buf, img, eo); err != nil {
 		return 0, err
@@ -140,7 +143,7 @@ func Score(img image.Image, ref *ssim.Luma, eo encode.Options) (float64, error) 
 	if err != nil {
 		return 0, fmt.Errorf("autoquality: decode the %s sample: %w", eo.Format, err)
 	}
-	return ssim.Mean(ref, ssim.FromImage(got.Pixels))
+	return ref.Mean(ssim.FromImage(got.Pixels))
 }
 
 // Shrink is img scaled down with Lanczos to about pixels (img itself when it is no larger), keeping
@@ -174,6 +177,9 @@ func Tiles(img image.Image, pixels int) image.Image {
 	cols := max(1, min(w/tile, int(math.Round(math.Sqrt(n*float64(w)/float64(h))))))
 	rows := max(1, min(h/tile, int(math.Round(n/float64(cols)))))
 	dst := image.NewNRGBA(image.Rect(0, 0, cols*tile, rows*tile))
+	if m, ok := img.(*image.RGBA); ok && !m.Opaque() { // asked once: Opaque reads every pixel
+		img = struct{ image.Image }{m} // premultiplied with transparency: converted pixel by pixel
+	}
 	for r := range rows {
 		y0 := b.Min.Y + spread(r, rows, h)
 		for c := range cols {
@@ -194,12 +200,11 @@ func spread(i, n, size int) int {
 }
 
 // copyTile copies the tile×tile square at (sx, sy) of src to (dx, dy) of dst, as straight colour.
+// src is *image.RGBA only when opaque (premultiplied and straight are then the same bytes): Tiles
+// hands a transparent one over as a plain image.Image.
 func copyTile(dst *image.NRGBA, dx, dy int, src image.Image, sx, sy int) {
 	for y := range tile {
 		out := dst.Pix[dst.PixOffset(dx, dy+y):][:4*tile]
-		if m, ok := src.(*image.RGBA); ok && !m.Opaque() {
-			src = image.Image(struct{ image.Image }{m}) // premultiplied with transparency: the generic path
-		}
 		switch m := src.(type) {
 		case rgbImage:
 			pix, stride := m.RGBPixels()
@@ -209,7 +214,7 @@ func copyTile(dst *image.NRGBA, dx, dy int, src image.Image, sx, sy int) {
 			}
 		case *image.NRGBA:
 			copy(out, m.Pix[m.PixOffset(sx, sy+y):])
-		case *image.RGBA: // opaque: the same bytes as straight colour
+		case *image.RGBA:
 			copy(out, m.Pix[m.PixOffset(sx, sy+y):])
 		default:
 			for x := range tile {

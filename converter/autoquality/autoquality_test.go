@@ -81,7 +81,10 @@ func TestChooseFindsTheLowestPassingQuality(t *testing.T) {
 			if c.Quality < s.Min || c.Quality > s.Max || c.Encodes > 6 || c.Encodes < 1 {
 				t.Fatalf("choice %+v outside %+v or too many encodes", c, s)
 			}
-			ref := ssim.FromImage(img)
+			ref, err := ssim.NewReference(ssim.FromImage(img))
+			if err != nil {
+				t.Fatal(err)
+			}
 			at := func(q int) float64 {
 				eo.Quality = q
 				v, err := Score(img, ref, eo)

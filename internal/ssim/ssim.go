@@ -67,22 +67,51 @@ func luma(r, g, b uint8) float32 {
 
 // Mean is the mean SSIM of two pictures of the same size.
 func Mean(a, b *Luma) (float64, error) {
+	ref, err := NewReference(a)
+	if err != nil {
+		return 0, err
+	}
+	return ref.Mean(b)
+}
+
+// Reference is a picture ready to be compared with many others (the automatic quality scores
+// several encodes of one sample): its local means and second moments are computed once, which
+// leaves three of the five Gaussian filters per comparison.
+type Reference struct {
+	l      *Luma
+	mu, xx []float32 // blurred luma and blurred squared luma
+}
+
+// NewReference prepares a for Reference.Mean.
+func NewReference(a *Luma) (*Reference, error) {
+	if a.W < 11 || a.H < 11 {
+		return nil, fmt.Errorf("ssim: %dx%d is smaller than the 11×11 window", a.W, a.H)
+	}
+	sq := make([]float32, len(a.Y))
+	parallelRows(a.H, func(y int) {
+		for i := y * a.W; i < (y+1)*a.W; i++ {
+			sq[i] = a.Y[i] * a.Y[i]
+		}
+	})
+	return &Reference{l: a, mu: blur(a.Y, a.W, a.H), xx: blur(sq, a.W, a.H)}, nil
+}
+
+// Mean is the mean SSIM of the reference and b, a picture of the same size.
+func (r *Reference) Mean(b *Luma) (float64, error) {
+	a := r.l
 	if a.W != b.W || a.H != b.H {
 		return 0, fmt.Errorf("ssim: sizes differ: %dx%d vs %dx%d", a.W, a.H, b.W, b.H)
 	}
-	if a.W < 11 || a.H < 11 {
-		return 0, fmt.Errorf("ssim: %dx%d is smaller than the 11×11 window", a.W, a.H)
-	}
 	n := a.W * a.H
-	xx, yy, xy := make([]float32, n), make([]float32, n), make([]float32, n)
+	yy, xy := make([]float32, n), make([]float32, n)
 	parallelRows(a.H, func(y int) {
 		for i := y * a.W; i < (y+1)*a.W; i++ {
 			p, q := a.Y[i], b.Y[i]
-			xx[i], yy[i], xy[i] = p*p, q*q, p*q
+			yy[i], xy[i] = q*q, p*q
 		}
 	})
-	mx, my := blur(a.Y, a.W, a.H), blur(b.Y, a.W, a.H)
-	sxx, syy, sxy := blur(xx, a.W, a.H), blur(yy, a.W, a.H), blur(xy, a.W, a.H)
+	mx, sxx := r.mu, r.xx
+	my, syy, sxy := blur(b.Y, a.W, a.H), blur(yy, a.W, a.H), blur(xy, a.W, a.H)
 	const c1, c2 = (0.01 * 255) * (0.01 * 255), (0.03 * 255) * (0.03 * 255)
 	// Only where the whole window lies inside the picture ("valid" region), as the reference code.
 	w, h := a.W-10, a.H-10

@@ -20,7 +20,8 @@ type Luma struct {
 }
 
 // FromImage converts img to luma with the BT.601 weights, the ones JPEG and WebP use for Y. Pixels
-// with transparency are taken as they are stored (straight colour), alpha ignored.
+// with transparency count as seen over black (premultiplied): the colour an encoder keeps under a
+// fully transparent pixel is invisible and must not lower the score. Opaque pictures are unaffected.
 func FromImage(img image.Image) *Luma {
 	b := img.Bounds()
 	l := &Luma{W: b.Dx(), H: b.Dy(), Y: make([]float32, b.Dx()*b.Dy())}
@@ -35,7 +36,7 @@ func FromImage(img image.Image) *Luma {
 		case *image.NRGBA:
 			p := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			for x := range l.W {
-				out[x] = luma(p[4*x], p[4*x+1], p[4*x+2])
+				out[x] = luma(p[4*x], p[4*x+1], p[4*x+2]) * float32(p[4*x+3]) / 255
 			}
 		case rgbImage: // decode.RGB: 3 bytes per pixel, origin at (0, 0)
 			pix, stride := m.RGBPixels()

@@ -202,6 +202,28 @@ func TestResultQuality(t *testing.T) {
 			}
 		})
 	}
+	// A picture too small to score (6×4), one with transparency and a rotated one convert
+	// automatically too.
+	tiny := image.NewNRGBA(image.Rect(0, 0, 6, 4))
+	for i := range tiny.Pix {
+		tiny.Pix[i] = uint8(i * 37)
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, tiny)
+	os.WriteFile(filepath.Join(dir, "src", "tiny.png"), buf.Bytes(), 0o644)
+	for _, name := range []string{"tiny.png", "png_rgba.png", "jpeg_orient6.jpg"} {
+		o := testOptions()
+		o.OutputDir = filepath.Join(dir, "out", "other")
+		o.Preset, o.SkipIfLarger = PresetAuto, false
+		src := filepath.Join(dir, "src", name)
+		if name != "tiny.png" {
+			copyFile(t, filepath.Join("testdata", name), src)
+		}
+		r := result(t, convertAll(t, o, src), name)
+		if rg := autoquality.For(encode.WebP); r.Status != StatusConverted || r.Quality < rg.Min || r.Quality > rg.Max {
+			t.Fatalf("%s: %+v", name, r)
+		}
+	}
 	// Not converted: no quality.
 	o := testOptions()
 	o.OutputDir = filepath.Join(dir, "out", "a")

@@ -107,6 +107,10 @@ func (s Search) Choose(pix image.Image, eo encode.Options) (Choice, error) {
 		cut = Tiles
 	}
 	sample := cut(pix, s.SamplePixels)
+	if b := sample.Bounds(); b.Dx() < 11 || b.Dy() < 11 {
+		// Smaller than SSIM's window: nothing to measure, and a few bytes either way. The cap.
+		return Choice{Quality: s.Max, Capped: true}, nil
+	}
 	ref, err := ssim.NewReference(ssim.FromImage(sample))
 	if err != nil {
 		return Choice{}, fmt.Errorf("autoquality: %w", err)

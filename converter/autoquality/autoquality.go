@@ -57,8 +57,9 @@ const LargerShare = 0.4
 const MaxGrowth = 1.5
 
 // BudgetPixels is what a search holds at its peak, in the converter's pixel-budget units (about 12
-// bytes a pixel): the 4-byte sample and one decoded result, and the score's thirteen float planes
-// of the sample's size — about 60 MB for a 1 MP sample. The converter adds it to a photo's share.
+// bytes a pixel): the 4-byte sample and one decoded result, and the score's ten float planes of the
+// sample's size (ssim.Reference keeps them from one score to the next) — about 50 MB for a 1 MP
+// sample, rounded up. The converter adds it to a photo's share.
 const BudgetPixels = SamplePixels * 5
 
 // Search is how one format's quality is searched. For gives the product's settings; the

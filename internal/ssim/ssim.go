@@ -81,6 +81,11 @@ func Mean(a, b *Luma) (float64, error) {
 type Reference struct {
 	l      *Luma
 	mu, xx []float32 // blurred luma and blurred squared luma
+
+	// The planes of one comparison, kept for the next (a search scores several encodes of one
+	// sample: 5 planes of 4 MB each for a 1 MP sample, which would otherwise be garbage every time).
+	scratch sync.Mutex
+	planes  [6][]float32 // yy, xy, my, syy, sxy, and the filter's intermediate rows
 }
 
 // NewReference prepares a for Reference.Mean.
@@ -103,8 +108,15 @@ func (r *Reference) Mean(b *Luma) (float64, error) {
 	if a.W != b.W || a.H != b.H {
 		return 0, fmt.Errorf("ssim: sizes differ: %dx%d vs %dx%d", a.W, a.H, b.W, b.H)
 	}
+	r.scratch.Lock()
+	defer r.scratch.Unlock()
 	n := a.W * a.H
-	yy, xy := make([]float32, n), make([]float32, n)
+	for i := range r.planes {
+		if len(r.planes[i]) != n {
+			r.planes[i] = make([]float32, n)
+		}
+	}
+	yy, xy, tmp := r.planes[0], r.planes[1], r.planes[5]
 	parallelRows(a.H, func(y int) {
 		for i := y * a.W; i < (y+1)*a.W; i++ {
 			p, q := a.Y[i], b.Y[i]
@@ -112,7 +124,9 @@ func (r *Reference) Mean(b *Luma) (float64, error) {
 		}
 	})
 	mx, sxx := r.mu, r.xx
-	my, syy, sxy := blur(b.Y, a.W, a.H), blur(yy, a.W, a.H), blur(xy, a.W, a.H)
+	my := blurInto(r.planes[2], tmp, b.Y, a.W, a.H)
+	syy := blurInto(r.planes[3], tmp, yy, a.W, a.H)
+	sxy := blurInto(r.planes[4], tmp, xy, a.W, a.H)
 	const c1, c2 = (0.01 * 255) * (0.01 * 255), (0.03 * 255) * (0.03 * 255)
 	// Only where the whole window lies inside the picture ("valid" region), as the reference code.
 	w, h := a.W-10, a.H-10
@@ -153,7 +167,11 @@ var kernel = func() [11]float32 {
 // blur filters src with the Gaussian in both directions; borders are clamped (they are outside the
 // valid region Mean averages anyway).
 func blur(src []float32, w, h int) []float32 {
-	tmp := make([]float32, w*h)
+	return blurInto(make([]float32, w*h), make([]float32, w*h), src, w, h)
+}
+
+// blurInto is blur writing into dst, with tmp (same size) for the horizontal pass; it returns dst.
+func blurInto(dst, tmp, src []float32, w, h int) []float32 {
 	parallelRows(h, func(y int) {
 		row, out := src[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
 		edge := func(x int) {
@@ -177,9 +195,9 @@ func blur(src []float32, w, h int) []float32 {
 			edge(x)
 		}
 	})
-	dst := make([]float32, w*h)
 	parallelRows(h, func(y int) {
 		out := dst[y*w : (y+1)*w]
+		clear(out)
 		for k := -5; k <= 5; k++ {
 			in := tmp[min(max(y+k, 0), h-1)*w:][:w]
 			c := kernel[k+5]

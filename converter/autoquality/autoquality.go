@@ -15,8 +15,8 @@
 // them). Tiles, not a shrunk copy: shrinking smooths away the grain and fine texture that decide how
 // much a quality loses, so a shrunk copy scores far better than the photo (0.97 on the copy, 0.91
 // on the 24 MP photo, in the measurements); the tiles predict the full-size score to within about
-// 0.006 (docs/auto-quality.md). The search costs time: encoding takes about 2× as long as at a
-// fixed quality for full-size photos (9 MP on average), 4.5× for photos resized to 1920 pixels.
+// 0.006 (docs/auto-quality.md). The search costs time: encoding takes about 1.9× as long as at a
+// fixed quality for full-size photos (9 MP on average), 4.2× for photos resized to 1920 pixels.
 //
 // The range is capped (For) so that a photo that would need more never gets a file much larger than
 // the fixed "balanced" quality writes (MaxGrowth); such a photo gets the cap and scores below the

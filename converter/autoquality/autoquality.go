@@ -43,8 +43,9 @@ import (
 // quality that keeps it.
 const Threshold = 0.97
 
-// SamplePixels is the size of the copy the search encodes: large enough that WebP's and AV1's block
-// decisions behave as on the photo, small enough that six encodes cost less than one full encode.
+// SamplePixels is the size of the sample the search encodes: 15 or so tiles from all over the photo
+// (a 0.5 MP sample predicted the full photo worse), and small enough that the whole search costs
+// about one more full-size encode of a 9 MP photo (measured: docs/auto-quality.md).
 const SamplePixels = 1_000_000
 
 // LargerShare is the share of photos whose automatic file may be larger than the balanced one: those
@@ -88,7 +89,7 @@ type Choice struct {
 	Quality int     // the quality to encode the photo with
 	Score   float64 // SSIM of the sample at Quality (0 when Quality was never encoded: the cap)
 	Encodes int     // sample encodes the search made
-	Capped  bool    // nothing below the cap reached the threshold: Quality is the cap
+	Capped  bool    // nothing below the cap reached the threshold (or the picture is too small to score): Quality is the cap
 }
 
 // Choose searches the quality for pix with For(eo.Format): see Search.Choose.
@@ -119,8 +120,8 @@ func (s Search) Choose(pix image.Image, eo encode.Options) (Choice, error) {
 	eo.Meta, eo.PixelsRead = meta.Metadata{}, nil // the sample needs no metadata, and must not free pix
 	var c Choice
 	// The lowest quality in [lo, hi] that passes, hi taken as passing: the cap is the answer when
-	// nothing below it passes, and it needs no encode then. SSIM grows with quality (to within
-	// noise far below the threshold's scale), which is what makes a bisection valid.
+	// nothing below it passes, and it needs no encode then. SSIM grows with quality (nearly: an
+	// encoder's choices can make it dip by a hair between neighbours), which makes a bisection valid.
 	lo, hi := s.Min, s.Max
 	var best float64
 	for lo < hi {

@@ -109,7 +109,7 @@ func resultRecord(r runs.Result, ended time.Time) history.Run {
 		Canceled: r.Canceled}
 	for _, f := range s.Files {
 		out.Files = append(out.Files, history.File{Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: string(f.Code), Reason: f.Reason,
-			BytesIn: f.BytesIn, BytesOut: f.BytesOut})
+			BytesIn: f.BytesIn, BytesOut: f.BytesOut, Quality: f.Quality})
 		if out.Format == "" && f.Status == converter.StatusConverted {
 			out.Format = strings.TrimPrefix(strings.ToLower(filepath.Ext(f.Dst)), ".")
 		}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"imageconverter/account"
+	"imageconverter/converter"
+	"imageconverter/converter/autoquality"
 	"imageconverter/functions/wire"
 	"imageconverter/locale"
 	"imageconverter/platform"
@@ -73,8 +75,8 @@ func TestResultsSurviveARestartAndExportAsCSV(t *testing.T) {
 		switch {
 		case f.Status == "failed" && f.Src == broken && f.Code != "":
 			failed++
-		case f.Status == "converted" && f.BytesOut > 0 && f.BytesOut < f.BytesIn && strings.HasSuffix(f.Dst, ".webp"):
-			converted++
+		case f.Status == "converted" && f.BytesOut > 0 && f.BytesOut < f.BytesIn && strings.HasSuffix(f.Dst, ".webp") && f.Quality == 80:
+			converted++ // balanced WebP: quality 80, kept with the file
 		}
 	}
 	if failed != 1 || converted != 2 {
@@ -103,6 +105,8 @@ func TestResultsSurviveARestartAndExportAsCSV(t *testing.T) {
 	for _, r := range rows[1:] {
 		if r[0] == "broken.jpg" {
 			brokenRow = r
+		} else if r[5] != "80" {
+			t.Fatalf("a converted photo's quality column is %q, want 80: %q", r[5], r)
 		}
 	}
 	if brokenRow == nil || brokenRow[6] != "실패" || brokenRow[7] == "" || strings.Contains(brokenRow[7], "reason.") {
@@ -120,5 +124,58 @@ func TestResultsSurviveARestartAndExportAsCSV(t *testing.T) {
 	}
 	if _, err := again.ResultRun("run-nothere"); err == nil {
 		t.Fatal("an unknown run has results")
+	}
+}
+
+// With the automatic quality each photo's chosen quality is what the run
+// reports per file and what the results keep.
+func TestAutomaticQualityIsKeptPerFile(t *testing.T) {
+	dir := t.TempDir()
+	prefs, err := settings.Open(filepath.Join(dir, "config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(prefs, account.NewLocal(wire.PlanFree)) // a quality choice, on every plan
+	rec := platform.NewRecorder()
+	app.attach(context.Background(), rec)
+	photos := filepath.Join(dir, "photos")
+	srcs := writePhotos(t, photos, 1, 96) // Free converts one photo a drop
+	info, err := app.StartConversion(ConvertRequest{Paths: srcs, Format: "webp", Preset: "auto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := waitDone(t, app, rec, info.RunID)
+	if sum.Converted != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	run, err := app.ResultRun(info.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the search gives for this photo's pixels, asked directly.
+	opts := settings.Defaults()
+	opts.Preset = "auto"
+	prep, err := converter.Prepare(srcs[0], opts.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := autoquality.Choose(prep.Pixels, prep.Encoder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Quality == 80 {
+		t.Fatal("the test photo needs exactly the balanced quality: it cannot tell auto from fixed")
+	}
+	if len(run.Files) != 1 || run.Files[0].Quality != want.Quality {
+		t.Fatalf("kept files %+v, want quality %d", run.Files, want.Quality)
+	}
+	var reported []int
+	for _, e := range rec.Events(EventFile) {
+		if f := e.Payload.(FileResult); f.RunID == info.RunID {
+			reported = append(reported, f.Quality)
+		}
+	}
+	if len(reported) != 1 || reported[0] != want.Quality {
+		t.Fatalf("file events report qualities %v, want %d", reported, want.Quality)
 	}
 }

@@ -120,7 +120,7 @@ func (a *App) OpenCompare(path, format string) (CompareInfo, error) {
 
 // EncodeCompare encodes the open photo with req's format and quality.
 func (a *App) EncodeCompare(req CompareRequest) (CompareResult, error) {
-	if !validFormat(req.Format) || (req.Preset != "" && !slices.Contains(encode.Presets, encode.Preset(req.Preset))) ||
+	if !validFormat(req.Format) || (req.Preset != "" && req.Preset != converter.PresetAuto && !slices.Contains(encode.Presets, encode.Preset(req.Preset))) ||
 		req.Quality < 0 || req.Quality > 100 || req.Width < 0 || req.Height < 0 {
 		return CompareResult{}, uierr.With(codeInvalidArgument, "These compare settings are not valid.",
 			fmt.Sprintf("%s %s %d", req.Format, req.Preset, req.Quality), nil)

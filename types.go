@@ -84,6 +84,7 @@ type FileResult struct {
 	Reason   string `json:"reason"` // English sentence, shown when the UI has no translation
 	BytesIn  int64  `json:"bytesIn"`
 	BytesOut int64  `json:"bytesOut"`
+	Quality  int    `json:"quality"` // the quality used (fixed or automatic); 0 when lossless or not converted
 }
 
 // Summary closes a run.
@@ -275,7 +276,7 @@ type ScheduleInfo struct {
 
 func mapFile(runID string, f converter.FileResult) FileResult {
 	return FileResult{RunID: runID, Src: f.Src, Dst: f.Dst, Status: string(f.Status), Code: string(f.Code),
-		Reason: f.Reason, BytesIn: f.BytesIn, BytesOut: f.BytesOut}
+		Reason: f.Reason, BytesIn: f.BytesIn, BytesOut: f.BytesOut, Quality: f.Quality}
 }
 
 func mapSummary(runID string, s converter.Summary) Summary {

@@ -31,19 +31,25 @@ func BenchmarkPlan(b *testing.B) {
 
 // BenchmarkRunWebP converts four 2000×1500 photos-like JPEGs to WebP q80 m4 with two workers, the
 // whole pipeline: read, decode, encode, atomic write. Reports megapixels per second.
-func BenchmarkRunWebP(b *testing.B) { benchRun(b, "webp") }
+func BenchmarkRunWebP(b *testing.B) { benchRun(b, "webp", "") }
 
 // BenchmarkRunAVIF is the same with the AVIF Balanced preset (quality 70, speed 8).
-func BenchmarkRunAVIF(b *testing.B) { benchRun(b, "avif") }
+func BenchmarkRunAVIF(b *testing.B) { benchRun(b, "avif", "") }
 
-func benchRun(b *testing.B, format string) {
+// BenchmarkRunWebPAuto and BenchmarkRunAVIFAuto are the same with the automatic quality: their
+// ratio to the two above is what the search costs (docs/auto-quality.md has it on real photos).
+func BenchmarkRunWebPAuto(b *testing.B) { benchRun(b, "webp", PresetAuto) }
+
+func BenchmarkRunAVIFAuto(b *testing.B) { benchRun(b, "avif", PresetAuto) }
+
+func benchRun(b *testing.B, format, preset string) {
 	dir := b.TempDir()
 	const n, w, h = 4, 2000, 1500
 	for i := range n {
 		writeSmoothJPEG(b, filepath.Join(dir, fmt.Sprintf("p%d.jpg", i)), w, h)
 	}
 	o := testOptions()
-	o.Format = format
+	o.Format, o.Preset = format, preset
 	o.Reconvert, o.Existing = true, ExistingOverwrite
 	p, err := Plan(context.Background(), []string{dir}, o)
 	if err != nil {

@@ -88,6 +88,9 @@ func TestTargetSizeOnRealPhotos(t *testing.T) {
 				if q < 0 {
 					t.Fatalf("no quality at or below %d gives %d bytes", p.Encoder.Quality, fi.Size())
 				}
+				if r.Quality != q {
+					t.Errorf("the result says quality %d, the file was written at %d", r.Quality, q)
+				}
 				// The search stops at the highest quality that fits, or at a file within 3 % of the target.
 				if up := sizeAt(t, p, q+1); int64(up) <= target && float64(fi.Size()) < 0.97*float64(target) {
 					t.Errorf("quality %d (%d bytes) was written, but %d gives %d bytes, still within %d", q, fi.Size(), q+1, up, target)

@@ -39,8 +39,9 @@ const (
 type Options struct {
 	// Format is the output format: "webp" or "avif".
 	Format string
-	// Preset is "smallest", "balanced" or "best" (encode.Presets); "" means DefaultPreset. It supplies
-	// Quality and Effort where those are -1; an explicit Quality or Effort wins over the preset.
+	// Preset is "smallest", "balanced" or "best" (encode.Presets), or PresetAuto; "" means
+	// DefaultPreset. It supplies Quality and Effort where those are -1; an explicit Quality or Effort
+	// wins over the preset (with PresetAuto an explicit Quality turns the search off).
 	Preset string
 	// Quality is 0–100 (lossy); -1 takes it from the preset (WebP 80, AVIF 70 for balanced).
 	Quality int
@@ -92,7 +93,15 @@ type Options struct {
 	// fs writes the outputs (nil: the disk); probe watches a run (nil). Tests set them.
 	fs    outputFS
 	probe *probe
+	// autoQuality is set by normalized for PresetAuto without an explicit Quality: each photo's
+	// quality is searched (converter/autoquality); Quality then holds the balanced one.
+	autoQuality bool
 }
+
+// PresetAuto is the automatic quality: per photo, the lowest quality whose result keeps the photo's
+// look (mean SSIM at or above autoquality.Threshold), searched on a sample of it before the photo
+// is encoded, between the bounds of autoquality.For. Effort is the balanced preset's.
+const PresetAuto = "auto"
 
 // DefaultOptions returns the documented defaults: WebP, balanced preset (quality 80, method 4), strip metadata, no resize,
 // next to the originals, skip existing, skip if larger, keep modification time, one worker per core,
@@ -130,10 +139,16 @@ func (o Options) normalized() (Options, error) {
 	if o.Preset == "" {
 		o.Preset = DefaultPreset
 	}
-	preset, err := encode.PresetOptions(encode.Format(o.Format), encode.Preset(strings.ToLower(o.Preset)))
-	if err != nil {
-		return o, fmt.Errorf("preset %q is not one of smallest, balanced, best", o.Preset)
+	knobs := strings.ToLower(o.Preset)
+	if knobs == PresetAuto {
+		knobs = string(encode.PresetBalanced) // the effort, and the quality the search starts from
 	}
+	preset, err := encode.PresetOptions(encode.Format(o.Format), encode.Preset(knobs))
+	if err != nil {
+		return o, fmt.Errorf("preset %q is not one of smallest, balanced, best, auto", o.Preset)
+	}
+	// Normalising twice (Plan, then Run) keeps the search on: Quality is filled by then.
+	o.autoQuality = strings.EqualFold(o.Preset, PresetAuto) && (o.Quality < 0 || o.autoQuality) && !o.Lossless
 	if o.Quality < 0 {
 		o.Quality = preset.Quality
 	}

@@ -57,6 +57,9 @@ type FileResult struct {
 	// Width/Height are the output dimensions (after orientation and resize) when converted.
 	Width  int `json:"width,omitempty"`
 	Height int `json:"height,omitempty"`
+	// Quality is the lossy quality the output was encoded with when converted: the fixed one, or the
+	// one the automatic quality chose for this photo. 0 for lossless and for files not converted.
+	Quality int `json:"quality,omitempty"`
 }
 
 // Summary is the outcome of a run. BytesIn/BytesOut count converted files only, so Saved is what the

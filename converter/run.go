@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"imageconverter/converter/autoquality"
 	"imageconverter/converter/decode"
 	"imageconverter/converter/encode"
 	"imageconverter/converter/resize"
@@ -145,6 +146,9 @@ const freeAfterPixels = 4_000_000
 // the whole budget can still run (alone).
 func (r *runner) weight(t Task) int64 {
 	w := int64(t.Width) * int64(t.Height)
+	if r.opts.autoQuality {
+		w += autoquality.BudgetPixels // the search's sample, its encodes and their scores
+	}
 	return min(max(w, 1), r.opts.PixelBudget)
 }
 
@@ -208,6 +212,18 @@ func (r *runner) convert(ctx context.Context, t Task, threads int) (res FileResu
 	if ctx.Err() != nil {
 		return cancelled(t)
 	}
+	quality := r.opts.Quality
+	if r.opts.autoQuality {
+		c, err := autoquality.Choose(pix, encode.Options{Format: encode.Format(r.opts.Format),
+			Effort: r.opts.Effort, Threads: threads, Cancel: ctx.Done()})
+		switch {
+		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+			return cancelled(t)
+		case err != nil: // the full-size encode would fail the same way; say so with its words
+			return fail(CodeEncode, "The encoder failed: "+sentence(err.Error()))
+		}
+		quality = c.Quality
+	}
 
 	dir := filepath.Dir(t.Dst)
 	if err := r.fs.MkdirAll(dir); err != nil {
@@ -227,7 +243,7 @@ func (r *runner) convert(ctx context.Context, t Task, threads int) (res FileResu
 	cw := &countingWriter{w: tmp}
 	bw := bufio.NewWriterSize(cw, 256<<10)
 	eo := encode.Options{
-		Format: encode.Format(r.opts.Format), Quality: r.opts.Quality, Lossless: r.opts.Lossless,
+		Format: encode.Format(r.opts.Format), Quality: quality, Lossless: r.opts.Lossless,
 		Effort: r.opts.Effort, Threads: threads,
 		// A cancelled run stops a native WebP encode mid-file (AVIF runs to the end of the file).
 		Cancel: ctx.Done(),
@@ -301,6 +317,12 @@ func (r *runner) convert(ctx context.Context, t Task, threads int) (res FileResu
 		return fail(writeFailure("Could not write the output", err))
 	}
 	res.Dst, res.Status, res.BytesOut = dst, StatusConverted, cw.n
+	if !r.opts.Lossless {
+		res.Quality = quality
+		if r.opts.TargetSize > 0 {
+			res.Quality = tr.Quality // the target's search went down from quality (auto's or the preset's)
+		}
+	}
 	if tr.Missed {
 		res.Code, res.Reason = CodeTargetMissed, targetMissedReason(r.opts.TargetSize, cw.n)
 	}

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"imageconverter/converter"
+	"imageconverter/converter/autoquality"
 	"imageconverter/converter/encode"
 )
 
 // Request is one encode of an open photo.
 type Request struct {
 	Format  string // "webp" or "avif"
-	Preset  string // "smallest", "balanced" or "best" ("" = balanced); sets the effort, and the quality unless Quality is set
+	Preset  string // "smallest", "balanced", "best" or "auto" ("" = balanced); sets the effort, and the quality unless Quality is set
 	Quality int    // 1–100; 0 takes the preset's
 	// Draft encodes only Part (the part on screen, in picture pixels; empty = the whole picture): at
 	// full resolution when it holds at most Config.DraftPixels, else from a copy of the picture
@@ -58,6 +59,7 @@ type session struct {
 
 	full, draft lane
 	prepMu      sync.Mutex // one decode at a time
+	autoMu      sync.Mutex // one automatic-quality search at a time
 
 	mu       sync.Mutex // guards what follows
 	prep     *converter.Prepared
@@ -67,8 +69,9 @@ type session struct {
 	outputs  []output    // the last encodes, oldest first (keepOutputs of each kind)
 	gen      int
 	lastFull *output
-	sample   *image.NRGBA  // tiles from all over the picture, for estimates (mosaic)
-	refs     map[int]int64 // the sample's size with a full encode's settings, by its gen
+	sample   *image.NRGBA                // tiles from all over the picture, for estimates (mosaic)
+	refs     map[int]int64               // the sample's size with a full encode's settings, by its gen
+	auto     map[*converter.Prepared]int // the automatic quality of each format's prepared photo
 }
 
 // lane runs one kind of encode (full or draft) at a time; a newer request cancels the one running
@@ -134,6 +137,16 @@ func (s *Store) Encode(ctx context.Context, token string, req Request) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
+	if strings.EqualFold(req.Preset, converter.PresetAuto) && quality < 0 {
+		// The quality a conversion would choose for this photo: searched once per format, on the
+		// whole prepared picture as Run does, whether this encode is a draft or not.
+		if eo.Quality, err = ss.autoQuality(ctx, prep, eo); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return Result{Stale: true}, nil
+			}
+			return Result{}, err
+		}
+	}
 
 	pix, part := prep.Pixels, prep.Pixels.Bounds()
 	if req.Draft {
@@ -193,6 +206,31 @@ func (ss *session) prepared(format string) (*converter.Prepared, error) {
 	ss.prep, ss.format = prep, prep.Encoder.Format
 	ss.mu.Unlock()
 	return prep, nil
+}
+
+// autoQuality is the automatic quality of prep (autoquality.Choose with eo's settings), remembered
+// for the session's format.
+func (ss *session) autoQuality(ctx context.Context, prep *converter.Prepared, eo encode.Options) (int, error) {
+	ss.autoMu.Lock() // the draft and the full encode ask at once on opening: search once
+	defer ss.autoMu.Unlock()
+	ss.mu.Lock()
+	q, ok := ss.auto[prep]
+	ss.mu.Unlock()
+	if ok {
+		return q, nil
+	}
+	eo.Cancel = ctx.Done()
+	c, err := autoquality.Choose(prep.Pixels, eo)
+	if err != nil {
+		return 0, err
+	}
+	ss.mu.Lock()
+	if ss.auto == nil {
+		ss.auto = map[*converter.Prepared]int{}
+	}
+	ss.auto[prep] = c.Quality
+	ss.mu.Unlock()
+	return c.Quality, nil
 }
 
 // keep records an encode under the next generation number and forgets the oldest of its kind.

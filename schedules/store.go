@@ -33,7 +33,7 @@ func check(sc Schedule) (Schedule, error) {
 	if sc.Format != "webp" && sc.Format != "avif" {
 		return sc, uierr.With(codeSettingInvalid, "Unknown output format.", sc.Format, nil)
 	}
-	if sc.Preset != "smallest" && sc.Preset != "balanced" && sc.Preset != "best" {
+	if sc.Preset != "smallest" && sc.Preset != "balanced" && sc.Preset != "best" && sc.Preset != "auto" {
 		return sc, uierr.With(codeSettingInvalid, "Unknown quality preset.", sc.Preset, nil)
 	}
 	switch sc.Mode {

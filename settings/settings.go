@@ -16,7 +16,7 @@ import (
 // Settings are the user's choices, kept as JSON in the user config dir.
 type Settings struct {
 	Format       string `json:"format"`       // "webp" or "avif"
-	Preset       string `json:"preset"`       // "smallest", "balanced", "best", or "custom" (Quality, Lossless)
+	Preset       string `json:"preset"`       // "smallest", "balanced", "best", "auto" (per photo) or "custom" (Quality, Lossless)
 	OutputMode   string `json:"outputMode"`   // "beside" (next to originals) or "folder"
 	OutputDir    string `json:"outputDir"`    // used when OutputMode is "folder"
 	Existing     string `json:"existing"`     // "skip", "overwrite", "rename"
@@ -64,7 +64,7 @@ func Defaults() Settings {
 
 var (
 	oneOfFormat   = map[string]bool{"webp": true, "avif": true}
-	oneOfPreset   = map[string]bool{"smallest": true, "balanced": true, "best": true, PresetCustom: true}
+	oneOfPreset   = map[string]bool{"smallest": true, "balanced": true, "best": true, converter.PresetAuto: true, PresetCustom: true}
 	oneOfOutput   = map[string]bool{"beside": true, "folder": true}
 	oneOfExisting = map[string]bool{"skip": true, "overwrite": true, "rename": true}
 	oneOfLanguage = map[string]bool{"": true, "ko": true, "en": true, "ja": true}

@@ -77,6 +77,15 @@ func TestValidateSaysWhatIsWrong(t *testing.T) {
 	if err := Defaults().Validate(); err != nil {
 		t.Errorf("defaults refused: %v", err)
 	}
+	auto := Defaults()
+	auto.Preset = "auto"
+	if err := auto.Validate(); err != nil || auto.Options().Preset != converter.PresetAuto {
+		t.Errorf("the automatic quality: %v, options preset %q", err, auto.Options().Preset)
+	}
+	auto.Preset = "automatic"
+	if got := uierr.CodeOf(auto.Validate()); got != codeSettingInvalid {
+		t.Errorf("unknown preset: code %q", got)
+	}
 }
 
 func TestOptionsFollowTheSettings(t *testing.T) {

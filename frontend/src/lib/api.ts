@@ -6,7 +6,7 @@
 // Stores call this module; components call stores.
 
 export type Format = "webp" | "avif";
-export type Preset = "smallest" | "balanced" | "best";
+export type Preset = "smallest" | "balanced" | "best" | "auto";
 /** The quality choice kept in the settings: a preset, or "custom" (Settings.quality, Settings.lossless). */
 export type QualityChoice = Preset | "custom";
 
@@ -57,6 +57,8 @@ export interface FileResult {
   reason: string;
   bytesIn: number;
   bytesOut: number;
+  /** The quality used (fixed, or chosen by "auto"); 0 when lossless or not converted. */
+  quality: number;
 }
 export interface Summary {
   runId: string;

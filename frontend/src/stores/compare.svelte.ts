@@ -59,8 +59,12 @@ class CompareStore {
     return { format: this.format, preset: this.preset, quality: this.custom ? this.quality : 0 };
   }
 
-  /** The preset's quality for the current format. */
+  /** The quality "auto" chose for the open photo in the current format (0 until known). */
+  autoQuality = $state(0);
+
+  /** The preset's quality for the current format ("auto": the one chosen for this photo, once known). */
   presetQuality(p: Preset = this.preset): number {
+    if (p === "auto" && this.autoQuality > 0) return this.autoQuality;
     return this.info?.qualities?.[this.format]?.[p] ?? (this.format === "avif" ? 70 : 80);
   }
 
@@ -75,6 +79,7 @@ class CompareStore {
     this.format = start.format;
     this.preset = start.preset;
     this.custom = false;
+    this.autoQuality = 0;
     try {
       const info = await api.openCompare(path, start.format);
       if (me !== this.opened) {
@@ -116,6 +121,7 @@ class CompareStore {
   chooseFormat(f: Format) {
     if (f === this.format) return;
     this.format = f;
+    this.autoQuality = 0;
     this.custom = false; // the two formats' scales differ: start again from the preset
     this.quality = this.presetQuality();
     this.changed();
@@ -182,6 +188,11 @@ class CompareStore {
         return;
       }
       if (!(await preload(r.image)) || seq !== this.seq[lane] || this.info?.token !== info.token) return;
+      if (s.preset === "auto" && s.quality === 0 && this.autoQuality !== r.quality) {
+        // The search's answer for this photo: the slider shows it, and it counts as "auto", not custom.
+        this.autoQuality = r.quality;
+        if (!this.custom) this.quality = r.quality;
+      }
       const shown = { ...r, key: key(s) };
       if (draft) {
         // A draft for settings the full photo already shows adds nothing.

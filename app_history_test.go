@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,7 +142,7 @@ func TestAutomaticQualityIsKeptPerFile(t *testing.T) {
 	rec := platform.NewRecorder()
 	app.attach(context.Background(), rec)
 	photos := filepath.Join(dir, "photos")
-	srcs := writePhotos(t, photos, 1, 96) // Free converts one photo a drop
+	srcs := []string{writeSmoothPhoto(t, photos)} // Free converts one photo a drop; smooth: auto goes below balanced
 	info, err := app.StartConversion(ConvertRequest{Paths: srcs, Format: "webp", Preset: "auto"})
 	if err != nil {
 		t.Fatal(err)
@@ -178,4 +181,29 @@ func TestAutomaticQualityIsKeptPerFile(t *testing.T) {
 	if len(reported) != 1 || reported[0] != want.Quality {
 		t.Fatalf("file events report qualities %v, want %d", reported, want.Quality)
 	}
+}
+
+// writeSmoothPhoto writes a 320×240 PNG of soft gradients, the kind of
+// picture the automatic quality encodes below the balanced quality.
+func writeSmoothPhoto(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, 320, 240))
+	for y := range 240 {
+		for x := range 320 {
+			img.Set(x, y, color.NRGBA{uint8(x * 255 / 320), uint8(y * 255 / 240), uint8(128 + (x-y)/8), 255})
+		}
+	}
+	p := filepath.Join(dir, "sky.png")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -68,23 +68,11 @@ func writeScene(t testing.TB, path string, sc scene, w, h int, seed int64) {
 // decoded by the converter's decoder, not any number the search kept.
 func lookOf(t testing.TB, src, dst string, opts Options) float64 {
 	t.Helper()
-	prep, err := Prepare(src, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
 	data, err := os.ReadFile(dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := decode.DecodeBytes(data, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssim.Mean(ssim.FromImage(prep.Pixels), ssim.FromImage(out.Pixels))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return scoreAgainstPrepared(t, src, opts, data)
 }
 
 // lookAt encodes src's prepared pixels at quality q and scores the result as lookOf does.
@@ -100,7 +88,17 @@ func lookAt(t testing.TB, src string, opts Options, q int) float64 {
 	if err := encode.Encode(&buf, prep.Pixels, eo); err != nil {
 		t.Fatal(err)
 	}
-	out, err := decode.DecodeBytes(buf.Bytes(), decode.Options{})
+	return scoreAgainstPrepared(t, src, opts, buf.Bytes())
+}
+
+// scoreAgainstPrepared decodes encoded and scores its mean SSIM against src's prepared pixels.
+func scoreAgainstPrepared(t testing.TB, src string, opts Options, encoded []byte) float64 {
+	t.Helper()
+	prep, err := Prepare(src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := decode.DecodeBytes(encoded, decode.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

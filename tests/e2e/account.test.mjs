@@ -2,7 +2,7 @@
 // (scripts/stack.sh): sign in as the demo Basic user, see the plan, quota,
 // devices and locked features, sign out back to Free. Run by tests/e2e/run.sh
 // when IC_API_BASE is set.
-import { chromium } from "playwright-core";
+import { openSuite, shots } from "./harness.mjs";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -19,28 +19,11 @@ const post = async (base, p) => {
 /** The window gets focus, as when the user comes back to the app. */
 const focus = () => page.evaluate(() => window.dispatchEvent(new Event("focus")));
 const data = process.env.IC_E2E_DATA;
-const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
 assert.ok(data, "run through tests/e2e/run.sh");
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-let failed = 0;
-const page = await (await browser.newContext({ locale: "ko-KR", viewport: { width: 1180, height: 780 } })).newPage();
-const pageErrors = [];
-page.on("pageerror", (e) => pageErrors.push(e.message));
-const tid = (id) => page.locator(`[data-testid="${id}"]`);
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split("\n").join("\n     ")}`);
-    await page.screenshot({ path: path.join(shots, `fail-account-${name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
-  }
-}
+const suite = await openSuite("account");
+const { pageErrors, step, tid } = suite;
+const page = suite.page;
 
 await page.goto(`http://${addr}/`);
 
@@ -249,6 +232,4 @@ await step("against the local stack, 'check for updates' says this version is th
 
 await step("no uncaught errors in the page", async () => assert.deepEqual(pageErrors, []));
 
-await browser.close();
-console.log(failed ? `${failed} step(s) failed` : "all account steps passed");
-process.exit(failed ? 1 : 0);
+await suite.finish("all account steps passed");

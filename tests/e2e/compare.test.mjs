@@ -4,38 +4,19 @@
 // stops), switch to AVIF, and compare from the file rows of a run and from the results table,
 // including a damaged photo. Run by tests/e2e/run.sh after ui.test.mjs (same app); needs IC_E2E_ADDR
 // and IC_E2E_DATA (compare/photo12.jpg, a 4000×3000 JPEG, and base.jpg).
-import { chromium } from "playwright-core";
+import { openSuite, shots } from "./harness.mjs";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 
 const addr = process.env.IC_E2E_ADDR ?? "127.0.0.1:34115";
 const data = process.env.IC_E2E_DATA;
-const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
 assert.ok(data, "run through tests/e2e/run.sh");
-fs.mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-let failed = 0;
-const context = await browser.newContext({ locale: "ko-KR", viewport: { width: 1180, height: 780 } });
-const page = await context.newPage();
-const pageErrors = [];
-page.on("pageerror", (e) => pageErrors.push(e.message));
+const suite = await openSuite("compare");
+const { pageErrors, step, tid } = suite;
+const page = suite.page;
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split("\n").join("\n     ")}`);
-    await page.screenshot({ path: path.join(shots, `fail-compare-${name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
-  }
-}
-const tid = (id) => page.locator(`[data-testid="${id}"]`);
 const shot = (name) => page.screenshot({ path: path.join(shots, `compare-${name}.png`) });
 /** The converted size on screen: bytes, and whether it is an estimate (a draft's). */
 const shownSize = async () => ({
@@ -274,6 +255,4 @@ await step("no uncaught errors in the page", async () => {
   assert.deepEqual(pageErrors, []);
 });
 
-await browser.close();
-console.log(failed ? `${failed} step(s) failed` : "all steps passed");
-process.exit(failed ? 1 : 0);
+await suite.finish("all compare steps passed");

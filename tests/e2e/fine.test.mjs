@@ -5,7 +5,7 @@
 // Then, on a second instance on the Free plan (IC_E2E_FREE_ADDR), the same controls are locked with
 // the plan's tag and a link to the plans, and a run asking for them is refused with the sentence.
 // Run by tests/e2e/run.sh; needs IC_E2E_ADDR, IC_E2E_FREE_ADDR and IC_E2E_DATA (base.jpg).
-import { chromium } from "playwright-core";
+import { openSuite, shots } from "./harness.mjs";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,31 +13,12 @@ import path from "node:path";
 const addr = process.env.IC_E2E_ADDR ?? "127.0.0.1:34115";
 const freeAddr = process.env.IC_E2E_FREE_ADDR;
 const data = process.env.IC_E2E_DATA;
-const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
 assert.ok(data && freeAddr, "run through tests/e2e/run.sh");
-fs.mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-let failed = 0;
-const context = await browser.newContext({ locale: "ko-KR", viewport: { width: 1180, height: 900 } });
-let page = await context.newPage();
-const pageErrors = [];
-page.on("pageerror", (e) => pageErrors.push(e.message));
+const suite = await openSuite("fine", { viewport: { width: 1180, height: 900 } });
+const { pageErrors, step, tid } = suite;
+let page = suite.page;
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split("\n").join("\n     ")}`);
-    await page.screenshot({ path: path.join(shots, `fail-fine-${name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
-  }
-}
-const tid = (id) => page.locator(`[data-testid="${id}"]`);
 const shot = (name) => page.screenshot({ path: path.join(shots, `fine-${name}.png`), fullPage: true });
 const saved = () => page.evaluate(() => window.go.main.App.GetSettings());
 async function chooseFiles(paths) {
@@ -160,8 +141,7 @@ await step("a run names the file by the pattern, fits the long edge and the targ
 await page.evaluate((s) => window.go.main.App.SaveSettings(s), before);
 
 await step("Free: custom quality and target size are locked with the plan's tag and a link", async () => {
-  page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page = await suite.newPage();
   await page.goto(`http://${freeAddr}/`);
   await tid("dropzone").waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="plan-badge"]')?.textContent?.includes("무료"));
@@ -198,9 +178,4 @@ await step("Free: a run asking for a custom quality is refused with the sentence
 });
 
 assert.deepEqual(pageErrors, [], "page errors");
-await browser.close();
-if (failed) {
-  console.log(`${failed} fine-control step(s) failed`);
-  process.exit(1);
-}
-console.log("fine control: all steps passed");
+await suite.finish("fine control: all steps passed");

@@ -3,7 +3,7 @@
 // summary, cancel a run, switch the language. Run it with tests/e2e/run.sh,
 // which builds and starts the app; it needs IC_E2E_ADDR, IC_E2E_DATA and
 // IC_E2E_CONFIG from that script.
-import { chromium } from "playwright-core";
+import { openSuite, shots } from "./harness.mjs";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -12,30 +12,12 @@ import zlib from "node:zlib";
 const addr = process.env.IC_E2E_ADDR ?? "127.0.0.1:34115";
 const data = process.env.IC_E2E_DATA; // folders "small" and "many" of JPEGs
 const config = process.env.IC_E2E_CONFIG; // the app's XDG_CONFIG_HOME
-const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
 assert.ok(data && config, "run through tests/e2e/run.sh");
-fs.mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-let failed = 0;
-const context = await browser.newContext({ locale: "ko-KR", viewport: { width: 1180, height: 780 } });
-const page = await context.newPage();
-const pageErrors = [];
-page.on("pageerror", (e) => pageErrors.push(e.message));
+const suite = await openSuite("ui");
+const { pageErrors, step, tid } = suite;
+const page = suite.page;
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split("\n").join("\n     ")}`);
-    await page.screenshot({ path: path.join(shots, `fail-${name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
-  }
-}
 
 /** The folder dialog is native; answer it with dir, the rest of the path stays real. */
 async function chooseFolderAnswers(dir) {
@@ -43,7 +25,6 @@ async function chooseFolderAnswers(dir) {
     window.go.main.App.ChooseFolder = () => Promise.resolve(d);
   }, dir);
 }
-const tid = (id) => page.locator(`[data-testid="${id}"]`);
 
 await page.goto(`http://${addr}/`);
 
@@ -334,6 +315,4 @@ await step("no uncaught errors in the page", async () => {
   assert.deepEqual(pageErrors, []);
 });
 
-await browser.close();
-console.log(failed ? `${failed} step(s) failed` : "all steps passed");
-process.exit(failed ? 1 : 0);
+await suite.finish("all steps passed");

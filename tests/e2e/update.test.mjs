@@ -5,7 +5,7 @@
 // the app says how to install it (Linux: the apt command); a version below
 // the release's minimum refuses to convert, with the sentence. Run by
 // tests/e2e/run.sh when the local stack is up.
-import { chromium } from "playwright-core";
+import { openSuite, shots } from "./harness.mjs";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -18,7 +18,6 @@ const keyFile = process.env.IC_E2E_UPDATE_KEY; // "kid:base64-seed" (releasetool
 const publicKey = process.env.IC_E2E_UPDATE_PUB; // "kid:base64url"
 const cache = process.env.IC_E2E_UPDATE_CACHE; // the app's XDG_CACHE_HOME
 const data = process.env.IC_E2E_DATA;
-const shots = process.env.IC_E2E_SHOTS ?? path.join(import.meta.dirname, "test-results");
 assert.ok(addr && webDir && webURL && keyFile && publicKey && cache && data, "run through tests/e2e/run.sh");
 const downloads = path.join(cache, "ImageConverter", "updates");
 
@@ -60,25 +59,9 @@ function publish({ version, minimum = "", key = trusted, served, stated = served
   return name;
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-let failed = 0;
-const page = await (await browser.newContext({ locale: "ko-KR", viewport: { width: 1180, height: 780 } })).newPage();
-const pageErrors = [];
-page.on("pageerror", (e) => pageErrors.push(e.message));
-const tid = (id) => page.locator(`[data-testid="${id}"]`);
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e.message).split("\n").join("\n     ")}`);
-    await page.screenshot({ path: path.join(shots, `fail-update-${name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
-  }
-}
+const suite = await openSuite("update");
+const { pageErrors, step, tid } = suite;
+const page = suite.page;
 const checkNow = async () => {
   await tid("nav-settings").click();
   await tid("check-updates").click();
@@ -154,6 +137,4 @@ await step("below the minimum version: red banner, and a drop is refused with th
 
 await step("no uncaught errors in the page", async () => assert.deepEqual(pageErrors, []));
 
-await browser.close();
-console.log(failed ? `${failed} step(s) failed` : "all update steps passed");
-process.exit(failed ? 1 : 0);
+await suite.finish("all update steps passed");

@@ -172,6 +172,11 @@ class AccountStore {
   has(feature: string): boolean {
     return this.state?.plan.features.includes(feature) ?? false;
   }
+
+  /** The cheapest plan that includes feature (for "available on Basic"); fallback when none does. */
+  cheapestWith(feature: string, fallback = "basic"): string {
+    return [...this.plans].sort((a, b) => a.priceKRW - b.priceKRW).find((p) => p.features.includes(feature))?.id ?? fallback;
+  }
 }
 
 export const account = new AccountStore();

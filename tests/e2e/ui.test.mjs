@@ -56,6 +56,26 @@ await step("converts a chosen folder: progress, summary, files on disk", async (
   await page.screenshot({ path: path.join(shots, "summary-ko.png") });
 });
 
+await step("WebP files already in a dropped folder are one line, which opens into the list", async () => {
+  // Four WebP pictures of their own (no source beside them, e.g. made by another tool) and a photo.
+  const dir = path.join(data, "already");
+  fs.mkdirSync(dir, { recursive: true });
+  const webps = fs.readdirSync(path.join(data, "small")).filter((f) => f.endsWith(".webp")).slice(0, 4);
+  webps.forEach((f, i) => fs.copyFileSync(path.join(data, "small", f), path.join(dir, `shared-${i + 1}.webp`)));
+  fs.copyFileSync(path.join(data, "base.jpg"), path.join(dir, "new.jpg"));
+  await tid("again").click();
+  await chooseFolderAnswers(dir);
+  await tid("choose-folder").click();
+  await tid("summary").waitFor({ timeout: 60_000 });
+  assert.match(await tid("counts").innerText(), /변환 1 · 건너뜀 4 · 실패 0/);
+  assert.match(await tid("same-format-group").innerText(), /이미 변환할 형식인 파일 4개는 그대로 두었습니다/);
+  assert.doesNotMatch(await tid("problem-list").innerText(), /shared-\d\.webp/, "listed file by file");
+  await tid("same-format-group").getByRole("button").click();
+  assert.equal(await tid("same-format-group").count(), 0);
+  assert.equal((await tid("problem-list").innerText()).match(/shared-\d\.webp/g)?.length, 4);
+  await page.screenshot({ path: path.join(shots, "summary-same-format.png") });
+});
+
 await step("shows progress and cancels a long run", async () => {
   await tid("again").click();
   await chooseFolderAnswers(path.join(data, "many"));
